@@ -1,0 +1,30 @@
+/**
+ * A kernel family: the batched dense shapes plus the activation loops. `jsKernels` is the
+ * reference; a WASM SIMD family implements the same interface on views into its memory.
+ */
+import type { Floats } from '../arena.js';
+import { activationBackward, activationForward, type ActivationName } from '../activations.js';
+import { denseBackwardInput, denseBackwardWeights, denseForward } from './js.js';
+
+export interface Kernels {
+  readonly name: string;
+  /** net = X·W[:,1:]ᵀ + W[:,0] */
+  denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
+  /** dW += Δᵀ·[1|X] */
+  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
+  /** da = Δ·W[:,1:] */
+  denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void;
+  /** a = φ(net) */
+  activationForward(name: ActivationName, a: Floats, net: Floats, B: number, n: number): void;
+  /** δ = J_φᵀ g */
+  activationBackward(name: ActivationName, delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void;
+}
+
+export const jsKernels: Kernels = {
+  name: 'js',
+  denseForward,
+  denseBackwardWeights,
+  denseBackwardInput,
+  activationForward,
+  activationBackward,
+};

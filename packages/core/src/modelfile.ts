@@ -1,0 +1,212 @@
+/**
+ * Model files, format version 1 (bytes in, bytes out: the same code in browsers and Node).
+ *
+ *   offset 0   "BPNN"                 magic
+ *          4   u32 LE  version        (1)
+ *          8   u32 LE  header bytes   H
+ *         12   u32 LE  CRC-32 of everything after byte 16
+ *         16   header: UTF-8 JSON (ModelHeader), padded with spaces to a multiple of 8
+ *     16 + H   sections: raw little-endian floats, each at the offset its header entry gives
+ *
+ * The header holds the architecture (NetworkSpec), preprocessing, training config and
+ * state, and the section table; `params` is the flat W vector (bias in column 0 of each
+ * layer's rows). Reading parses JSON only (never evaluates code) and checks every size
+ * against the file before making a view.
+ */
+import type { DType, Floats } from './arena.js';
+import { ConfigError, ModelFileError } from './errors.js';
+import { layerTable, Network, resolveSpec, type NetworkSpec } from './network.js';
+import type { OptimizerState } from './optimizers.js';
+import { utf8Decode, utf8Encode } from './platform.js';
+import type { Preprocessing } from './preprocess.js';
+import { Trainer, type ResolvedTrainConfig, type TrainerState } from './trainer.js';
+
+export const FORMAT_VERSION = 1;
+const MAGIC = [0x42, 0x50, 0x4e, 0x4e]; // "BPNN"
+const MAX_HEADER = 64 * 1024 * 1024;
+
+interface Section {
+  name: string;
+  dtype: DType;
+  offset: number; // bytes from the start of the body
+  length: number; // elements
+}
+
+export interface ModelHeader {
+  format: 'backprop-model';
+  version: number;
+  spec: NetworkSpec;
+  preprocessing: Preprocessing | null;
+  training: {
+    config: ResolvedTrainConfig;
+    state: TrainerState;
+    optimizer: { t: number; vectors: string[] };
+    kernels?: string;
+  } | null;
+  meta: Record<string, unknown>;
+  sections: Section[];
+}
+
+/** What a model file holds once read. */
+export interface ModelFile {
+  net: Network;
+  preprocessing: Preprocessing | null;
+  training: {
+    config: ResolvedTrainConfig;
+    state: TrainerState;
+    optimizer: OptimizerState;
+    bestParams: Floats | null;
+  } | null;
+  meta: Record<string, unknown>;
+}
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (IEEE), to tell a corrupted file from a valid one. */
+export function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export interface SaveOptions {
+  preprocessing?: Preprocessing | null;
+  /** Include the optimizer state and loop position so training can resume exactly. */
+  trainer?: Trainer | null;
+  meta?: Record<string, unknown>;
+}
+
+/** Serialises a network (and optionally its trainer) into the bytes of a model file. */
+export function saveModel(net: Network, opts: SaveOptions = {}): Uint8Array {
+  const vectors: [string, Floats][] = [['params', net.params]];
+  const t = opts.trainer ?? null;
+  if (t) {
+    for (const [name, v] of Object.entries(t.optimizer.state.vectors)) vectors.push([`optimizer.${name}`, v]);
+    if (t.bestParams) vectors.push(['bestParams', t.bestParams]);
+  }
+  const sections: Section[] = [];
+  let body = 0;
+  for (const [name, v] of vectors) {
+    sections.push({ name, dtype: v instanceof Float64Array ? 'f64' : 'f32', offset: body, length: v.length });
+    body += v.byteLength;
+  }
+  const header: ModelHeader = {
+    format: 'backprop-model',
+    version: FORMAT_VERSION,
+    spec: net.spec,
+    preprocessing: opts.preprocessing ?? null,
+    training: t
+      ? { config: t.config, state: t.state, optimizer: { t: t.optimizer.state.t, vectors: Object.keys(t.optimizer.state.vectors) } }
+      : null,
+    meta: opts.meta ?? {},
+    sections,
+  };
+  const json = utf8Encode(JSON.stringify(header));
+  const H = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(16 + H + body);
+  out.set(MAGIC, 0);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(4, FORMAT_VERSION, true);
+  dv.setUint32(8, H, true);
+  out.set(json, 16);
+  out.fill(0x20, 16 + json.length, 16 + H);
+  for (let s = 0; s < sections.length; s++) writeFloats(out, 16 + H + sections[s].offset, vectors[s][1]);
+  dv.setUint32(12, crc32(out.subarray(16)), true);
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function writeFloats(out: Uint8Array, at: number, v: Floats): void {
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
+    return;
+  }
+  const dv = new DataView(out.buffer, out.byteOffset);
+  const f64 = v instanceof Float64Array;
+  for (let i = 0; i < v.length; i++) {
+    if (f64) dv.setFloat64(at + 8 * i, v[i], true);
+    else dv.setFloat32(at + 4 * i, v[i], true);
+  }
+}
+
+function readFloats(bytes: Uint8Array, at: number, dtype: DType, n: number): Floats {
+  const out = dtype === 'f64' ? new Float64Array(n) : new Float32Array(n);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + at, n * out.BYTES_PER_ELEMENT);
+  for (let i = 0; i < n; i++) out[i] = dtype === 'f64' ? dv.getFloat64(8 * i, true) : dv.getFloat32(4 * i, true);
+  return out;
+}
+
+function fail(msg: string): never {
+  throw new ModelFileError(`${msg}`);
+}
+
+/** Reads a model file, checking magic, version, sizes, checksum and architecture. */
+export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number } = {}): ModelFile {
+  const maxBytes = opts.maxBytes ?? 2 ** 31;
+  if (bytes.length > maxBytes) fail(`model file is ${bytes.length} bytes, over the ${maxBytes}-byte limit; is this really a backprop model?`);
+  if (bytes.length < 16 || MAGIC.some((m, i) => bytes[i] !== m)) fail('not a backprop model file (the first bytes are not "BPNN"); pass a file written by `backprop train` or saveModel()');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint32(4, true);
+  if (version > FORMAT_VERSION) fail(`model file has format version ${version}, newer than this backprop reads (${FORMAT_VERSION}); upgrade backprop to read it`);
+  if (version < 1) fail(`model file has an invalid format version ${version}; the file is corrupt`);
+  const H = dv.getUint32(8, true);
+  if (H > MAX_HEADER || 16 + H > bytes.length) fail(`model file is truncated: its header claims ${H} bytes but the file has ${bytes.length - 16} after the preamble; copy the file again`);
+  if (crc32(bytes.subarray(16)) !== dv.getUint32(12, true)) fail('model file is corrupt: its checksum does not match (truncated or modified); copy it again or retrain');
+  let header: ModelHeader;
+  try {
+    header = JSON.parse(utf8Decode(bytes.subarray(16, 16 + H)));
+  } catch {
+    fail('model file header is not valid JSON; the file is corrupt');
+  }
+  if (!header || header.format !== 'backprop-model' || !Array.isArray(header.sections)) fail('model file header lacks format or sections; the file is corrupt');
+  let spec: NetworkSpec;
+  try {
+    spec = resolveSpec({ sizes: header.spec.sizes, hiddenActivations: header.spec.activations.slice(0, -1), output: header.spec.activations[header.spec.activations.length - 1], loss: header.spec.loss, dtype: header.spec.dtype });
+  } catch (e) {
+    fail(`model file describes an invalid network: ${e instanceof ConfigError ? e.message : String(e)}`);
+  }
+  const { P } = layerTable(spec);
+  const bodyStart = 16 + H;
+  const sections = new Map<string, Floats>();
+  for (const s of header.sections) {
+    const esize = s.dtype === 'f64' ? 8 : s.dtype === 'f32' ? 4 : fail(`section ${s.name} has unknown dtype ${s.dtype}`);
+    if (!Number.isInteger(s.offset) || !Number.isInteger(s.length) || s.offset < 0 || s.length < 0) fail(`section ${s.name} has an invalid offset or length`);
+    if (bodyStart + s.offset + s.length * esize > bytes.length) fail(`model file is truncated: section ${s.name} needs ${s.length * esize} bytes past the end of the file`);
+    if (s.length !== P) fail(`section ${s.name} has ${s.length} numbers but the architecture ${spec.sizes.join('-')} has ${P} parameters`);
+    if (s.dtype !== spec.dtype) fail(`section ${s.name} is ${s.dtype} but the network is ${spec.dtype}`);
+    sections.set(s.name, readFloats(bytes, bodyStart + s.offset, s.dtype, s.length));
+  }
+  const params = sections.get('params') ?? fail('model file has no params section');
+  const net = new Network(spec);
+  net.params.set(params);
+  let training: ModelFile['training'] = null;
+  if (header.training) {
+    const vectors: Record<string, Floats> = {};
+    for (const name of header.training.optimizer.vectors) vectors[name] = sections.get(`optimizer.${name}`) ?? fail(`model file lacks optimizer state "${name}"`);
+    training = {
+      config: header.training.config,
+      state: header.training.state,
+      optimizer: { t: header.training.optimizer.t, vectors },
+      bestParams: sections.get('bestParams') ?? null,
+    };
+  }
+  return { net, preprocessing: header.preprocessing ?? null, training, meta: header.meta ?? {} };
+}
+
+/** A Trainer that continues the run saved in a model file, bit-identically. */
+export function resumeTrainer(file: ModelFile, overrides: { epochs?: number } = {}): Trainer {
+  if (!file.training) throw new ConfigError('this model file has no training state (it was saved without a trainer); train a new model, or save checkpoints with the trainer');
+  const { config, state, optimizer, bestParams } = file.training;
+  const trainer = new Trainer(file.net, { ...config, epochs: overrides.epochs ?? config.epochs });
+  trainer.restore(state, optimizer, bestParams);
+  return trainer;
+}

@@ -1,0 +1,275 @@
+/**
+ * Network of L dense layers on one flat parameter vector: W^[l] is a view of shape
+ * n^[l] × (n^[l-1]+1), bias in column 0. Batched forward and backward (mean-free sums of
+ * per-sample δ·xᵀ) live side by side; `reference.ts` keeps the per-sample path of the note.
+ */
+import { HIDDEN_ACTIVATIONS, checkActivation, type ActivationName } from './activations.js';
+import { Arena, align, bytesOf, type DType, type Floats } from './arena.js';
+import { ConfigError, ShapeError } from './errors.js';
+import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
+import { jsKernels, type Kernels } from './kernels/index.js';
+import { checkLoss, lossSum, outputDelta, type LossName } from './losses.js';
+import { Rng } from './rng.js';
+
+/** What a user writes to describe a network. */
+export interface NetworkConfig {
+  /** [n^[0], n^[1], …, n^[L]]: inputs, hidden sizes, outputs. */
+  sizes: number[];
+  /** φ of every hidden layer (the note uses one φ for all). Default relu. */
+  activation?: ActivationName;
+  /** Per-layer override for layers 1…L−1 (length L−1). */
+  hiddenActivations?: ActivationName[];
+  /** φ of layer L. Default softmax. */
+  output?: ActivationName;
+  /** Default: cce for softmax, bce for sigmoid, mse otherwise. */
+  loss?: LossName;
+  dtype?: DType;
+}
+
+/** A checked, complete description: everything needed to rebuild the views. */
+export interface NetworkSpec {
+  sizes: number[];
+  activations: ActivationName[]; // length L: φ of layers 1…L
+  loss: LossName;
+  dtype: DType;
+}
+
+export interface LayerInfo {
+  nIn: number;
+  nOut: number;
+  phi: ActivationName;
+  /** Index of W^[l][0][0] in the flat parameter vector. */
+  offset: number;
+  /** nOut · (nIn + 1). */
+  size: number;
+}
+
+/** Validates a config and fills the defaults. */
+export function resolveSpec(config: NetworkConfig): NetworkSpec {
+  const sizes = config.sizes;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new ConfigError(`sizes must list at least the input and output sizes, e.g. [784, 128, 10]; got ${JSON.stringify(sizes)}`);
+  }
+  for (const n of sizes) {
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`layer sizes must be positive integers; got ${JSON.stringify(sizes)}`);
+  }
+  const L = sizes.length - 1;
+  const hidden = checkActivation(config.activation ?? 'relu', 'the hidden layers');
+  const output = checkActivation(config.output ?? 'softmax', 'the output layer');
+  const per = config.hiddenActivations;
+  if (per && per.length !== L - 1) {
+    throw new ConfigError(`hiddenActivations has ${per.length} entries but the network has ${L - 1} hidden layers; give one per hidden layer`);
+  }
+  const activations: ActivationName[] = [];
+  for (let l = 1; l < L; l++) {
+    const phi = per ? checkActivation(per[l - 1], `hidden layer ${l}`) : hidden;
+    if (!HIDDEN_ACTIVATIONS.includes(phi)) {
+      throw new ConfigError(`softmax mixes a whole layer and is only for the output; layer ${l} is hidden: use relu, tanh, sigmoid, leaky_relu, softplus or linear there`);
+    }
+    activations.push(phi);
+  }
+  activations.push(output);
+  const loss = checkLoss(config.loss ?? (output === 'softmax' ? 'cce' : output === 'sigmoid' ? 'bce' : 'mse'), output);
+  if (output === 'softmax' && sizes[L] < 2) {
+    throw new ConfigError('softmax over a single output is always 1; use output "sigmoid" with loss "bce" for one class, or 2+ outputs');
+  }
+  const dtype = config.dtype ?? 'f32';
+  if (dtype !== 'f32' && dtype !== 'f64') throw new ConfigError(`dtype must be "f32" or "f64"; got "${dtype}"`);
+  return { sizes: sizes.slice(), activations, loss, dtype };
+}
+
+/** Layer table of a spec: sizes and offsets into the flat parameter vector. */
+export function layerTable(spec: NetworkSpec): { layers: LayerInfo[]; P: number } {
+  const layers: LayerInfo[] = [];
+  let offset = 0;
+  for (let l = 1; l < spec.sizes.length; l++) {
+    const nIn = spec.sizes[l - 1];
+    const nOut = spec.sizes[l];
+    const size = nOut * (nIn + 1);
+    layers.push({ nIn, nOut, phi: spec.activations[l - 1], offset, size });
+    offset += size;
+  }
+  return { layers, P: offset };
+}
+
+/** One view per layer into a flat vector laid out like the parameters (weights or gradients). */
+export function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
+  return layers.map((L) => flat.subarray(L.offset, L.offset + L.size));
+}
+
+/** Per-shard scratch: gathered inputs and targets, and net, a, δ for every layer. */
+export class Workspace {
+  readonly maxB: number;
+  readonly X: Floats; // (maxB, n0)
+  readonly Y: Floats; // (maxB, nL)
+  readonly net: Floats[]; // net[l-1]: (maxB, n^[l])
+  readonly a: Floats[]; //   a[l-1]:   (maxB, n^[l])
+  readonly delta: Floats[]; // delta[l-1]: (maxB, n^[l]); also holds ∂L/∂a before φ' is applied
+
+  constructor(spec: NetworkSpec, maxB: number, arena?: Arena) {
+    const { sizes, dtype } = spec;
+    const ar = arena ?? new Arena(new ArrayBuffer(Workspace.bytes(spec, maxB)));
+    this.maxB = maxB;
+    this.X = ar.floats(dtype, maxB * sizes[0]);
+    this.Y = ar.floats(dtype, maxB * sizes[sizes.length - 1]);
+    this.net = [];
+    this.a = [];
+    this.delta = [];
+    for (let l = 1; l < sizes.length; l++) {
+      const n = maxB * sizes[l];
+      const net = ar.floats(dtype, n);
+      this.net.push(net);
+      // linear layers keep a = net: one buffer, no copy
+      this.a.push(spec.activations[l - 1] === 'linear' ? net : ar.floats(dtype, n));
+      this.delta.push(ar.floats(dtype, n));
+    }
+  }
+
+  /** Arena bytes a workspace of this size needs. */
+  static bytes(spec: NetworkSpec, maxB: number): number {
+    const e = bytesOf(spec.dtype);
+    const s = spec.sizes;
+    let total = align(maxB * s[0] * e) + align(maxB * s[s.length - 1] * e);
+    for (let l = 1; l < s.length; l++) total += 3 * align(maxB * s[l] * e);
+    return total + 64;
+  }
+}
+
+export class Network {
+  readonly spec: NetworkSpec;
+  readonly layers: LayerInfo[];
+  /** Number of parameters (weights and biases). */
+  readonly P: number;
+  /** All parameters, one contiguous vector; W[l] are views into it. */
+  readonly params: Floats;
+  readonly W: Floats[];
+  kernels: Kernels;
+
+  /** Attaches to an existing parameter vector (e.g. shared memory received by a worker). */
+  constructor(spec: NetworkSpec, params?: Floats, kernels: Kernels = jsKernels) {
+    this.spec = spec;
+    const { layers, P } = layerTable(spec);
+    this.layers = layers;
+    this.P = P;
+    if (params) {
+      if (params.length !== P) throw new ShapeError(`parameter vector has ${params.length} numbers but sizes ${spec.sizes.join('-')} need ${P}`);
+      const want = spec.dtype === 'f32' ? Float32Array : Float64Array;
+      if (!(params instanceof want)) throw new ShapeError(`parameters must be a ${want.name} for dtype ${spec.dtype}`);
+      this.params = params;
+    } else {
+      this.params = Arena.shared(P * bytesOf(spec.dtype) + 16).floats(spec.dtype, P);
+    }
+    this.W = layerViews(this.params, layers);
+    this.kernels = kernels;
+  }
+
+  /** A new network with seeded initial weights. */
+  static create(config: NetworkConfig, opts: { seed?: number; init?: InitName; arena?: Arena; kernels?: Kernels } = {}): Network {
+    const spec = resolveSpec(config);
+    const { P } = layerTable(spec);
+    const params = opts.arena ? opts.arena.floats(spec.dtype, P) : undefined;
+    const net = new Network(spec, params, opts.kernels);
+    net.initialize(opts.seed ?? 0, opts.init);
+    return net;
+  }
+
+  get L(): number {
+    return this.layers.length;
+  }
+
+  get nIn(): number {
+    return this.spec.sizes[0];
+  }
+
+  get nOut(): number {
+    return this.spec.sizes[this.spec.sizes.length - 1];
+  }
+
+  get output(): ActivationName {
+    return this.spec.activations[this.L - 1];
+  }
+
+  /** Classification when outputs are probabilities (softmax/sigmoid), else regression. */
+  get task(): 'classification' | 'regression' {
+    return this.output === 'softmax' || this.output === 'sigmoid' ? 'classification' : 'regression';
+  }
+
+  /** Seeded initial weights: one generator walks the layers in order. */
+  initialize(seed: number, init?: InitName): void {
+    const rng = new Rng(seed);
+    for (let l = 0; l < this.L; l++) {
+      const { nIn, nOut, phi } = this.layers[l];
+      initLayer(this.W[l], nIn, nOut, init ? checkInit(init) : defaultInit(phi), rng);
+    }
+  }
+
+  /** Scratch for shards of up to maxB rows. */
+  workspace(maxB: number, arena?: Arena): Workspace {
+    return new Workspace(this.spec, maxB, arena);
+  }
+
+  /** Views of a gradient vector (length P) per layer, laid out like W. */
+  gradViews(dW: Floats): Floats[] {
+    if (dW.length !== this.P) throw new ShapeError(`gradient vector has ${dW.length} numbers, the network has ${this.P} parameters`);
+    return layerViews(dW, this.layers);
+  }
+
+  /** Forward pass over the first B rows of ws.X: net^[l] = W^[l] x^[l-1], a^[l] = φ(net^[l]). Returns a^[L]. */
+  forward(ws: Workspace, B: number): Floats {
+    const k = this.kernels;
+    let x = ws.X;
+    for (let l = 0; l < this.L; l++) {
+      const { nIn, nOut, phi } = this.layers[l];
+      k.denseForward(ws.net[l], this.W[l], x, B, nIn, nOut);
+      k.activationForward(phi, ws.a[l], ws.net[l], B, nOut);
+      x = ws.a[l];
+    }
+    return ws.a[this.L - 1];
+  }
+
+  /**
+   * Backward pass, mirroring forward from l = L down to 1: δ^[L] from the loss, then
+   * dW^[l] += Δ^[l]ᵀ [1|a^[l-1]] and ∂L/∂a^[l-1] = (W^[l])ᵀ δ^[l] without element 0,
+   * δ^[l-1] = ∂L/∂a^[l-1] ⊙ φ'(net^[l-1]). dW accumulates sums over the B rows (not means).
+   */
+  backward(ws: Workspace, B: number, dW: Floats[]): void {
+    const k = this.kernels;
+    const top = this.L - 1;
+    outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
+    for (let l = top; l >= 0; l--) {
+      const { nIn, nOut } = this.layers[l];
+      const x = l > 0 ? ws.a[l - 1] : ws.X;
+      k.denseBackwardWeights(dW[l], ws.delta[l], x, B, nIn, nOut);
+      if (l > 0) {
+        const below = this.layers[l - 1];
+        k.denseBackwardInput(ws.delta[l - 1], ws.delta[l], this.W[l], B, nIn, nOut); // ∂L/∂a^[l-1]
+        k.activationBackward(below.phi, ws.delta[l - 1], ws.delta[l - 1], ws.net[l - 1], ws.a[l - 1], B, below.nOut);
+      }
+    }
+  }
+
+  /** Σ over the first B rows of the per-sample loss, after forward. */
+  lossSum(ws: Workspace, B: number): number {
+    const top = this.L - 1;
+    return lossSum(this.spec.loss, this.output, ws.net[top], ws.a[top], ws.Y, B, this.nOut);
+  }
+
+  /** Outputs a^[L] for N rows of X (N × n^[0]), computed in chunks; a new array (N × n^[L]). */
+  predict(X: ArrayLike<number>, N: number, chunk = 256): Floats {
+    if (X.length !== N * this.nIn) throw new ShapeError(`inputs have ${X.length} numbers; ${N} rows × ${this.nIn} features need ${N * this.nIn}`);
+    const out = this.spec.dtype === 'f32' ? new Float32Array(N * this.nOut) : new Float64Array(N * this.nOut);
+    const ws = this.workspace(Math.max(1, Math.min(chunk, N)));
+    for (let start = 0; start < N; start += ws.maxB) {
+      const B = Math.min(ws.maxB, N - start);
+      for (let i = 0; i < B * this.nIn; i++) ws.X[i] = X[start * this.nIn + i];
+      const a = this.forward(ws, B);
+      out.set(a.subarray(0, B * this.nOut), start * this.nOut);
+    }
+    return out;
+  }
+
+  /** Number of non-bias weights and biases, for summaries. */
+  describe(): string {
+    return `${this.spec.sizes.join('-')} (${this.spec.activations.join(', ')}; loss ${this.spec.loss}; ${this.P} parameters; ${this.spec.dtype})`;
+  }
+}

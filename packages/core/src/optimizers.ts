@@ -1,0 +1,157 @@
+/**
+ * Optimizers over the flat parameter vector. Every step first forms the mean gradient
+ *   g = (1/B) Σ_b δ_b x_bᵀ + λ₂·w + λ₁·sign(w)   (regularisation on weights, not biases)
+ * then updates:
+ *   sgd       w ← w − η g                          (the note's gradient descent)
+ *   momentum  v ← μ v + g;  w ← w − η v
+ *   nesterov  v ← μ v + g;  w ← w − η (g + μ v)
+ *   adam      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂ / (√v̂ + ε)
+ * State vectors are contiguous like the parameters, so a checkpoint can save them whole.
+ */
+import type { DType, Floats } from './arena.js';
+import { ConfigError } from './errors.js';
+import type { LayerInfo } from './network.js';
+
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam';
+export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam'];
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  /** Learning rate η > 0. */
+  lr: number;
+  /** μ for momentum/nesterov (default 0.9). */
+  momentum?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** L1 and L2 regularisation strengths on weights (not biases). */
+  l1?: number;
+  l2?: number;
+}
+
+/** Optimizer state that a checkpoint saves: the step count and the state vectors. */
+export interface OptimizerState {
+  t: number;
+  vectors: Record<string, Floats>;
+}
+
+function positive(x: unknown, what: string, fix: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) throw new ConfigError(`${what} must be a positive number; got ${String(x)}. ${fix}`);
+  return x;
+}
+
+function unitInterval(x: number, what: string): number {
+  if (!Number.isFinite(x) || x < 0 || x >= 1) throw new ConfigError(`${what} must be in [0, 1); got ${x}`);
+  return x;
+}
+
+/** Validates an optimizer config and fills its defaults. */
+export function resolveOptimizer(c: Partial<OptimizerConfig> & { name?: string }): Required<OptimizerConfig> {
+  const name = c.name ?? 'sgd';
+  if (!(OPTIMIZERS as readonly string[]).includes(name)) throw new ConfigError(`unknown optimizer "${name}"; use one of ${OPTIMIZERS.join(', ')}`);
+  const lr = positive(c.lr ?? (name === 'adam' ? 0.001 : 0.1), 'learning rate', 'Try 0.1 for sgd or 0.001 for adam.');
+  const l1 = c.l1 ?? 0;
+  const l2 = c.l2 ?? 0;
+  if (!(l1 >= 0) || !(l2 >= 0) || !Number.isFinite(l1) || !Number.isFinite(l2)) throw new ConfigError(`L1/L2 strengths must be ≥ 0; got l1=${l1}, l2=${l2}`);
+  return {
+    name: name as OptimizerName,
+    lr,
+    momentum: unitInterval(c.momentum ?? 0.9, 'momentum'),
+    beta1: unitInterval(c.beta1 ?? 0.9, 'beta1'),
+    beta2: unitInterval(c.beta2 ?? 0.999, 'beta2'),
+    eps: positive(c.eps ?? 1e-8, 'eps', 'The usual value is 1e-8.'),
+    l1,
+    l2,
+  };
+}
+
+export class Optimizer {
+  readonly config: Required<OptimizerConfig>;
+  readonly state: OptimizerState;
+
+  constructor(config: Partial<OptimizerConfig> & { name?: string }, P: number, dtype: DType) {
+    this.config = resolveOptimizer(config);
+    const make = () => (dtype === 'f32' ? new Float32Array(P) : new Float64Array(P));
+    const vectors: Record<string, Floats> = {};
+    if (this.config.name === 'momentum' || this.config.name === 'nesterov') vectors.v = make();
+    if (this.config.name === 'adam') {
+      vectors.m = make();
+      vectors.v = make();
+    }
+    this.state = { t: 0, vectors };
+  }
+
+  /** Restores a saved state (sizes are checked by the model-file reader). */
+  load(state: OptimizerState): void {
+    this.state.t = state.t;
+    for (const key of Object.keys(this.state.vectors)) this.state.vectors[key].set(state.vectors[key]);
+  }
+
+  /**
+   * One update of `params` from the gradient sum `grad` of B samples. `grad` is overwritten
+   * with the mean regularised gradient g.
+   */
+  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[]): void {
+    const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = this.config;
+    meanRegularisedGradient(grad, params, 1 / B, layers, l1, l2);
+    const P = params.length;
+    const t = ++this.state.t;
+    if (name === 'sgd') {
+      for (let i = 0; i < P; i++) params[i] -= lr * grad[i];
+    } else if (name === 'momentum' || name === 'nesterov') {
+      const v = this.state.vectors.v;
+      const nesterov = name === 'nesterov';
+      for (let i = 0; i < P; i++) {
+        const vi = mu * v[i] + grad[i];
+        v[i] = vi;
+        params[i] -= lr * (nesterov ? grad[i] + mu * vi : vi);
+      }
+    } else {
+      const m = this.state.vectors.m;
+      const v = this.state.vectors.v;
+      const c1 = 1 / (1 - Math.pow(beta1, t));
+      const c2 = 1 / (1 - Math.pow(beta2, t));
+      for (let i = 0; i < P; i++) {
+        const g = grad[i];
+        const mi = beta1 * m[i] + (1 - beta1) * g;
+        const vi = beta2 * v[i] + (1 - beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
+      }
+    }
+  }
+}
+
+/** g = grad·scale + λ₂ w + λ₁ sign(w) on weights; biases (column 0) get no penalty. */
+export function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number): void {
+  const P = params.length;
+  for (let i = 0; i < P; i++) grad[i] *= scale;
+  if (l1 === 0 && l2 === 0) return;
+  for (const { nIn, nOut, offset } of layers) {
+    const cols = nIn + 1;
+    for (let k = 0; k < nOut; k++) {
+      const row = offset + k * cols;
+      for (let j = 1; j < cols; j++) {
+        const w = params[row + j];
+        grad[row + j] += l2 * w + l1 * Math.sign(w);
+      }
+    }
+  }
+}
+
+/** The penalty ½λ₂‖w‖² + λ₁‖w‖₁ over weights (not biases), added to the reported loss. */
+export function regularisationLoss(params: Floats, layers: LayerInfo[], l1: number, l2: number): number {
+  if (l1 === 0 && l2 === 0) return 0;
+  let s = 0;
+  for (const { nIn, nOut, offset } of layers) {
+    const cols = nIn + 1;
+    for (let k = 0; k < nOut; k++) {
+      for (let j = 1; j < cols; j++) {
+        const w = params[offset + k * cols + j];
+        s += 0.5 * l2 * w * w + l1 * Math.abs(w);
+      }
+    }
+  }
+  return s;
+}

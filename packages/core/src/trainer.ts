@@ -1,0 +1,288 @@
+/**
+ * The training loop: epochs of seeded shuffled mini-batches, one optimizer step per batch,
+ * validation, events for progress UIs, early stopping, abort at a step boundary, and a
+ * state that a checkpoint saves so a resumed run continues bit-identically. Where the batch
+ * gradient is computed is the engine's business (this thread, or workers).
+ */
+import type { Floats } from './arena.js';
+import { now } from './clock.js';
+import { checkDataset, subset, type Dataset } from './dataset.js';
+import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
+import { ConfigError, NumericError } from './errors.js';
+import { evaluate } from './metrics.js';
+import type { Network } from './network.js';
+import type { AbortSignalLike } from './platform.js';
+import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerState } from './optimizers.js';
+import { mixSeed, permutation, Rng } from './rng.js';
+import { defaultShardSize } from './shard.js';
+
+export interface EarlyStopping {
+  /** Epochs without improvement of the monitored loss before stopping. */
+  patience: number;
+  /** Smallest decrease that counts as an improvement. */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when stopping (default true). */
+  restoreBest?: boolean;
+}
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  /** Rows per shard; default min(32, ⌈batch/4⌉). Saved with the model; never depends on workers. */
+  shardSize?: number;
+  optimizer?: Partial<OptimizerConfig> & { name?: string };
+  seed?: number;
+  /** Fraction of the data held out for validation when no validation set is given. */
+  validationSplit?: number;
+  earlyStopping?: EarlyStopping | null;
+}
+
+export type ResolvedTrainConfig = Required<Omit<TrainConfig, 'optimizer' | 'earlyStopping'>> & {
+  optimizer: Required<OptimizerConfig>;
+  earlyStopping: Required<EarlyStopping> | null;
+};
+
+export interface BatchEvent {
+  epoch: number; // 1-based
+  batch: number; // 1-based within the epoch
+  batches: number;
+  step: number; // optimizer steps so far
+  loss: number; // mean over the batch
+  accuracy: number | null;
+  samplesPerSec: number;
+}
+
+export interface EpochEvent {
+  epoch: number;
+  epochs: number;
+  step: number;
+  loss: number; // mean over the epoch's training rows (+ regularisation)
+  accuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  samplesPerSec: number;
+  seconds: number;
+}
+
+/** Everything a checkpoint needs to continue bit-identically. */
+export interface TrainerState {
+  epoch: number; // completed epochs
+  batchInEpoch: number; // batches done in the current epoch
+  step: number;
+  epochLoss: number; // running sums of the current epoch
+  epochCorrect: number;
+  epochSeen: number;
+  best: number | null;
+  wait: number;
+  history: EpochEvent[];
+}
+
+export interface FitOptions {
+  validation?: Dataset;
+  /** Builds the gradient engine; default: a LocalEngine on this thread. */
+  engine?: (net: Network, data: Dataset, opts: EngineOptions) => GradientEngine | Promise<GradientEngine>;
+  signal?: AbortSignalLike;
+  onBatch?: (e: BatchEvent) => void;
+  onEpoch?: (e: EpochEvent) => void;
+  /** Emit a batch event every n batches (default 1). */
+  batchEventEvery?: number;
+}
+
+export interface FitResult {
+  stopped: 'done' | 'early' | 'aborted';
+  history: EpochEvent[];
+  workers: number;
+}
+
+/** Validates a training config and fills its defaults. */
+export function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
+  const intAtLeast = (x: unknown, min: number, what: string, fix: string): number => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new ConfigError(`${what} must be an integer ≥ ${min}; got ${String(x)}. ${fix}`);
+    return x;
+  };
+  const batchSize = intAtLeast(c.batchSize, 1, 'batch size', 'Try 32.');
+  const epochs = intAtLeast(c.epochs, 1, 'epochs', 'Try 10.');
+  const shardSize = intAtLeast(c.shardSize ?? defaultShardSize(batchSize), 1, 'shard size', 'Leave it unset for the default.');
+  const validationSplit = c.validationSplit ?? 0;
+  if (!(validationSplit >= 0 && validationSplit < 1)) throw new ConfigError(`validation split must be in [0, 1); got ${validationSplit}`);
+  const es = c.earlyStopping;
+  if (es) intAtLeast(es.patience, 1, 'early-stopping patience', 'Try 3.');
+  const seed = c.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer; got ${seed}`);
+  return {
+    epochs,
+    batchSize,
+    shardSize,
+    seed,
+    validationSplit,
+    optimizer: new Optimizer(c.optimizer ?? {}, 0, 'f32').config,
+    earlyStopping: es ? { patience: es.patience, minDelta: es.minDelta ?? 0, restoreBest: es.restoreBest ?? true } : null,
+  };
+}
+
+const VALIDATION_STREAM = 0x5a17; // seed stream for the validation split
+
+export class Trainer {
+  readonly net: Network;
+  readonly config: ResolvedTrainConfig;
+  readonly optimizer: Optimizer;
+  state: TrainerState;
+  /** Weights of the best epoch, when early stopping restores them. */
+  bestParams: Floats | null = null;
+
+  constructor(net: Network, config: TrainConfig) {
+    this.net = net;
+    this.config = resolveTrainConfig(config);
+    this.optimizer = new Optimizer(this.config.optimizer, net.P, net.spec.dtype);
+    this.state = { epoch: 0, batchInEpoch: 0, step: 0, epochLoss: 0, epochCorrect: 0, epochSeen: 0, best: null, wait: 0, history: [] };
+  }
+
+  /** Continue a saved run: the same config, optimizer state and loop position. */
+  restore(state: TrainerState, optimizer: OptimizerState, bestParams: Floats | null = null): void {
+    this.state = JSON.parse(JSON.stringify(state)) as TrainerState;
+    this.optimizer.load(optimizer);
+    this.bestParams = bestParams ? bestParams.slice() : null;
+  }
+
+  /** Splits off the seeded validation rows; returns the training row indices and the validation set. */
+  split(data: Dataset, validation?: Dataset): { rows: Int32Array; validation: Dataset | null } {
+    const { validationSplit, seed } = this.config;
+    if (validation || validationSplit === 0) {
+      const rows = new Int32Array(data.N);
+      for (let i = 0; i < data.N; i++) rows[i] = i;
+      return { rows, validation: validation ?? null };
+    }
+    const idx = permutation(data.N, mixSeed(seed, VALIDATION_STREAM));
+    const nVal = Math.round(data.N * validationSplit);
+    if (nVal === 0 || nVal === data.N) throw new ConfigError(`validation split ${validationSplit} of ${data.N} rows leaves an empty side; use more data or another split`);
+    return { rows: idx.slice(nVal).sort(), validation: subset(data, idx.subarray(0, nVal)) };
+  }
+
+  /** Sample order of an epoch: the training rows shuffled by a generator seeded with (seed, epoch). */
+  epochOrder(rows: Int32Array, epoch: number, out: Int32Array): Int32Array {
+    out.set(rows);
+    new Rng(mixSeed(this.config.seed, epoch + 1)).shuffle(out);
+    return out;
+  }
+
+  async fit(data: Dataset, opts: FitOptions = {}): Promise<FitResult> {
+    const net = this.net;
+    checkDataset(data, net.nIn, net.nOut, 'training data');
+    const { rows, validation } = this.split(data, opts.validation);
+    if (validation) checkDataset(validation, net.nIn, net.nOut, 'validation data');
+    const { epochs, batchSize, shardSize, earlyStopping } = this.config;
+    const { l1, l2 } = this.config.optimizer;
+    const maxBatch = Math.min(batchSize, rows.length);
+    const engineOpts: EngineOptions = { shardSize, maxBatch };
+    const engine = opts.engine ? await opts.engine(net, data, engineOpts) : new LocalEngine(net, data, engineOpts);
+    const order = new Int32Array(rows.length);
+    const backup = net.params.slice();
+    const batches = Math.ceil(rows.length / batchSize);
+    const every = Math.max(1, opts.batchEventEvery ?? 1);
+    const st = this.state;
+    let stopped: FitResult['stopped'] = 'done';
+    try {
+      while (st.epoch < epochs) {
+        this.epochOrder(rows, st.epoch, order);
+        const t0 = now();
+        const seenAtStart = st.epochSeen;
+        while (st.batchInEpoch < batches) {
+          if (opts.signal?.aborted) return { stopped: 'aborted', history: st.history, workers: engine.workers };
+          const start = st.batchInEpoch * batchSize;
+          const B = Math.min(batchSize, rows.length - start);
+          const tb = now();
+          const stats = await engine.batch(order, start, B);
+          this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
+          backup.set(net.params);
+          this.optimizer.step(net.params, engine.grad, B, net.layers);
+          this.checkParams(backup, st.epoch + 1, st.step + 1);
+          st.step++;
+          st.batchInEpoch++;
+          st.epochLoss += stats.loss;
+          st.epochCorrect += stats.correct;
+          st.epochSeen += B;
+          if (opts.onBatch && (st.batchInEpoch % every === 0 || st.batchInEpoch === batches)) {
+            opts.onBatch({
+              epoch: st.epoch + 1, batch: st.batchInEpoch, batches, step: st.step,
+              loss: stats.loss / B, accuracy: net.task === 'classification' ? stats.correct / B : null,
+              samplesPerSec: B / Math.max(1e-9, (now() - tb) / 1000),
+            });
+          }
+        }
+        const seconds = (now() - t0) / 1000;
+        const reg = regularisationLoss(net.params, net.layers, l1, l2);
+        const val = validation ? evaluate(net, validation) : null;
+        const event: EpochEvent = {
+          epoch: st.epoch + 1, epochs, step: st.step,
+          loss: st.epochLoss / st.epochSeen + reg,
+          accuracy: net.task === 'classification' ? st.epochCorrect / st.epochSeen : null,
+          valLoss: val ? val.loss + reg : null,
+          valAccuracy: val ? val.accuracy : null,
+          samplesPerSec: (st.epochSeen - seenAtStart) / Math.max(1e-9, seconds),
+          seconds,
+        };
+        st.history.push(event);
+        st.epoch++;
+        st.batchInEpoch = 0;
+        st.epochLoss = 0;
+        st.epochCorrect = 0;
+        st.epochSeen = 0;
+        opts.onEpoch?.(event);
+        if (earlyStopping && this.earlyStop(event, earlyStopping)) {
+          stopped = 'early';
+          break;
+        }
+      }
+    } finally {
+      await engine.close();
+    }
+    return { stopped, history: st.history, workers: engine.workers };
+  }
+
+  /** Tracks the monitored loss; true when patience has run out (and the best weights are restored). */
+  private earlyStop(e: EpochEvent, es: Required<EarlyStopping>): boolean {
+    const st = this.state;
+    const monitored = e.valLoss ?? e.loss;
+    if (st.best === null || monitored < st.best - es.minDelta) {
+      st.best = monitored;
+      st.wait = 0;
+      if (es.restoreBest) this.bestParams = this.net.params.slice();
+      return false;
+    }
+    st.wait++;
+    if (st.wait < es.patience) return false;
+    if (es.restoreBest && this.bestParams) this.net.params.set(this.bestParams);
+    return true;
+  }
+
+  /** A NaN/Inf loss or gradient stops training before the weights are touched, naming layer and step. */
+  private checkFinite(loss: number, grad: Floats, epoch: number, step: number): void {
+    const layers = this.net.layers;
+    for (let l = 0; l < layers.length; l++) {
+      const { offset, size } = layers[l];
+      for (let i = offset; i < offset + size; i++) {
+        if (!Number.isFinite(grad[i])) {
+          throw new NumericError(`the gradient of layer ${l + 1} became ${grad[i]} at epoch ${epoch}, step ${step} (loss ${loss}); the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
+        }
+      }
+    }
+    if (!Number.isFinite(loss)) {
+      throw new NumericError(`the loss became ${loss} at epoch ${epoch}, step ${step}; the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
+    }
+  }
+
+  /** An update that overflowed is undone, so the weights are never left half-updated. */
+  private checkParams(backup: Floats, epoch: number, step: number): void {
+    const { params, layers } = this.net;
+    for (let l = 0; l < layers.length; l++) {
+      const { offset, size } = layers[l];
+      for (let i = offset; i < offset + size; i++) {
+        const w = params[i];
+        if (!Number.isFinite(w)) {
+          params.set(backup);
+          throw new NumericError(`the weights of layer ${l + 1} overflowed to ${w} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
+        }
+      }
+    }
+  }
+}
