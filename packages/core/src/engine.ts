@@ -3,7 +3,7 @@
  * loop (order, optimizer, events); engines differ only in where shards run. `LocalEngine`
  * runs them on this thread; @backprop/parallel runs them on workers over shared memory.
  */
-import { Arena, bytesOf, type Floats } from './arena.js';
+import { bytesOf, type Floats } from './arena.js';
 import type { Dataset } from './dataset.js';
 import type { Network, Workspace } from './network.js';
 import { reduceSlots, shardCount, shardGradient } from './shard.js';
@@ -50,7 +50,7 @@ export function sumStats(stats: Float64Array, nShards: number): BatchStats {
 export function allocSlots(net: Network, maxShards: number): { slots: Floats; grad: Floats; stats: Float64Array } {
   const { P, spec } = net;
   const e = bytesOf(spec.dtype);
-  const arena = Arena.shared((maxShards + 1) * P * e + maxShards * 16 + 64);
+  const arena = net.backend.arena((maxShards + 1) * P * e + maxShards * 16 + 64);
   return { slots: arena.floats(spec.dtype, maxShards * P), grad: arena.floats(spec.dtype, P), stats: arena.f64(2 * maxShards) };
 }
 

@@ -15,6 +15,7 @@
  */
 import type { DType, Floats } from './arena.js';
 import { ConfigError, ModelFileError } from './errors.js';
+import type { Backend } from './kernels/index.js';
 import { layerTable, Network, resolveSpec, type NetworkSpec } from './network.js';
 import type { OptimizerState } from './optimizers.js';
 import { utf8Decode, utf8Encode } from './platform.js';
@@ -150,7 +151,7 @@ function fail(msg: string): never {
 }
 
 /** Reads a model file, checking magic, version, sizes, checksum and architecture. */
-export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number } = {}): ModelFile {
+export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?: Backend } = {}): ModelFile {
   const maxBytes = opts.maxBytes ?? 2 ** 31;
   if (bytes.length > maxBytes) fail(`model file is ${bytes.length} bytes, over the ${maxBytes}-byte limit; is this really a backprop model?`);
   if (bytes.length < 16 || MAGIC.some((m, i) => bytes[i] !== m)) fail('not a backprop model file (the first bytes are not "BPNN"); pass a file written by `backprop train` or saveModel()');
@@ -186,7 +187,7 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number } = {}): 
     sections.set(s.name, readFloats(bytes, bodyStart + s.offset, s.dtype, s.length));
   }
   const params = sections.get('params') ?? fail('model file has no params section');
-  const net = new Network(spec);
+  const net = new Network(spec, undefined, opts.backend);
   net.params.set(params);
   let training: ModelFile['training'] = null;
   if (header.training) {

@@ -7,7 +7,7 @@ import { HIDDEN_ACTIVATIONS, checkActivation, type ActivationName } from './acti
 import { Arena, align, bytesOf, type DType, type Floats } from './arena.js';
 import { ConfigError, ShapeError } from './errors.js';
 import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
-import { jsKernels, type Kernels } from './kernels/index.js';
+import { jsBackend, type Backend, type Kernels } from './kernels/index.js';
 import { checkLoss, lossSum, outputDelta, type LossName } from './losses.js';
 import { Rng } from './rng.js';
 
@@ -106,9 +106,8 @@ export class Workspace {
   readonly a: Floats[]; //   a[l-1]:   (maxB, n^[l])
   readonly delta: Floats[]; // delta[l-1]: (maxB, n^[l]); also holds ∂L/∂a before φ' is applied
 
-  constructor(spec: NetworkSpec, maxB: number, arena?: Arena) {
+  constructor(spec: NetworkSpec, maxB: number, ar: Arena) {
     const { sizes, dtype } = spec;
-    const ar = arena ?? new Arena(new ArrayBuffer(Workspace.bytes(spec, maxB)));
     this.maxB = maxB;
     this.X = ar.floats(dtype, maxB * sizes[0]);
     this.Y = ar.floats(dtype, maxB * sizes[sizes.length - 1]);
@@ -143,10 +142,12 @@ export class Network {
   /** All parameters, one contiguous vector; W[l] are views into it. */
   readonly params: Floats;
   readonly W: Floats[];
-  kernels: Kernels;
+  /** Kernels and the memory they address; params, scratch and gradient slots live there. */
+  readonly backend: Backend;
+  readonly kernels: Kernels;
 
   /** Attaches to an existing parameter vector (e.g. shared memory received by a worker). */
-  constructor(spec: NetworkSpec, params?: Floats, kernels: Kernels = jsKernels) {
+  constructor(spec: NetworkSpec, params?: Floats, backend: Backend = jsBackend) {
     this.spec = spec;
     const { layers, P } = layerTable(spec);
     this.layers = layers;
@@ -157,18 +158,17 @@ export class Network {
       if (!(params instanceof want)) throw new ShapeError(`parameters must be a ${want.name} for dtype ${spec.dtype}`);
       this.params = params;
     } else {
-      this.params = Arena.shared(P * bytesOf(spec.dtype) + 16).floats(spec.dtype, P);
+      this.params = backend.arena(P * bytesOf(spec.dtype) + 16).floats(spec.dtype, P);
     }
     this.W = layerViews(this.params, layers);
-    this.kernels = kernels;
+    this.backend = backend;
+    this.kernels = backend.kernels;
   }
 
   /** A new network with seeded initial weights. */
-  static create(config: NetworkConfig, opts: { seed?: number; init?: InitName; arena?: Arena; kernels?: Kernels } = {}): Network {
+  static create(config: NetworkConfig, opts: { seed?: number; init?: InitName; backend?: Backend } = {}): Network {
     const spec = resolveSpec(config);
-    const { P } = layerTable(spec);
-    const params = opts.arena ? opts.arena.floats(spec.dtype, P) : undefined;
-    const net = new Network(spec, params, opts.kernels);
+    const net = new Network(spec, undefined, opts.backend);
     net.initialize(opts.seed ?? 0, opts.init);
     return net;
   }
@@ -204,8 +204,8 @@ export class Network {
   }
 
   /** Scratch for shards of up to maxB rows. */
-  workspace(maxB: number, arena?: Arena): Workspace {
-    return new Workspace(this.spec, maxB, arena);
+  workspace(maxB: number): Workspace {
+    return new Workspace(this.spec, maxB, this.backend.arena(Workspace.bytes(this.spec, maxB)));
   }
 
   /** Views of a gradient vector (length P) per layer, laid out like W. */

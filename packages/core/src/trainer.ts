@@ -4,7 +4,7 @@
  * state that a checkpoint saves so a resumed run continues bit-identically. Where the batch
  * gradient is computed is the engine's business (this thread, or workers).
  */
-import type { Floats } from './arena.js';
+import { allocBuffer, type Floats } from './arena.js';
 import { now } from './clock.js';
 import { checkDataset, subset, type Dataset } from './dataset.js';
 import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
@@ -175,7 +175,7 @@ export class Trainer {
     const maxBatch = Math.min(batchSize, rows.length);
     const engineOpts: EngineOptions = { shardSize, maxBatch };
     const engine = opts.engine ? await opts.engine(net, data, engineOpts) : new LocalEngine(net, data, engineOpts);
-    const order = new Int32Array(rows.length);
+    const order = new Int32Array(allocBuffer(rows.length * 4)); // shared: workers read it
     const backup = net.params.slice();
     const batches = Math.ceil(rows.length / batchSize);
     const every = Math.max(1, opts.batchEventEvery ?? 1);

@@ -2,7 +2,7 @@
  * A kernel family: the batched dense shapes plus the activation loops. `jsKernels` is the
  * reference; a WASM SIMD family implements the same interface on views into its memory.
  */
-import type { Floats } from '../arena.js';
+import { Arena, type Floats } from '../arena.js';
 import { activationBackward, activationForward, type ActivationName } from '../activations.js';
 import { denseBackwardInput, denseBackwardWeights, denseForward } from './js.js';
 
@@ -27,4 +27,21 @@ export const jsKernels: Kernels = {
   denseBackwardInput,
   activationForward,
   activationBackward,
+};
+
+/**
+ * A backend pairs a kernel family with the memory its kernels can read: JS kernels read any
+ * shared buffer; WASM kernels read only their own (shared) WebAssembly.Memory.
+ */
+export interface Backend {
+  readonly name: string;
+  readonly kernels: Kernels;
+  /** A fresh arena of at least `bytes` bytes in memory these kernels can address. */
+  arena(bytes: number): Arena;
+}
+
+export const jsBackend: Backend = {
+  name: 'js',
+  kernels: jsKernels,
+  arena: (bytes) => Arena.shared(bytes),
 };
