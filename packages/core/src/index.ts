@@ -24,7 +24,7 @@ export type { ModelFile, ModelHeader, SaveOptions } from './modelfile.js';
 export { Network, Workspace, layerTable, layerViews, resolveSpec } from './network.js';
 export type { LayerInfo, NetworkConfig, NetworkSpec } from './network.js';
 export { OPTIMIZERS, Optimizer, meanRegularisedGradient, regularisationLoss, resolveOptimizer } from './optimizers.js';
-export type { OptimizerConfig, OptimizerName, OptimizerState } from './optimizers.js';
+export type { OptimizerConfig, OptimizerName, OptimizerSettings, OptimizerState } from './optimizers.js';
 export { identityPreprocessing, normalizeRows } from './preprocess.js';
 export type { Preprocessing } from './preprocess.js';
 export { backwardSample, forwardSample } from './reference.js';

@@ -29,6 +29,9 @@ export interface OptimizerConfig {
   l2?: number;
 }
 
+/** What a user writes: any subset of the config, the name as a string (checked at run time). */
+export type OptimizerSettings = Omit<Partial<OptimizerConfig>, 'name'> & { name?: string };
+
 /** Optimizer state that a checkpoint saves: the step count and the state vectors. */
 export interface OptimizerState {
   t: number;
@@ -46,7 +49,7 @@ function unitInterval(x: number, what: string): number {
 }
 
 /** Validates an optimizer config and fills its defaults. */
-export function resolveOptimizer(c: Partial<OptimizerConfig> & { name?: string }): Required<OptimizerConfig> {
+export function resolveOptimizer(c: OptimizerSettings): Required<OptimizerConfig> {
   const name = c.name ?? 'sgd';
   if (!(OPTIMIZERS as readonly string[]).includes(name)) throw new ConfigError(`unknown optimizer "${name}"; use one of ${OPTIMIZERS.join(', ')}`);
   const lr = positive(c.lr ?? (name === 'adam' ? 0.001 : 0.1), 'learning rate', 'Try 0.1 for sgd or 0.001 for adam.');
@@ -69,7 +72,7 @@ export class Optimizer {
   readonly config: Required<OptimizerConfig>;
   readonly state: OptimizerState;
 
-  constructor(config: Partial<OptimizerConfig> & { name?: string }, P: number, dtype: DType) {
+  constructor(config: OptimizerSettings, P: number, dtype: DType) {
     this.config = resolveOptimizer(config);
     const make = () => (dtype === 'f32' ? new Float32Array(P) : new Float64Array(P));
     const vectors: Record<string, Floats> = {};

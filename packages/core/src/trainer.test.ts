@@ -120,8 +120,8 @@ describe.each(backends)('Trainer on the $name backend', (backend) => {
     const Y = new Float32Array([1e3, -1e3]);
     const net = Network.create({ sizes: [2, 3, 1], activation: 'linear', output: 'linear' }, { seed: 1, backend });
     const t = new Trainer(net, { epochs: 50, batchSize: 2, optimizer: { name: 'sgd', lr: 10 }, seed: 1 });
-    let before = new Float32Array(net.P);
-    const err = await t.fit(dataset(X, Y, 2, 1), { onBatch: () => (before = net.params.slice() as Float32Array) }).catch((e) => e);
+    let before: Float32Array | Float64Array = new Float32Array(net.P);
+    const err = await t.fit(dataset(X, Y, 2, 1), { onBatch: () => (before = net.params.slice()) }).catch((e) => e);
     expect(err).toBeInstanceOf(NumericError);
     expect(err.message).toMatch(/layer \d, step \d+|at epoch \d+, step \d+/);
     expect(err.message).toMatch(/Lower the learning rate/);

@@ -12,7 +12,7 @@ import { ConfigError, NumericError } from './errors.js';
 import { evaluate } from './metrics.js';
 import type { Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
-import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerState } from './optimizers.js';
+import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { mixSeed, permutation, Rng } from './rng.js';
 import { defaultShardSize } from './shard.js';
 
@@ -30,7 +30,7 @@ export interface TrainConfig {
   batchSize: number;
   /** Rows per shard; default min(32, ⌈batch/4⌉). Saved with the model; never depends on workers. */
   shardSize?: number;
-  optimizer?: Partial<OptimizerConfig> & { name?: string };
+  optimizer?: OptimizerSettings;
   seed?: number;
   /** Fraction of the data held out for validation when no validation set is given. */
   validationSplit?: number;
