@@ -1,0 +1,41 @@
+/** `backprop info MODEL`: layers with their W shapes, parameter count, preprocessing and training config. */
+import { readModel } from '../files.js';
+import { c, table } from '../ui.js';
+
+export async function info(modelPath: string, o: { json?: boolean }): Promise<number> {
+  const file = readModel(modelPath);
+  const net = file.net;
+  const t = file.training;
+  const pre = file.preprocessing;
+  if (o.json) {
+    process.stdout.write(JSON.stringify({
+      sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, dtype: net.spec.dtype, parameters: net.P,
+      layers: net.layers.map((l, i) => ({ layer: i + 1, nIn: l.nIn, nOut: l.nOut, phi: l.phi, parameters: l.size })),
+      preprocessing: pre ? { features: pre.features.length, normalization: pre.normalization.kind, labels: pre.labels, source: pre.source ?? null } : null,
+      training: t ? { config: t.config, epochsDone: t.state.epoch, step: t.state.step, history: t.state.history } : null,
+      meta: file.meta,
+    }) + '\n');
+    return 0;
+  }
+  const out: string[] = [];
+  out.push(`${c.bold(modelPath)}: ${net.spec.sizes.join('-')}, loss ${net.spec.loss}, ${net.spec.dtype}, ${net.P.toLocaleString('en-US')} parameters`);
+  out.push(table(['layer', 'W shape', 'φ', 'parameters'], net.layers.map((l, i) => [i + 1, `${l.nOut} × (${l.nIn}+1)`, l.phi, l.size.toLocaleString('en-US')])));
+  if (pre) {
+    const feats = pre.features.length > 6 ? `${pre.features.slice(0, 6).join(', ')}, … (${pre.features.length})` : pre.features.join(', ');
+    out.push(`${c.bold('inputs')}   ${feats}; normalisation ${pre.normalization.kind}${pre.source ? `; from ${pre.source}` : ''}`);
+    if (pre.labels) out.push(`${c.bold('labels')}   ${pre.labels.join(', ')}`);
+  }
+  if (t) {
+    const cfg = t.config;
+    const opt = cfg.optimizer;
+    const extra = opt.name === 'adam' ? `, β1 ${opt.beta1}, β2 ${opt.beta2}` : opt.name === 'sgd' ? '' : `, μ ${opt.momentum}`;
+    out.push(`${c.bold('training')} ${opt.name} lr ${opt.lr}${extra}${opt.l2 ? `, l2 ${opt.l2}` : ''}${opt.l1 ? `, l1 ${opt.l1}` : ''}; batch ${cfg.batchSize}; ${t.state.epoch}/${cfg.epochs} epochs done (step ${t.state.step}); seed ${cfg.seed}; val split ${cfg.validationSplit}${cfg.earlyStopping ? `; early stopping patience ${cfg.earlyStopping.patience}` : ''}`);
+    const last = t.state.history[t.state.history.length - 1];
+    if (last) out.push(`${c.bold('last epoch')} loss ${last.loss.toFixed(4)}${last.accuracy !== null ? `, accuracy ${(100 * last.accuracy).toFixed(2)}%` : ''}`);
+    if (t.state.batchInEpoch > 0) out.push(c.yellow(`checkpoint: stopped inside epoch ${t.state.epoch + 1} after ${t.state.batchInEpoch} batches; resume with backprop train --resume ${modelPath}`));
+  } else out.push('training   (no training state saved)');
+  const cli = file.meta.cli as { data?: string } | undefined;
+  if (cli?.data) out.push(`${c.bold('data')}     ${cli.data}`);
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}

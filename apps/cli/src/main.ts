@@ -1,0 +1,156 @@
+/**
+ * The `backprop` command: argument parsing (commander), dispatch, and the exit-code contract:
+ * 0 success, 1 failure (a bug, a failed check), 2 usage (bad flags, files, data: one line, no stack).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
+import { isUsage } from './errors.js';
+import { defaultWorkers } from './engine.js';
+import { int, nonNegative, positive, fraction, sizes } from './options.js';
+import { c } from './ui.js';
+
+function program(): Command {
+  const p = new Command('backprop')
+    .description('Train dense neural networks with backpropagation on every core.')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (s, write) => write(c.red(s)) })
+    .exitOverride();
+  p.addHelpText('after', `
+Examples:
+  $ backprop train                              # MNIST 784-128-64-10 on all cores
+  $ backprop train --data circle --hidden 8 --epochs 50 -o circle.bpnn
+  $ backprop eval circle.bpnn circle
+  $ backprop predict circle.bpnn points.csv
+  $ backprop explain`);
+
+  p.command('train')
+    .description('train a network and save it as a model file')
+    .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral[:N], a .csv file, or IDX files (default: mnist)')
+    .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10', sizes)
+    .option('--hidden <sizes>', 'hidden layer sizes; input and output sizes come from the data', sizes, [128, 64])
+    .addOption(new Option('-a, --activation <name>', 'hidden activation φ').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('relu'))
+    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
+    .addOption(new Option('--loss <name>', 'loss (default: cce for softmax, bce for sigmoid, else mse)').choices([...LOSSES]))
+    .addOption(new Option('--init <name>', 'weight initialisation (default: by activation)').choices([...INITS]))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default('momentum'))
+    .option('--lr <η>', 'learning rate (default: 0.03; 0.001 for adam)', positive)
+    .option('--momentum <μ>', 'momentum for momentum/nesterov (default 0.9)', nonNegative)
+    .option('--beta1 <β1>', 'adam β1 (default 0.9)', nonNegative)
+    .option('--beta2 <β2>', 'adam β2 (default 0.999)', nonNegative)
+    .option('--l1 <λ>', 'L1 regularisation on weights', nonNegative)
+    .option('--l2 <λ>', 'L2 regularisation on weights', nonNegative)
+    .option('-b, --batch-size <n>', 'mini-batch size', int(1), 32)
+    .option('-e, --epochs <n>', 'epochs (default 10; with --resume: the saved run\'s)', int(1))
+    .option('-w, --workers <n>', 'worker threads (default: all cores)', int(1), defaultWorkers())
+    .option('-s, --seed <n>', 'seed for init, shuffling and splits', int(0), 1)
+    .option('--val-split <f>', 'fraction of training rows held out for validation', fraction, 0)
+    .option('--test-split <f>', 'fraction held out as test set when the data has none (default 0.2)', fraction)
+    .option('--label-column <name>', 'CSV column holding the label (default: "label", else the last)')
+    .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1))
+    .option('--min-delta <x>', 'early stopping: smallest improvement that counts', nonNegative)
+    .addOption(new Option('--kernels <kind>', 'compute kernels').choices(['auto', 'js', 'wasm']).default('auto'))
+    .addOption(new Option('--dtype <t>', 'float type of weights').choices(['f32', 'f64']))
+    .option('-o, --out <file>', 'model file to write (default: model.bpnn)')
+    .option('--checkpoint <file>', 'where Ctrl-C writes a checkpoint (default: <out>.ckpt)')
+    .option('--resume <checkpoint>', 'continue an interrupted run bit-identically')
+    .option('-f, --force', 'overwrite existing output files')
+    .option('--json', 'one JSON event per line on stdout')
+    .addHelpText('after', `
+Examples:
+  $ backprop train                                   # MNIST, ≈95% test accuracy
+  $ backprop train --data iris --hidden 8 --epochs 100 -o iris.bpnn
+  $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3
+  $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C`)
+    .action(run(async (o) => (await import('./commands/train.js')).train(o)));
+
+  p.command('eval')
+    .description('loss, accuracy and confusion matrix of a model on labelled data')
+    .argument('<model>', 'model file')
+    .argument('<data>', 'dataset spec or file (as for train --data)')
+    .option('--label-column <name>', 'CSV column holding the label')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  $ backprop eval model.bpnn mnist')
+    .action(run(async (model, data, o) => (await import('./commands/eval.js')).evalCommand(model, data, o)));
+
+  p.command('predict')
+    .description('labels and probabilities for rows of a CSV or JSON file')
+    .argument('<model>', 'model file')
+    .argument('<input>', '.csv (header of feature names) or .json (array of rows)')
+    .option('-o, --out <file>', 'write CSV here instead of stdout')
+    .option('-f, --force', 'overwrite the output file')
+    .option('--json', 'JSON lines instead of CSV')
+    .addHelpText('after', '\nExample:\n  $ backprop predict iris.bpnn flowers.csv -o predictions.csv')
+    .action(run(async (model, input, o) => (await import('./commands/predict.js')).predict(model, input, o)));
+
+  p.command('info')
+    .description('architecture, parameter count and training config of a model')
+    .argument('<model>', 'model file')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExample:\n  $ backprop info model.bpnn')
+    .action(run(async (model, o) => (await import('./commands/info.js')).info(model, o)));
+
+  p.command('gradcheck')
+    .description('per-layer relative error of analytic vs numeric gradients')
+    .argument('[model]', 'model file (default: a fresh seeded network on the data)')
+    .option('-d, --data <spec>', 'data to check on (default: the model\'s, else circle)')
+    .option('--hidden <sizes>', 'hidden sizes of a fresh network', sizes, [5, 4])
+    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('tanh'))
+    .option('--rows <n>', 'rows of data to use', int(1), 8)
+    .option('--per-layer <n>', 'parameters checked per layer (default: all)', int(1))
+    .option('--tolerance <x>', 'fail (exit 1) above this relative error', positive, 1e-5)
+    .option('-s, --seed <n>', 'seed', int(0), 1)
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExamples:\n  $ backprop gradcheck\n  $ backprop gradcheck model.bpnn --data mnist --rows 4 --per-layer 50')
+    .action(run(async (model, o) => (await import('./commands/gradcheck.js')).gradcheck(model, o)));
+
+  p.command('explain')
+    .description('one forward and backward pass of a tiny network, step by step, with the numbers')
+    .option('--layers <sizes>', 'layer sizes', sizes, [2, 3, 2])
+    .addOption(new Option('-a, --activation <name>', 'hidden activation').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('sigmoid'))
+    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
+    .addOption(new Option('--loss <name>', 'loss').choices([...LOSSES]))
+    .option('-x, --input <numbers>', 'the sample a^[0], comma-separated (default 0.5,-1,…)')
+    .option('-y, --target <numbers|class>', 'target: a class index or comma-separated y (default class 1)')
+    .option('--lr <η>', 'learning rate of the shown update', positive, 0.5)
+    .option('-s, --seed <n>', 'seed of the initial weights', int(0), 1)
+    .option('--digits <n>', 'decimals shown', int(1), 4)
+    .addHelpText('after', '\nExamples:\n  $ backprop explain\n  $ backprop explain --layers 3-2-1 --activation tanh --output sigmoid -x 1,0,-1 -y 1')
+    .action(run(async (o) => (await import('./commands/explain.js')).explain(o)));
+  return p;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const p = program();
+  for (const cmd of p.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (s, write) => write(c.red(s)) });
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.executeSubCommandAsync') return 1;
+      return 2;
+    }
+    if (isUsage(e)) {
+      process.stderr.write(c.red(`error: ${e.message}`) + '\n');
+      return 2;
+    }
+    process.stderr.write(c.red('backprop failed unexpectedly (a bug; please report it):') + '\n' + ((e as Error)?.stack ?? String(e)) + '\n');
+    return 1;
+  }
+  return lastResult;
+}
+
+/** Commands return their exit code; `run` records it. */
+let lastResult = 0;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function run<A extends any[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    lastResult = await fn(...args);
+  };
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Worker pools or timers must not keep a finished command alive.
+setTimeout(() => process.exit(code), 50).unref();

@@ -1,0 +1,85 @@
+/**
+ * The gradient engine the training thread hands to `Trainer.fit`: @backprop/parallel's
+ * browser engine (Web Workers on shared memory) for 2+ workers, core's LocalEngine for 1.
+ * `CheckedEngine` wraps either one to (a) yield to the event loop every few milliseconds so
+ * pause and worker-count messages get through, and (b) optionally recompute every batch on
+ * this thread and compare the gradient bit for bit: the live "same weights as 1 worker" check.
+ */
+import { LocalEngine, now, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
+import { BrowserPool, browserEngine } from '@backprop/parallel/browser';
+
+/** Long-lived worker pool, reused across fits; rebuilt when the count changes. */
+export class WorkerSet {
+  private pool: BrowserPool | null = null;
+
+  /** Threads that compute gradients (1 = the training thread itself). */
+  get size(): number {
+    return this.pool?.size ?? 1;
+  }
+
+  async resize(n: number): Promise<void> {
+    if (n === this.size) return;
+    await this.pool?.destroy();
+    this.pool = n > 1 ? new BrowserPool({ workers: n }) : null;
+  }
+
+  async engine(net: Network, data: Dataset, opts: EngineOptions): Promise<GradientEngine> {
+    return this.pool ? browserEngine({ pool: this.pool })(net, data, opts) : new LocalEngine(net, data, opts);
+  }
+}
+
+export interface CheckStats {
+  batches: number;
+  mismatches: number;
+}
+
+let lastYield = 0;
+/** Resolves after queued messages have run, at most every ~12 ms (null: no need yet). */
+function yieldSometimes(): Promise<void> | null {
+  if (now() - lastYield < 12) return null;
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      lastYield = now();
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
+}
+
+export class CheckedEngine implements GradientEngine {
+  private readonly reference: LocalEngine | null;
+
+  constructor(private readonly inner: GradientEngine, net: Network, data: Dataset, opts: EngineOptions, private readonly check: CheckStats | null) {
+    this.reference = check && inner.workers > 1 ? new LocalEngine(net, data, opts) : null;
+  }
+
+  get grad(): Floats {
+    return this.inner.grad;
+  }
+
+  get workers(): number {
+    return this.inner.workers;
+  }
+
+  async batch(order: Int32Array, start: number, B: number): Promise<BatchStats> {
+    const y = yieldSometimes();
+    if (y) await y;
+    const stats = await this.inner.batch(order, start, B);
+    if (this.reference && this.check) {
+      const ref = this.reference.batch(order, start, B);
+      let same = ref.loss === stats.loss && ref.correct === stats.correct;
+      const g = this.inner.grad;
+      const rg = this.reference.grad;
+      for (let i = 0; same && i < g.length; i++) if (!Object.is(g[i], rg[i])) same = false;
+      this.check.batches++;
+      if (!same) this.check.mismatches++;
+    }
+    return stats;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_STATE, decodeState, defaultState, encodeState, fixPairing, layerSizes, outputSize } from './state.js';
+
+describe('URL state', () => {
+  test('a state round-trips through its query string', () => {
+    const s = defaultState();
+    s.dataset = 'kspirals';
+    s.k = 5;
+    s.hidden = [16, 3, 9, 1, 30, 30, 2]; // beyond the classic playground's limits
+    s.features = ['x1', 'sinx2'];
+    s.lr = 0.0025;
+    s.l2 = 0.001;
+    s.seed = 1234567;
+    s.workers = 4;
+    const q = encodeState(s);
+    const back = decodeState(q);
+    expect(back.problems).toEqual([]);
+    expect(back.state).toEqual(s);
+    expect(encodeState(back.state)).toBe(q);
+  });
+
+  test('links keep commas readable and accept a leading "?"', () => {
+    const q = encodeState(defaultState());
+    expect(q).toContain('h=8,8,6');
+    expect(decodeState(`?${q}`).state).toEqual(defaultState());
+  });
+
+  test('an empty query is the default state', () => {
+    expect(decodeState('')).toEqual({ state: defaultState(), problems: [] });
+  });
+
+  test('zero hidden layers is allowed', () => {
+    const { state, problems } = decodeState('h=');
+    expect(problems).toEqual([]);
+    expect(state.hidden).toEqual([]);
+    expect(layerSizes(state)).toEqual([7, 2]);
+  });
+
+  test('nonsense values fall back to defaults, one problem each', () => {
+    const { state, problems } = decodeState('ds=banana&lr=-3&h=8,x,99999&w=zzz&noise=<script>&batch=2.5&f=x1,nope&act=softmax&seed=1e40&k=1');
+    expect(state).toEqual(defaultState());
+    expect(problems).toHaveLength(10);
+    expect(problems[0]).toBe('Ignored ds="banana": expected one of circle, xor, gauss, spiral, kspirals, blobs, plane, multigauss; using "spiral".');
+    expect(problems.join('\n')).toContain('Ignored lr="-3"');
+    expect(problems.join('\n')).toContain('Ignored act="softmax"');
+  });
+
+  test('extreme inputs are bounded', () => {
+    expect(decodeState('h=' + Array(11).fill(4).join(',')).problems).toHaveLength(1);
+    expect(decodeState('lr=Infinity').problems).toHaveLength(1);
+    expect(decodeState('lr=0').state.lr).toBe(DEFAULT_STATE.lr);
+    expect(decodeState('n=' + '9'.repeat(500)).problems[0]).toContain('…');
+    expect(decodeState('w=9').state.workers).toBe(1);
+  });
+
+  test('duplicated or reordered features are made canonical', () => {
+    expect(decodeState('f=sinx1,x1,x1').state.features).toEqual(['x1', 'sinx1']);
+  });
+
+  test('output and task are paired', () => {
+    const reg = decodeState('ds=plane&out=softmax');
+    expect(reg.state.output).toBe('linear');
+    expect(reg.problems[0]).toContain('regression');
+    const cls = decodeState('ds=xor&out=tanh');
+    expect(cls.state.output).toBe('softmax');
+    const s = defaultState();
+    expect(fixPairing(s)).toEqual([]);
+  });
+
+  test('output width follows classes and output layer', () => {
+    const s = defaultState();
+    expect(outputSize(s)).toBe(2); // softmax, 2 classes
+    s.output = 'sigmoid';
+    expect(outputSize(s)).toBe(1);
+    s.dataset = 'blobs';
+    s.k = 4;
+    expect(outputSize(s)).toBe(4);
+    s.dataset = 'multigauss';
+    s.output = 'linear';
+    expect(outputSize(s)).toBe(1);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The training thread. It owns the Network and the Trainer, runs `Trainer.fit` with the
+ * PoolEngine (shard workers on shared memory), and reports progress through a callback at
+ * most every ~60 ms, so the page thread only draws. Play/pause/step map to fit + an abort
+ * flag checked at batch boundaries; a resumed fit continues the same seeded epoch order.
+ */
+import * as Comlink from 'comlink';
+import {
+  Network, Trainer, dataset, evaluate, isUserError, now, permutation, saveModel, sharedFloats, sharedMemoryAvailable, subset,
+  type Dataset, type EpochEvent, type NetworkSpec,
+} from '@backprop/core';
+import { buildData, type Points } from './datasets.js';
+import { CheckedEngine, WorkerSet, type CheckStats } from './pool.js';
+import { OUTPUT_LOSS, layerSizes, type PlayState } from './state.js';
+
+export type Setup =
+  | { kind: 'playground'; state: PlayState; custom: Points | null }
+  | { kind: 'digits'; url: string; hidden: number[]; batch: number; lr: number; seed: number };
+
+export interface Update {
+  epoch: number;
+  step: number;
+  /** Fraction of the current run target done (digits progress bar). */
+  progress: number;
+  /** New epoch rows since the last update. */
+  history: { loss: number; valLoss: number | null; accuracy: number | null; valAccuracy: number | null }[];
+  samplesPerSec: number;
+  workers: number;
+  params: Float32Array;
+  check: CheckStats | null;
+  running: boolean;
+}
+
+export interface SetupInfo {
+  spec: NetworkSpec;
+  nTrain: number;
+  nTest: number;
+  shared: boolean;
+}
+
+const pool = new WorkerSet();
+let net: Network | null = null;
+let trainer: Trainer | null = null;
+let train: Dataset | null = null;
+let test: Dataset | null = null;
+let onUpdate: ((u: Update) => void) | null = null;
+let abort = { aborted: false };
+let running: Promise<void> | null = null;
+let sent = 0;
+let check: CheckStats | null = null;
+let rate = { samples: 0, t: 0, value: 0 };
+
+async function loadDigits(url: string, seed: number): Promise<{ train: Dataset; test: Dataset }> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load the digits (${res.status} ${res.statusText} for ${url})`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const N = new DataView(bytes.buffer).getUint32(0, true);
+  if (bytes.length !== 4 + N + N * 784) throw new Error('the digits file is truncated; reload the page');
+  const X = sharedFloats('f32', N * 784);
+  const Y = sharedFloats('f32', N * 10);
+  for (let i = 0; i < N; i++) {
+    Y[i * 10 + bytes[4 + i]] = 1;
+    const at = 4 + N + i * 784;
+    for (let j = 0; j < 784; j++) X[i * 784 + j] = bytes[at + j] / 255;
+  }
+  const all = dataset(X, Y, 784, 10);
+  const idx = permutation(N, seed + 101);
+  const nTest = 1000;
+  return { test: subset(all, idx.slice(0, nTest).sort()), train: subset(all, idx.slice(nTest).sort()) };
+}
+
+function report(progress: number): void {
+  if (!onUpdate || !net || !trainer) return;
+  const hist = trainer.state.history.slice(sent).map((e: EpochEvent) => ({ loss: e.loss, valLoss: e.valLoss, accuracy: e.accuracy, valAccuracy: e.valAccuracy }));
+  sent = trainer.state.history.length;
+  onUpdate({
+    epoch: trainer.state.epoch, step: trainer.state.step, progress, history: hist,
+    samplesPerSec: rate.value, workers: pool.size, params: Float32Array.from(net.params),
+    check: check ? { ...check } : null, running: running !== null,
+  });
+}
+
+const api = {
+  async setup(cfg: Setup, workers: number, withCheck: boolean, cb: (u: Update) => void): Promise<SetupInfo> {
+    api.pause();
+    if (running) await running;
+    onUpdate = cb;
+    sent = 0;
+    check = withCheck ? { batches: 0, mismatches: 0 } : null;
+    if (cfg.kind === 'playground') {
+      const s = cfg.state;
+      const d = buildData(s, cfg.custom);
+      train = d.train;
+      test = d.test;
+      net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output, loss: OUTPUT_LOSS[s.output] }, { seed: s.seed });
+      trainer = new Trainer(net, { epochs: 1_000_000, batchSize: s.batch, seed: s.seed, optimizer: { name: s.optimizer, lr: s.lr, l1: s.l1, l2: s.l2 } });
+    } else {
+      const d = await loadDigits(cfg.url, cfg.seed);
+      train = d.train;
+      test = d.test;
+      net = Network.create({ sizes: [784, ...cfg.hidden, 10], activation: 'relu', output: 'softmax' }, { seed: cfg.seed });
+      trainer = new Trainer(net, { epochs: 1_000_000, batchSize: cfg.batch, seed: cfg.seed, optimizer: { name: 'adam', lr: cfg.lr } });
+    }
+    await api.setWorkers(workers);
+    return { spec: net.spec, nTrain: train.N, nTest: test.N, shared: sharedMemoryAvailable() };
+  },
+
+  /** Worker count for the next run (1 = this thread only). Takes effect at the next play/step. */
+  async setWorkers(n: number): Promise<number> {
+    const W = sharedMemoryAvailable() ? Math.max(1, Math.min(8, Math.floor(n))) : 1;
+    if (running) throw new Error('pause before changing the worker count');
+    await pool.resize(W);
+    return W;
+  },
+
+  setCheck(on: boolean): void {
+    check = on ? { batches: 0, mismatches: 0 } : null;
+  },
+
+  /** Trains until `untilEpoch` completes or pause(); resolves when stopped. Rejects with a user-facing message. */
+  async run(untilEpoch: number, throttleMs = 60): Promise<void> {
+    if (!net || !trainer || !train || !test) throw new Error('nothing to train yet');
+    if (running) return running;
+    const t = trainer;
+    abort = { aborted: false };
+    const mine = abort;
+    const startEpoch = t.state.epoch;
+    let last = 0;
+    rate = { samples: 0, t: now(), value: rate.value };
+    const progress = (): number => {
+      const span = untilEpoch - startEpoch;
+      return span > 0 && Number.isFinite(span) ? Math.min(1, (t.state.epoch - startEpoch + t.state.batchInEpoch / Math.ceil(train!.N / t.config.batchSize)) / span) : 0;
+    };
+    const tick = (B: number): void => {
+      rate.samples += B;
+      const tn = now();
+      if (tn - rate.t > 250) {
+        rate.value = (rate.samples * 1000) / (tn - rate.t);
+        rate.samples = 0;
+        rate.t = tn;
+      }
+      if (tn - last > throttleMs) {
+        last = tn;
+        report(progress());
+      }
+    };
+    running = (async () => {
+      try {
+        await t.fit(train!, {
+          validation: test!,
+          signal: mine,
+          engine: async (n, data, opts) => new CheckedEngine(await pool.engine(n, data, opts), n, data, opts, check),
+          onBatch: (e) => {
+            tick(Math.min(t.config.batchSize, train!.N));
+            if (e.batch === e.batches && e.epoch >= untilEpoch) mine.aborted = true;
+          },
+        });
+      } catch (err) {
+        throw new Error(isUserError(err) ? err.message : `training stopped: ${(err as Error).message}`);
+      } finally {
+        running = null;
+        report(progress());
+      }
+    })();
+    return running;
+  },
+
+  pause(): void {
+    abort.aborted = true;
+  },
+
+  /** Test accuracy and loss of the current weights. */
+  evaluate(): { loss: number; accuracy: number | null } {
+    if (!net || !test) throw new Error('nothing to evaluate yet');
+    const e = evaluate(net, test);
+    return { loss: e.loss, accuracy: e.accuracy };
+  },
+
+  save(meta: Record<string, unknown>): Uint8Array {
+    if (!net || !trainer) throw new Error('no model to save yet');
+    const bytes = saveModel(net, { trainer, meta });
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+};
+
+export type TrainApi = typeof api;
+Comlink.expose(api);
