@@ -1,0 +1,54 @@
+/**
+ * gzip detection and decompression over bytes with the web platform's DecompressionStream
+ * (browsers, workers and Node ≥ 18 alike), so the browser-safe loaders take .gz files too.
+ */
+import { DataFileError } from './errors.js';
+
+// Web-platform streams are not in the ES2022 lib; declare the part used here.
+interface ByteReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+}
+interface ByteWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+declare const DecompressionStream: {
+  new (format: 'gzip'): { writable: { getWriter(): ByteWriter }; readable: { getReader(): ByteReader } };
+} | undefined;
+
+/** True when the bytes start with the gzip magic number 1f 8b. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Decompresses gzip bytes; bytes that are not gzip come back unchanged. */
+export async function gunzip(bytes: Uint8Array, file = 'data'): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  if (typeof DecompressionStream === 'undefined') {
+    throw new DataFileError({ file }, 'the file is gzip-compressed and this runtime has no DecompressionStream', 'decompress it first, or use a current browser or Node ≥ 18');
+  }
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  writer.write(bytes).catch(() => {}); // a failure surfaces on the reader below
+  writer.close().catch(() => {});
+  const reader = ds.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value!);
+      total += value!.length;
+    }
+  } catch (e) {
+    throw new DataFileError({ file }, `the gzip data is truncated or corrupt (${e instanceof Error ? e.message : String(e)})`, 'download or copy the file again');
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+/**
+ * load(spec): one entry point for the CLI. The spec is "mnist", "iris", a synthetic set
+ * ("circle", "spirals:4", …), a CSV file (.csv, .tsv, .gz), or IDX files (a directory with the
+ * standard names, or an …-images-idx3-ubyte[.gz] file).
+ */
+import { ConfigError } from '@backprop/core';
+import { basename } from 'node:path';
+import { BUILTIN_SETS, isBuiltin, loadBuiltin, type LoadOptions } from '../builtin.js';
+import { DataFileError } from '../errors.js';
+import { prepare, type LoadedData } from '../prepare.js';
+import { readCsvTable } from './csv.js';
+import { statOrNull } from './files.js';
+import { IDX_FILE_NAME, findIdxFiles, loadIdx } from './idx.js';
+import { loadMnist } from './mnist.js';
+
+/**
+ * Loads the data a spec names, split and normalised as the options say. With
+ * `opts.preprocessing` (a saved model's), that is applied instead of fitting a new one.
+ */
+export async function load(spec: string, opts: LoadOptions = {}): Promise<LoadedData> {
+  const s = spec.trim();
+  const looksLikePath = /[/\\.]/.test(s);
+  if (!looksLikePath && s.toLowerCase() === 'mnist') return loadMnist(opts);
+  if (!looksLikePath && isBuiltin(s)) return loadBuiltin(s, opts);
+  const st = await statOrNull(s);
+  if (!st) {
+    if (looksLikePath) throw new DataFileError({ file: s }, 'no such file or directory', `check the path (relative paths start at ${process.cwd()})`);
+    throw new ConfigError(`unknown dataset "${spec}"; use mnist, ${BUILTIN_SETS.join(', ')} (spirals:K and blobs:K for K classes), a CSV file, or IDX files`);
+  }
+  if (st.isDirectory() || IDX_FILE_NAME.test(basename(s))) {
+    return loadIdx(await findIdxFiles(s), opts);
+  }
+  const pre = opts.preprocessing;
+  const task = opts.task ?? (pre ? (pre.labels ? 'classification' : 'regression') : undefined); // a model's data: read its kind of target
+  return prepare(await readCsvTable(s, { ...opts, task }), opts);
+}
