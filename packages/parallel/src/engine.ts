@@ -1,0 +1,303 @@
+/**
+ * ParallelEngine: core's GradientEngine on a pool of long-lived workers. The main thread
+ * writes a step's indices into the control block and bumps a generation; workers compute the
+ * shards into fixed slots and reduce them by stripes (task.ts); the Trainer then applies the
+ * optimizer on this thread, between steps, so only one writer ever touches W.
+ */
+import {
+  ConfigError, ShapeError, allocSlots, shardCount, sumStats,
+  type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network, type Workspace,
+} from '@backprop/core';
+import { describeBackend, type BackendDescriptor } from './backend.js';
+import {
+  BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
+  controlBlock,
+} from './control.js';
+import type { FaultInjection, WorkerInit } from './task.js';
+
+/** Threads that run `serve` (task.ts); one adapter per platform (src/node, src/browser). */
+export interface WorkerPool {
+  /** Number of worker threads. */
+  readonly size: number;
+  /**
+   * Runs task.ts `serve(init)` on a worker for lane `init.lane` until the engine stops it.
+   * Rejects if that worker throws or dies. A pool runs one engine at a time.
+   */
+  serve(init: WorkerInit): Promise<void>;
+  /** Ends every thread. */
+  destroy(): Promise<void>;
+}
+
+export interface ParallelOptions {
+  /** Times a failed step is run again (default 1). A retry recomputes every shard: the same bits. */
+  retries?: number;
+  /** Parameters per reduction stripe (default 4096). */
+  stripe?: number;
+  /** TEST ONLY: make one shard fail once (task.ts). Never set this in real training. */
+  faultInjection?: FaultInjection | null;
+}
+
+/** The builder Trainer.fit takes as `engine`. */
+export type EngineFactory = (net: Network, data: Dataset, opts: EngineOptions) => Promise<GradientEngine>;
+
+/** A step failed on a worker; the weights are as they were before the step. */
+export class WorkerError extends Error {
+  readonly code = 'E_WORKER';
+  /** Shard being computed when the worker failed (-1: outside any shard, e.g. the reduction). */
+  readonly shard: number;
+  /** Worker lane that failed. */
+  readonly lane: number;
+  constructor(message: string, shard: number, lane: number, cause: unknown) {
+    super(message, { cause });
+    this.name = 'WorkerError';
+    this.shard = shard;
+    this.lane = lane;
+  }
+}
+
+/** True when this runtime can share memory with workers (browsers need cross-origin isolation). */
+export function parallelAvailable(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && typeof Atomics !== 'undefined';
+}
+
+/** True when a typed array lives on shared memory (a SharedArrayBuffer or a shared WebAssembly.Memory). */
+export function isShared(a: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
+const sharedCopies = new WeakMap<Floats, Floats>();
+
+/** The same array on shared memory: itself if already shared, else one copy (cached per array). */
+function shareArray(a: Floats): Floats {
+  if (isShared(a)) return a;
+  let copy = sharedCopies.get(a);
+  if (!copy) {
+    const sab = new SharedArrayBuffer(a.byteLength);
+    copy = a instanceof Float64Array ? new Float64Array(sab) : new Float32Array(sab);
+    copy.set(a);
+    sharedCopies.set(a, copy);
+  }
+  return copy;
+}
+
+/** A dataset whose X and Y are on shared memory: workers get views, never copies. */
+export function shareDataset(data: Dataset): Dataset {
+  if (isShared(data.X) && isShared(data.Y)) return data;
+  return { X: shareArray(data.X), Y: shareArray(data.Y), N: data.N, nIn: data.nIn, nOut: data.nOut };
+}
+
+interface Fault {
+  lane: number;
+  error: unknown;
+}
+
+/** The long-running serve calls of one set of views (one per lane). */
+interface Session {
+  order: Int32Array;
+  tasks: Promise<void>[];
+  /** Settles with the first lane that failed or stopped unasked. */
+  fault: Promise<Fault>;
+  stopping: boolean;
+}
+
+type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+declare function setTimeout(f: () => void, ms: number): unknown;
+
+/** Resolves when ctl[i] === want, or early when `cancelled()` (checked after every wake-up). */
+async function waitFor(ctl: Int32Array, i: number, want: number, cancelled: () => boolean): Promise<void> {
+  for (;;) {
+    const v = Atomics.load(ctl, i);
+    if (v === want || cancelled()) return;
+    if (waitAsync) {
+      const r = waitAsync(ctl, i, v);
+      if (r.async) await r.value;
+    } else {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0)); // runtimes without Atomics.waitAsync poll
+    }
+  }
+}
+
+export class ParallelEngine implements GradientEngine {
+  readonly grad: Floats;
+  readonly workers: number;
+  /** Steps run again after a worker failed (each retry recomputes every shard). */
+  retried = 0;
+  private readonly ctl: Int32Array;
+  private readonly slots: Floats;
+  private readonly stats: Float64Array;
+  private readonly data: Dataset;
+  private readonly backend: BackendDescriptor;
+  private readonly workspaces: Workspace[];
+  private readonly ownOrder: Int32Array;
+  private readonly maxShards: number;
+  private readonly retries: number;
+  private readonly stripe: number;
+  private readonly fault: FaultInjection | null;
+  private session: Session | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly net: Network,
+    data: Dataset,
+    private readonly opts: EngineOptions,
+    options: ParallelOptions = {},
+    private readonly ownsPool = false,
+  ) {
+    if (!parallelAvailable()) {
+      throw new ConfigError('shared memory is not available here: browsers need cross-origin isolation (COOP: same-origin, COEP: require-corp); train on one thread instead');
+    }
+    if (!isShared(net.params)) throw new ConfigError('the network parameters are not on shared memory; create the network with a backend whose arena is shared');
+    this.retries = intAtLeast(options.retries ?? 1, 0, 'retries');
+    this.stripe = intAtLeast(options.stripe ?? 4096, 1, 'stripe');
+    this.backend = describeBackend(net.backend);
+    this.workers = pool.size;
+    this.maxShards = shardCount(opts.maxBatch, opts.shardSize);
+    const { slots, grad, stats } = allocSlots(net, this.maxShards);
+    this.slots = slots;
+    this.grad = grad;
+    this.stats = stats;
+    this.data = shareDataset(data);
+    this.ctl = controlBlock(pool.size);
+    this.ownOrder = new Int32Array(new SharedArrayBuffer(opts.maxBatch * 4));
+    this.workspaces = [];
+    for (let w = 0; w < pool.size; w++) this.workspaces.push(net.workspace(opts.shardSize)); // scratch per worker, allocated once
+    this.fault = options.faultInjection ?? null;
+  }
+
+  /** Σ over rows order[start … start+B) of δ·xᵀ into `grad`; rejects with a WorkerError naming the shard if a worker fails. */
+  async batch(order: Int32Array, start: number, B: number): Promise<BatchStats> {
+    if (this.closed) throw new ConfigError('this parallel engine is closed; start a new fit');
+    if (!Number.isInteger(B) || B < 1 || B > this.opts.maxBatch) throw new ShapeError(`batch of ${B} rows; this engine holds 1 to ${this.opts.maxBatch}`);
+    if (start < 0 || start + B > order.length) throw new ShapeError(`rows ${start}…${start + B} are outside the order of ${order.length} samples`);
+    Atomics.add(this.ctl, STEP, 1);
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.step(order, start, B);
+      if (!('lane' in r)) return r;
+      if (attempt < this.retries && !this.closed) {
+        this.retried++; // every shard is recomputed: the same bits
+        continue;
+      }
+      throw this.describe(r, B, attempt);
+    }
+  }
+
+  private async step(order: Int32Array, start: number, B: number): Promise<BatchStats | (Fault & { shard: number })> {
+    const ctl = this.ctl;
+    let rows = order;
+    let first = start;
+    if (!isShared(order)) {
+      // an order on private memory: share just this batch's indices
+      this.ownOrder.set(order.subarray(start, start + B));
+      rows = this.ownOrder;
+      first = 0;
+    }
+    if (this.session && this.session.order !== rows) await this.halt();
+    const session = this.session ?? this.startServing(rows);
+    const nShards = shardCount(B, this.opts.shardSize);
+    Atomics.store(ctl, START, first);
+    Atomics.store(ctl, ROWS, B);
+    Atomics.store(ctl, SHARDS, nShards);
+    Atomics.store(ctl, NEXT_SHARD, 0);
+    Atomics.store(ctl, SHARDS_DONE, 0);
+    Atomics.store(ctl, NEXT_STRIPE, 0);
+    Atomics.store(ctl, LEFT, 0);
+    Atomics.store(ctl, FAILED, 0);
+    Atomics.store(ctl, FAILED_SHARD, -1);
+    Atomics.store(ctl, CMD, CMD_STEP);
+    const gen = Atomics.add(ctl, GEN, 1) + 1; // every plain write above is visible to a worker that sees gen
+    Atomics.notify(ctl, GEN);
+    const outcome = await Promise.race([waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault]);
+    if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return sumStats(this.stats, nShards);
+    const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };
+    const busy = fault.lane >= 0 ? Atomics.load(ctl, BUSY + fault.lane) : -1;
+    const shard = busy >= 0 ? busy : Atomics.load(ctl, FAILED_SHARD);
+    await this.halt(); // every surviving worker has left the step before we return
+    return { ...fault, shard };
+  }
+
+  private describe(f: Fault & { shard: number }, B: number, retries: number): WorkerError {
+    const size = this.opts.shardSize;
+    const where = f.shard >= 0
+      ? `shard ${f.shard} (rows ${f.shard * size}–${Math.min(B, (f.shard + 1) * size) - 1} of the batch)`
+      : 'outside any shard';
+    const cause = f.error instanceof Error ? f.error.message : String(f.error);
+    const again = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
+    return new WorkerError(`worker ${f.lane} failed in ${where}${again}: ${cause}; the weights were left as they were before this step`, f.shard, f.lane, f.error);
+  }
+
+  /** Starts one long-running serve call per lane; each gets the shared views once. */
+  private startServing(order: Int32Array): Session {
+    const ctl = this.ctl;
+    let report!: (f: Fault) => void;
+    const session: Session = { order, tasks: [], fault: new Promise<Fault>((r) => (report = r)), stopping: false };
+    const seenGen = Atomics.load(ctl, GEN);
+    Atomics.store(ctl, CMD, CMD_STEP);
+    ctl.fill(-1, BUSY);
+    for (let lane = 0; lane < this.workers; lane++) {
+      const init: WorkerInit = {
+        lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
+        params: this.net.params, data: this.data, order, slots: this.slots, grad: this.grad, stats: this.stats,
+        ws: this.workspaces[lane], ctl, shardSize: this.opts.shardSize, maxShards: this.maxShards, stripe: this.stripe,
+        seenGen, fault: this.fault,
+      };
+      const unasked = new Error('the worker stopped serving unasked');
+      session.tasks.push(this.pool.serve(init).then(
+        () => { if (!session.stopping) report({ lane, error: unasked }); },
+        (error: unknown) => { if (!session.stopping) report({ lane, error }); },
+      ));
+    }
+    this.session = session;
+    return session;
+  }
+
+  /** Stops every serve call (finishing or abandoning the current step) and waits for them. */
+  private async halt(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    session.stopping = true;
+    const ctl = this.ctl;
+    Atomics.store(ctl, FAILED, 1); // workers in a step stop claiming shards and skip the reduction
+    Atomics.add(ctl, SHARDS_DONE, FAIL_BUMP);
+    Atomics.notify(ctl, SHARDS_DONE);
+    Atomics.store(ctl, CMD, CMD_STOP);
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+    await Promise.all(session.tasks);
+    Atomics.notify(ctl, DONE); // wakes this thread's pending wait, if a fault won the race
+    this.session = null;
+  }
+
+  /** Stops the workers; ends the pool's threads when this engine created the pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.halt();
+    } finally {
+      if (this.ownsPool) await this.pool.destroy();
+    }
+  }
+}
+
+function intAtLeast(x: number, min: number, what: string): number {
+  if (!Number.isInteger(x) || x < min) throw new ConfigError(`${what} must be an integer ≥ ${min}; got ${x}`);
+  return x;
+}
+
+/** Builds an engine on a pool, destroying a pool it owns if setup fails. */
+export async function startEngine(pool: WorkerPool, ownsPool: boolean, net: Network, data: Dataset, opts: EngineOptions, options: ParallelOptions): Promise<ParallelEngine> {
+  try {
+    return new ParallelEngine(pool, net, data, opts, options, ownsPool);
+  } catch (e) {
+    if (ownsPool) await pool.destroy();
+    throw e;
+  }
+}
+
+/** Checks a worker count. */
+export function checkWorkers(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new ConfigError(`workers must be an integer from 1 to 256; got ${n}`);
+  return n;
+}

@@ -1,0 +1,128 @@
+// The Node adapter end to end: determinism across worker counts, faults, abort, resume.
+import { Network, Trainer, loadModel, resumeTrainer, type DType, type Dataset, type TrainConfig } from '@backprop/core';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WorkerError, type ParallelEngine } from '../engine.js';
+import { SIZES, bytes, checksum, makeData, train } from '../test-utils/fixtures.js';
+import { NodePool, nodeEngine } from './index.js';
+
+// 203 rows. With the 10% validation split, 183 training rows in batches of 40 end with a
+// partial batch of 23 (shards of 8, 8, 7). Batches of 10 end with a partial batch of 3, and
+// shards of 8 give 2 shards per step: fewer than most runs' workers (batch < shardSize · workers).
+const configs: Record<string, TrainConfig> = {
+  'batch 40, shards of 8, adam, validation split': { epochs: 5, batchSize: 40, shardSize: 8, seed: 11, validationSplit: 0.1, optimizer: { name: 'adam', lr: 0.01, l2: 1e-3 } },
+  'batch 10, shards of 8, momentum': { epochs: 3, batchSize: 10, shardSize: 8, seed: 5, optimizer: { name: 'momentum', lr: 0.05 } },
+};
+
+// One pool per worker count, reused across runs: thread start-up is paid once.
+const pools = new Map<number, NodePool>();
+const pool = (n: number) => {
+  if (!pools.has(n)) pools.set(n, new NodePool({ workers: n }));
+  return pools.get(n)!;
+};
+afterAll(async () => {
+  for (const p of pools.values()) await p.destroy();
+  for (const p of pools.values()) expect(p.threads).toBe(0);
+});
+
+describe.each(['f32', 'f64'] as DType[])('nodeEngine, %s', (dtype) => {
+  const data = makeData(203, dtype);
+  for (const [name, config] of Object.entries(configs)) {
+    it(`1, 2, 3 and 4 workers give the single-thread weights bit for bit (${name})`, async () => {
+      const ref = await train(dtype, config, data);
+      expect(ref.trainer.state.step).toBeGreaterThan(20);
+      for (const n of [1, 2, 3, 4]) {
+        const run = await train(dtype, config, data, { engine: nodeEngine({ pool: pool(n) }) });
+        expect(bytes(run.net.params), `${n} workers`).toEqual(bytes(ref.net.params));
+        expect(run.losses, `${n} workers: batch losses`).toEqual(ref.losses);
+        expect(run.trainer.state.history, `${n} workers: epoch events`).toEqual(
+          ref.trainer.state.history.map((e) => ({ ...e, samplesPerSec: expect.any(Number), seconds: expect.any(Number) })),
+        );
+      }
+    });
+  }
+});
+
+describe('faults', () => {
+  const data = makeData(203, 'f32');
+  const config = configs['batch 40, shards of 8, adam, validation split'];
+
+  for (const kind of ['throw', 'exit'] as const) {
+    it(`a worker that ${kind === 'throw' ? 'throws' : 'exits'} mid-step rejects the step, names the shard, and leaves the weights as before the step`, async () => {
+      const failed = await failingRun(config, data, kind);
+      expect(failed.error).toBeInstanceOf(WorkerError);
+      const we = failed.error as WorkerError;
+      expect(we.shard).toBe(2);
+      expect(we.message).toContain('failed in shard 2 (rows 16–23 of the batch)');
+      expect(we.message).toContain(kind === 'throw' ? 'injected fault (test only) in shard 2' : 'exited');
+      // the same run on one thread, stopped after step 2: the failed run must hold exactly its weights
+      const before = await train('f32', config, data, { abortAt: 2 });
+      expect(failed.step).toBe(2);
+      expect(failed.checksum).toBe(before.sums[2]);
+      expect(failed.checksum).toBe(failed.sums[2]); // unchanged since the last completed step
+    });
+
+    it(`a step whose worker ${kind === 'throw' ? 'threw is retried' : 'exited is retried on a replacement worker'} with identical results`, async () => {
+      const ref = await train('f32', config, data);
+      let engine: ParallelEngine | null = null;
+      const factory = nodeEngine({ workers: 2, retries: 1, faultInjection: { step: 3, shard: 2, kind } });
+      const run = await train('f32', config, data, { engine: async (...args) => (engine = (await factory(...args)) as ParallelEngine) });
+      expect(engine!.retried).toBe(1);
+      expect(bytes(run.net.params)).toEqual(bytes(ref.net.params));
+    });
+  }
+});
+
+/** Runs into an injected fault at step 3, shard 2; returns the error, the trainer's step and the weights' checksums. */
+async function failingRun(config: TrainConfig, data: Dataset, kind: 'throw' | 'exit') {
+  const net = Network.create({ sizes: SIZES }, { seed: 3 });
+  const trainer = new Trainer(net, config);
+  const sums: number[] = [checksum(net.params)];
+  const engine = nodeEngine({ workers: 2, retries: 0, faultInjection: { step: 3, shard: 2, kind } });
+  const error = await trainer.fit(data, { engine, onBatch: (e) => (sums[e.step] = checksum(net.params)) }).then(() => null, (e: unknown) => e);
+  return { error, step: trainer.state.step, checksum: checksum(net.params), sums };
+}
+
+describe('abort, resume, threads', () => {
+  const data = makeData(203, 'f32');
+  const config = configs['batch 40, shards of 8, adam, validation split'];
+
+  it('an aborted run stops at a step boundary with the weights of that step', async () => {
+    const ref = await train('f32', config, data, { abortAt: 7 });
+    const run = await train('f32', config, data, { engine: nodeEngine({ workers: 2 }), abortAt: 7 });
+    expect(run.stopped).toBe('aborted');
+    expect(run.trainer.state.step).toBe(7);
+    expect(bytes(run.net.params)).toEqual(bytes(ref.net.params));
+  });
+
+  it('saved mid-epoch and resumed on workers, a run ends with the uninterrupted weights', async () => {
+    const full = await train('f32', config, data, { engine: nodeEngine({ pool: pool(2) }), saveAt: 7 });
+    const file = loadModel(full.saved!);
+    expect(file.training!.config.shardSize).toBe(8);
+    expect(file.training!.state.step).toBe(7);
+    const trainer = resumeTrainer(file);
+    await trainer.fit(data, { engine: nodeEngine({ pool: pool(3) }) });
+    expect(trainer.state.step).toBe(full.trainer.state.step);
+    expect(bytes(file.net.params)).toEqual(bytes(full.net.params));
+  });
+
+  it('no thread is left behind: a process that trained, failed, aborted and closed engines exits by itself', async () => {
+    const script = fileURLToPath(new URL('../test-utils/exit-check.ts', import.meta.url));
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawnSync(process.execPath, ['--conditions=@backprop/source', '--import', tsx, script], { encoding: 'utf8', timeout: 50_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim().split('\n')).toEqual(['trained 2', 'failed WorkerError 1', 'aborted 4', 'closed unused', 'end of script']);
+    expect(child.signal, 'killed by the timeout: something kept the process alive').toBeNull();
+    expect(child.status).toBe(0);
+  });
+
+  it('a pool lent to an engine keeps its threads; destroy ends them all', async () => {
+    const p = new NodePool({ workers: 2 });
+    await train('f32', { ...config, epochs: 1 }, data, { engine: nodeEngine({ pool: p }) });
+    expect(p.threads).toBe(2);
+    await p.destroy();
+    expect(p.threads).toBe(0);
+  });
+});

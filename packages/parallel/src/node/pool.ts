@@ -1,0 +1,69 @@
+/**
+ * Node adapter: a piscina pool with one thread per lane. Each training run issues one
+ * long-running task per thread (ParallelEngine steps them through shared memory); piscina
+ * starts the threads, reports a task's error or a thread's exit, and replaces dead threads.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Piscina from 'piscina';
+import { checkWorkers, type WorkerPool } from '../engine.js';
+import type { WorkerInit } from '../task.js';
+import type { NodeTask } from './worker.js';
+
+// From source (tests, tsx) the worker is TypeScript: load it through tsx and read workspace
+// packages from source too. From dist it is plain JS.
+const fromSource = import.meta.url.endsWith('.ts');
+const workerFile = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
+
+function sourceExecArgv(): string[] {
+  let tsx: string;
+  try {
+    tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  } catch {
+    throw new Error('@backprop/parallel runs from source here, and its workers need tsx to load TypeScript: install tsx, or build the package (pnpm build)');
+  }
+  return ['--conditions=@backprop/source', '--import', tsx];
+}
+
+export interface NodePoolOptions {
+  /** Worker threads (default: os.availableParallelism()). */
+  workers?: number;
+}
+
+/** Threads for ParallelEngine. Reuse one pool across fits to pay the thread start-up once. */
+export class NodePool implements WorkerPool {
+  readonly size: number;
+  private readonly piscina: Piscina<NodeTask, number>;
+
+  constructor(opts: NodePoolOptions = {}) {
+    this.size = checkWorkers(opts.workers ?? availableParallelism());
+    this.piscina = new Piscina<NodeTask, number>({
+      filename: workerFile,
+      minThreads: this.size,
+      maxThreads: this.size,
+      concurrentTasksPerWorker: 1, // one serve loop per thread
+      idleTimeout: Infinity,
+      execArgv: fromSource ? sourceExecArgv() : [],
+    });
+    this.piscina.on('error', () => {}); // a thread that dies between tasks is replaced; tasks report their own errors
+  }
+
+  async serve(init: WorkerInit): Promise<void> {
+    await this.piscina.run({ kind: 'serve', init });
+  }
+
+  /** An empty task: one piscina round trip (the per-step cost that the serve loop avoids). */
+  async ping(): Promise<void> {
+    await this.piscina.run({ kind: 'ping' });
+  }
+
+  /** Live threads (0 after destroy). */
+  get threads(): number {
+    return this.piscina.threads.length;
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The worker side of a data-parallel step (platform-neutral: imports only @backprop/core).
+ * A worker builds views of the shared tensors once, then serves steps: it claims shards from
+ * an atomic counter and computes each into the shard's own slot (core `shardGradient`), waits
+ * until every slot is written, then claims parameter stripes and sums the slots of each in
+ * shard order (core `reduceSlots`). Who computes a shard never changes a bit of the result.
+ */
+import { Network, reduceSlots, shardGradient, type Dataset, type Floats, type NetworkSpec, type Workspace } from '@backprop/core';
+import { backendFrom, type BackendDescriptor } from './backend.js';
+import {
+  BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
+} from './control.js';
+
+/**
+ * TEST ONLY: make one shard fail once (on the given batch call, 1-based), to prove that a
+ * failing worker never leaves the weights half-updated. Never set this in real training.
+ */
+export interface FaultInjection {
+  step: number;
+  shard: number;
+  /** 'throw': the shard throws; 'exit': the worker thread exits (Node only). */
+  kind: 'throw' | 'exit';
+}
+
+/** Everything a worker receives, once: shared views plus sizes. Serialisable (structured clone). */
+export interface WorkerInit {
+  lane: number; // this worker's index in the control block
+  workers: number;
+  spec: NetworkSpec;
+  backend: BackendDescriptor;
+  params: Floats; // (P) the weights; workers only read them
+  data: Dataset; // X (N, nIn), Y (N, nOut) on shared memory
+  order: Int32Array; // the epoch's sample order
+  slots: Floats; // (maxShards, P): one gradient sum per shard
+  grad: Floats; // (P): Σ_s slots[s], written by the reduction
+  stats: Float64Array; // (maxShards, 2): loss sum and correct count per shard
+  ws: Workspace; // this lane's scratch for shardSize rows (allocated by the main thread)
+  ctl: Int32Array; // the control block (control.ts)
+  shardSize: number;
+  maxShards: number;
+  /** Parameters per reduction stripe. */
+  stripe: number;
+  /** GEN when this serve call was issued: a larger GEN is a step to run. */
+  seenGen: number;
+  fault: FaultInjection | null;
+}
+
+/** What differs between platforms inside a worker. */
+export interface WorkerHost {
+  /** End this worker thread now (used only by fault injection). */
+  exit(code: number): void;
+}
+
+/** A worker's views, built once from its WorkerInit. */
+export interface WorkerState {
+  init: WorkerInit;
+  net: Network;
+  /** slotViews[s]: shard s's slot as one flat vector and as per-layer dW views. */
+  slotViews: { flat: Floats; W: Floats[] }[];
+  nStripes: number;
+}
+
+/** Builds the views once; nothing is allocated per step. */
+export function attach(init: WorkerInit): WorkerState {
+  const net = new Network(init.spec, init.params, backendFrom(init.backend));
+  const P = net.P;
+  const slotViews: WorkerState['slotViews'] = [];
+  for (let s = 0; s < init.maxShards; s++) {
+    const flat = init.slots.subarray(s * P, (s + 1) * P);
+    slotViews.push({ flat, W: net.gradViews(flat) });
+  }
+  return { init, net, slotViews, nStripes: Math.ceil(P / init.stripe) };
+}
+
+/**
+ * The serve loop of one long-lived worker: wait for a new generation, run the step, repeat
+ * until told to stop. One call serves every step of a training run (no message per step).
+ */
+export function serve(init: WorkerInit, host: WorkerHost): void {
+  const st = attach(init);
+  const ctl = init.ctl;
+  let seen = init.seenGen;
+  for (;;) {
+    Atomics.wait(ctl, GEN, seen); // returns at once if GEN has already moved on
+    const gen = Atomics.load(ctl, GEN);
+    if (gen === seen) continue;
+    seen = gen;
+    if (Atomics.load(ctl, CMD) === CMD_STOP) return;
+    try {
+      runStep(st, gen, host);
+    } catch (e) {
+      failStep(ctl, Atomics.load(ctl, BUSY + init.lane));
+      throw e; // the pool rejects this worker's serve call with the original error
+    }
+  }
+}
+
+/** Marks the step failed and releases every worker waiting for the missing shards. */
+export function failStep(ctl: Int32Array, shard: number): void {
+  Atomics.compareExchange(ctl, FAILED_SHARD, -1, shard);
+  Atomics.store(ctl, FAILED, 1);
+  Atomics.add(ctl, SHARDS_DONE, FAIL_BUMP);
+  Atomics.notify(ctl, SHARDS_DONE);
+}
+
+/**
+ * One step on this worker: shards while any are left, then reduction stripes while any are
+ * left. The last worker to leave publishes DONE = gen for the main thread.
+ */
+export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
+  const { init, net, slotViews } = st;
+  const { ctl, lane, shardSize, data, order, stats, ws, fault } = init;
+  const start = Atomics.load(ctl, START);
+  const B = Atomics.load(ctl, ROWS);
+  const nShards = Atomics.load(ctl, SHARDS);
+  // 1. shards, handed out dynamically: a fast core simply claims more of them
+  for (;;) {
+    if (Atomics.load(ctl, FAILED) !== 0) break;
+    const s = Atomics.add(ctl, NEXT_SHARD, 1);
+    if (s >= nShards) break;
+    Atomics.store(ctl, BUSY + lane, s);
+    if (fault !== null) injectFault(ctl, fault, s, host);
+    const rows = Math.min(shardSize, B - s * shardSize);
+    const slot = slotViews[s]; // slot per shard: the same sums on any worker count
+    shardGradient(net, ws, data, order, start + s * shardSize, rows, slot.flat, slot.W, stats, s);
+    Atomics.store(ctl, BUSY + lane, -1);
+    if (Atomics.add(ctl, SHARDS_DONE, 1) + 1 === nShards) Atomics.notify(ctl, SHARDS_DONE);
+  }
+  // 2. wait until every slot is written (or the step failed)
+  for (;;) {
+    const done = Atomics.load(ctl, SHARDS_DONE);
+    if (done >= nShards) break;
+    Atomics.wait(ctl, SHARDS_DONE, done);
+  }
+  // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
+  if (Atomics.load(ctl, FAILED) === 0) {
+    const P = net.P;
+    const stripe = init.stripe;
+    for (;;) {
+      const k = Atomics.add(ctl, NEXT_STRIPE, 1);
+      if (k >= st.nStripes) break;
+      const from = k * stripe;
+      reduceSlots(init.grad, init.slots, nShards, P, from, Math.min(P, from + stripe));
+    }
+  }
+  // 4. leave; the last one out tells the main thread (nobody touches this step's memory after)
+  if (Atomics.add(ctl, LEFT, 1) + 1 === init.workers) {
+    Atomics.store(ctl, DONE, gen);
+    Atomics.notify(ctl, DONE);
+  }
+}
+
+/** TEST ONLY: fires the injected fault once, on its batch call and shard. */
+function injectFault(ctl: Int32Array, fault: FaultInjection, s: number, host: WorkerHost): void {
+  if (s !== fault.shard || Atomics.load(ctl, STEP) !== fault.step) return;
+  if (Atomics.compareExchange(ctl, FAULT_FIRED, 0, 1) !== 0) return;
+  if (fault.kind === 'exit') host.exit(3);
+  throw new Error(`injected fault (test only) in shard ${s}`);
+}
