@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { loadModel, ModelFileError, type ModelFile } from '@backprop/core';
+import { loadModel, ModelFileError, type Backend, type ModelFile } from '@backprop/core';
 import { UsageError } from './errors.js';
 
 /** Reads a file whole, turning ENOENT/EACCES/EISDIR into a usage error. */
@@ -23,10 +23,10 @@ export function readBytes(path: string, what: string): Uint8Array {
 }
 
 /** Loads a model file; format problems become "<path>: <problem>". */
-export function readModel(path: string): ModelFile {
+export function readModel(path: string, backend?: Backend): ModelFile {
   const bytes = readBytes(path, 'model file');
   try {
-    return loadModel(bytes);
+    return loadModel(bytes, backend ? { backend } : {});
   } catch (e) {
     if (e instanceof ModelFileError) throw new ModelFileError(`${path}: ${e.message}`);
     throw e;

@@ -6,7 +6,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
 import { isUsage } from './errors.js';
 import { defaultWorkers } from './engine.js';
-import { int, nonNegative, positive, fraction, sizes } from './options.js';
+import { NORMALIZATIONS } from '@backprop/data';
+import { DEFAULT_TRAIN, defaultLr } from './defaults.js';
+import { int, nonNegative, positive, fraction, rowsOrFraction, unit, sizes } from './options.js';
 import { c } from './ui.js';
 
 function program(): Command {
@@ -19,6 +21,9 @@ function program(): Command {
   p.addHelpText('after', `
 Examples:
   $ backprop train                              # MNIST 784-128-64-10 on all cores
+  $ backprop train --data iris --hidden 8 --epochs 100 -o iris.bpnn
+  $ backprop eval iris.bpnn iris
+  $ backprop predict iris.bpnn flowers.csv
   $ backprop train --data circle --hidden 8 --epochs 50 -o circle.bpnn
   $ backprop eval circle.bpnn circle
   $ backprop predict circle.bpnn points.csv
@@ -26,32 +31,35 @@ Examples:
 
   p.command('train')
     .description('train a network and save it as a model file')
-    .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral[:N], a .csv file, or IDX files (default: mnist)')
+    .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral|plane|multi-gauss[:N points], spirals:K|blobs:K (K classes), a .csv/.tsv[.gz] file, or IDX files (a directory or *-images-idx3-ubyte[.gz]) (default: mnist)')
     .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10', sizes)
     .option('--hidden <sizes>', 'hidden layer sizes; input and output sizes come from the data', sizes, [128, 64])
     .addOption(new Option('-a, --activation <name>', 'hidden activation φ').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('relu'))
     .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
     .addOption(new Option('--loss <name>', 'loss (default: cce for softmax, bce for sigmoid, else mse)').choices([...LOSSES]))
     .addOption(new Option('--init <name>', 'weight initialisation (default: by activation)').choices([...INITS]))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default('momentum'))
-    .option('--lr <η>', 'learning rate (default: 0.03; 0.001 for adam)', positive)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default(DEFAULT_TRAIN.optimizer))
+    .option('--lr <η>', `learning rate (default: ${defaultLr('momentum')} for sgd/momentum/nesterov, ${defaultLr('adam')} for adam)`, positive)
     .option('--momentum <μ>', 'momentum for momentum/nesterov (default 0.9)', nonNegative)
     .option('--beta1 <β1>', 'adam β1 (default 0.9)', nonNegative)
     .option('--beta2 <β2>', 'adam β2 (default 0.999)', nonNegative)
     .option('--l1 <λ>', 'L1 regularisation on weights', nonNegative)
     .option('--l2 <λ>', 'L2 regularisation on weights', nonNegative)
-    .option('-b, --batch-size <n>', 'mini-batch size', int(1), 32)
-    .option('-e, --epochs <n>', 'epochs (default 10; with --resume: the saved run\'s)', int(1))
+    .option('-b, --batch-size <n>', 'mini-batch size', int(1), DEFAULT_TRAIN.batchSize)
+    .option('-e, --epochs <n>', `epochs (default ${DEFAULT_TRAIN.epochs}; with --resume: the saved run's)`, int(1))
     .option('-w, --workers <n>', 'worker threads (default: all cores)', int(1), defaultWorkers())
     .option('-s, --seed <n>', 'seed for init, shuffling and splits', int(0), 1)
     .option('--val-split <f>', 'fraction of training rows held out for validation', fraction, 0)
-    .option('--test-split <f>', 'fraction held out as test set when the data has none (default 0.2)', fraction)
-    .option('--label-column <name>', 'CSV column holding the label (default: "label", else the last)')
+    .option('--test-split <f|n>', 'held out as the test set: a fraction, or a row count ≥ 1 (default 0.2, stratified by class; IDX t10k files are used whole)', rowsOrFraction)
+    .option('--label-column <name>', 'CSV column holding the label, by name or 0-based index (default: label, class, target or y, else the last)')
+    .addOption(new Option('--normalize <kind>', 'feature normalisation fitted on the training rows (default: zscore for tables and 2-D sets, none for images)').choices([...NORMALIZATIONS]))
+    .option('--samples <n>', 'synthetic sets: points to generate (default 500); other data: use only n rows', int(1))
+    .option('--noise <x>', 'synthetic sets: noise from 0 to 1 (default 0)', unit)
     .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1))
     .option('--min-delta <x>', 'early stopping: smallest improvement that counts', nonNegative)
-    .addOption(new Option('--kernels <kind>', 'compute kernels').choices(['auto', 'js', 'wasm']).default('auto'))
+    .addOption(new Option('--kernels <kind>', 'compute kernels: wasm (SIMD) runs on one thread, so it needs --workers 1; auto picks wasm there and js on several workers').choices(['auto', 'js', 'wasm']).default('auto'))
     .addOption(new Option('--dtype <t>', 'float type of weights').choices(['f32', 'f64']))
-    .option('-o, --out <file>', 'model file to write (default: model.bpnn)')
+    .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)')
     .option('--checkpoint <file>', 'where Ctrl-C writes a checkpoint (default: <out>.ckpt)')
     .option('--resume <checkpoint>', 'continue an interrupted run bit-identically')
     .option('-f, --force', 'overwrite existing output files')
@@ -60,6 +68,8 @@ Examples:
 Examples:
   $ backprop train                                   # MNIST, ≈95% test accuracy
   $ backprop train --data iris --hidden 8 --epochs 100 -o iris.bpnn
+  $ backprop train --data spirals:3 --samples 900 --noise 0.1 --hidden 16,16 --optimizer adam --lr 0.01 --epochs 200 -o sp.bpnn
+  $ backprop train --data data.csv --normalize minmax --test-split 100 -o data.bpnn
   $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3
   $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C`)
     .action(run(async (o) => (await import('./commands/train.js')).train(o)));
@@ -67,8 +77,8 @@ Examples:
   p.command('eval')
     .description('loss, accuracy and confusion matrix of a model on labelled data')
     .argument('<model>', 'model file')
-    .argument('<data>', 'dataset spec or file (as for train --data)')
-    .option('--label-column <name>', 'CSV column holding the label')
+    .argument('<data>', 'dataset spec or file (as for train --data); the set the model was trained on is scored on its held-out test rows, other data on every row')
+    .option('--label-column <name>', 'CSV column holding the label (default: the one training used)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  $ backprop eval model.bpnn mnist')
     .action(run(async (model, data, o) => (await import('./commands/eval.js')).evalCommand(model, data, o)));

@@ -97,7 +97,10 @@ describe('eval, predict, info', () => {
     expect(r.stdout).toMatch(/hot/);
     const j = JSON.parse(cli('eval', 'e.bpnn', 'tiny.csv', '--json').stdout);
     expect(j.labels).toEqual(['cold', 'hot']);
-    expect(j.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(40);
+    expect(j).toMatchObject({ N: 8, heldOut: true }); // the training set: its 8 held-out rows
+    expect(j.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(8);
+    writeFileSync(p('tiny-copy.csv'), readFileSync(p('tiny.csv')));
+    expect(JSON.parse(cli('eval', 'e.bpnn', 'tiny-copy.csv', '--json').stdout)).toMatchObject({ N: 40, heldOut: false }); // other data: every row
   });
 
   it('predict gives labels and probabilities from CSV and JSON, to stdout or a file', () => {
@@ -119,8 +122,77 @@ describe('eval, predict, info', () => {
     const r = cli('info', 'e.bpnn');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/2-4-2, loss cce, f32, 22 parameters/);
-    expect(r.stdout).toMatch(/momentum lr 0\.03, μ 0\.9; batch 32/);
+    expect(r.stdout).toMatch(/momentum lr 0\.05, μ 0\.9; batch 64/);
     expect(JSON.parse(cli('info', 'e.bpnn', '--json').stdout).parameters).toBe(22);
+  });
+});
+
+describe('data through @backprop/data', () => {
+  const flowers = 'petal_width,petal_length,sepal_width,sepal_length\n0.2,1.4,3.5,5.1\n2.3,5.2,3.0,6.7\n'; // raw cm, columns in another order
+  writeFileSync(p('flowers.csv'), flowers);
+  writeFileSync(p('flowers.json'), JSON.stringify([[5.1, 3.5, 1.4, 0.2], { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }]));
+
+  it('iris: trains, evals on the held-out rows of the same split, predicts raw rows with the saved z-score', () => {
+    const r = cli('train', '--data', 'iris', '--hidden', '8', '--epochs', '60', '--batch-size', '16', '--workers', '1', '-o', 'iris.bpnn');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/iris \(150 rows, 4 features, 3 classes; zscore normalisation\); 120 train \/ 30 test rows/);
+    const acc = Number(/test accuracy: ([\d.]+)% on 30 held-out rows/.exec(r.stdout)![1]);
+    expect(acc).toBeGreaterThan(85);
+    const pre = loadModel(readFileSync(p('iris.bpnn'))).preprocessing!;
+    expect(pre.labels).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(pre.normalization.kind).toBe('zscore');
+    expect(pre.features).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    const ev = JSON.parse(cli('eval', 'iris.bpnn', 'iris', '--json').stdout);
+    expect(ev).toMatchObject({ N: 30, heldOut: true, labels: ['setosa', 'versicolor', 'virginica'] });
+    expect((ev.accuracy * 100).toFixed(2)).toBe(acc.toFixed(2)); // the same rows train scored
+    const csv = cli('predict', 'iris.bpnn', 'flowers.csv');
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.trim().split('\n').map((l) => l.split(',')[0])).toEqual(['label', 'setosa', 'virginica']);
+    const json = cli('predict', 'iris.bpnn', 'flowers.json', '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(json.map((j) => j.label)).toEqual(['setosa', 'virginica']);
+    expect(json[0].probabilities.setosa).toBeCloseTo(Number(csv.stdout.split('\n')[1].split(',')[1]), 4);
+  });
+
+  it('a CSV with --label-column, --normalize minmax and --test-split as a count; eval reuses them', () => {
+    writeFileSync(p('kind.csv'), 'kind,a,b\n' + Array.from({ length: 60 }, (_, i) => `${i % 3 === 0 ? 'big' : 'small'},${i % 3 === 0 ? 10 + (i % 5) : i % 4},${(i * 7) % 11}`).join('\n') + '\n');
+    const r = cli('train', '--data', 'kind.csv', '--label-column', 'kind', '--normalize', 'minmax', '--test-split', '15', '--hidden', '4', '--epochs', '30', '--batch-size', '8', '--workers', '1', '-o', 'kind.bpnn');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kind\.csv \(60 rows, 2 features, 2 classes; minmax normalisation\); 45 train \/ 15 test rows/);
+    const pre = loadModel(readFileSync(p('kind.bpnn'))).preprocessing!;
+    expect(pre.normalization.kind).toBe('minmax');
+    expect(pre.features).toEqual(['a', 'b']);
+    expect(pre.labels).toEqual(['big', 'small']);
+    expect(pre.normalization.shift.every((v) => v >= 0)).toBe(true); // min of each column
+    const ev = JSON.parse(cli('eval', 'kind.bpnn', 'kind.csv', '--json').stdout);
+    expect(ev).toMatchObject({ N: 15, heldOut: true, labels: ['big', 'small'] });
+    writeFileSync(p('kind-rows.csv'), 'b,a\n3,12\n5,1\n');
+    const out = cli('predict', 'kind.bpnn', 'kind-rows.csv').stdout.trim().split('\n');
+    expect(out.map((l) => l.split(',')[0])).toEqual(['label', 'big', 'small']);
+  });
+
+  it('--normalize none keeps raw features; --normalize zscore is the default for tables', () => {
+    expect(cli('train', '--data', 'tiny.csv', '--normalize', 'none', '--hidden', '3', '--epochs', '1', '--workers', '1', '-o', 'raw.bpnn').code).toBe(0);
+    const n = loadModel(readFileSync(p('raw.bpnn'))).preprocessing!.normalization;
+    expect(n).toMatchObject({ kind: 'none', shift: [0, 0], scale: [1, 1] });
+    expect(loadModel(readFileSync(p('e.bpnn'))).preprocessing!.normalization.kind).toBe('zscore');
+  });
+
+  it('synthetic sets: spirals:K classes with --samples and --noise; circle:N still means N points', () => {
+    const r = cli('train', '--data', 'spirals:3', '--samples', '300', '--noise', '0.1', '--hidden', '8', '--epochs', '2', '--workers', '1', '-o', 'sp.bpnn', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const start = JSON.parse(r.stdout.split('\n')[0]);
+    expect(start).toMatchObject({ sizes: [2, 8, 3], trainRows: 240, testRows: 60 });
+    const c = JSON.parse(cli('train', '--data', 'circle:100', '--hidden', '3', '--epochs', '1', '--workers', '1', '-o', 'c.bpnn', '--json').stdout.split('\n')[0]);
+    expect(c).toMatchObject({ trainRows: 80, testRows: 20 });
+  });
+
+  it('eval: a label the model does not know; predict: rows that lack a feature', () => {
+    writeFileSync(p('warm.csv'), 'x1,x2,label\n1,2,hot\n0,0,warm\n');
+    expectUsage(cli('eval', 'e.bpnn', 'warm.csv'), /warm\.csv, row 1: unknown label "warm": the model was trained on the labels cold, hot/);
+    writeFileSync(p('narrow.csv'), 'x1\n1\n2\n');
+    expectUsage(cli('predict', 'e.bpnn', 'narrow.csv'), /narrow\.csv: the model takes 2 features and this data has 1; it lacks x2/);
+    writeFileSync(p('obj.json'), JSON.stringify([{ x1: 1 }]));
+    expectUsage(cli('predict', 'e.bpnn', 'obj.json'), /obj\.json, row 0, column "x2": the feature is missing/);
   });
 });
 
@@ -155,8 +227,9 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
   });
   it('missing or unreadable files', () => {
     expectUsage(cli('eval', 'nope.bpnn', 'tiny.csv'), /nope\.bpnn does not exist/);
-    expectUsage(cli('train', '--data', 'missing.csv', '-o', 'x.bpnn'), /missing\.csv does not exist/);
-    expectUsage(cli('eval', 'e.bpnn', 'missing.csv'), /does not exist/);
+    expectUsage(cli('train', '--data', 'missing.csv', '-o', 'x.bpnn'), /missing\.csv: no such file or directory; check the path/);
+    expectUsage(cli('eval', 'e.bpnn', 'missing.csv'), /missing\.csv: no such file/);
+    expectUsage(cli('train', '--data', 'nope', '-o', 'x.bpnn'), /unknown dataset "nope"; use mnist, iris/);
   });
   it('malformed CSV', () => {
     writeFileSync(p('bad.csv'), 'x1,x2,label\n1,2,a\n3,oops,b\n');
@@ -182,13 +255,32 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
   });
   it('layer sizes that do not match the data', () => {
     expectUsage(cli('train', '--data', 'tiny.csv', '--layers', '784-16-10', '-o', 'l.bpnn'), /2 features and 2 outputs; use --layers 2-16-2/);
-    expectUsage(cli('predict', 'e.bpnn', p('wide.json')), /does not exist/);
+    expectUsage(cli('predict', 'e.bpnn', p('wide.json')), /wide\.json: no such file/);
     writeFileSync(p('wide.json'), JSON.stringify([[1, 2, 3]]));
-    expectUsage(cli('predict', 'e.bpnn', 'wide.json'), /expects 2/);
+    expectUsage(cli('predict', 'e.bpnn', 'wide.json'), /wide\.json, row 0: the row has 3 values but the model takes 2 features \(x1, x2\)/);
   });
-  it('--kernels wasm without a WASM backend says so', () => {
+  it('--kernels wasm trains on one thread, and says why it cannot use several workers', () => {
     const r = cli('train', ...FAST, '--kernels', 'wasm', '-o', 'w.bpnn');
-    if (r.code !== 0) expectUsage(r, /WASM kernels are not available/);
+    if (r.code !== 0) expectUsage(r, /WASM kernels are not available/); // a Node without SIMD or an unbuilt kernels file
+    else expect(r.stderr).toMatch(/1 worker, wasm kernels/);
+    expectUsage(cli('train', ...FAST, '--kernels', 'wasm', '--workers', '2', '-o', 'w2.bpnn'), /WASM kernels run on one thread only.*--workers 1/);
+    expectUsage(cli('train', ...FAST, '--kernels', 'gpu', '-o', 'w3.bpnn'), /Allowed choices are auto, js, wasm/);
+  });
+  it('bad --normalize, --noise and --test-split values', () => {
+    expectUsage(cli('train', '--data', 'iris', '--normalize', 'l2'), /Allowed choices are zscore, minmax, none/);
+    expectUsage(cli('train', '--data', 'circle', '--noise', '2'), /from 0 to 1/);
+    expectUsage(cli('train', '--data', 'iris', '--test-split', '2.5'), /fraction in \[0, 1\) or a whole row count/);
+  });
+  it('the default output model.bpnn is overwritten by the next run, unless it is not a model', () => {
+    const args = ['--data', 'xor', '--samples', '100', '--hidden', '4', '--epochs', '1', '--workers', '1'];
+    expect(cli('train', ...args).code).toBe(0);
+    const again = cli('train', ...args, '--seed', '2');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr + again.stdout).toMatch(/note: overwriting model\.bpnn from an earlier run/);
+    expect(loadModel(readFileSync(p('model.bpnn'))).training?.config.seed ?? 2).toBe(2);
+    writeFileSync(p('model.bpnn'), 'my notes');
+    expectUsage(cli('train', ...args), /model\.bpnn exists and is not a backprop model; pass -o/);
+    rmSync(p('model.bpnn'));
   });
   it('--help works on every command, with examples', () => {
     for (const c of ['train', 'eval', 'predict', 'info', 'gradcheck', 'explain']) {

@@ -2,9 +2,11 @@
  * `backprop gradcheck`: analytic ∂L/∂W^[l] (batched backward pass) against central differences
  * (L(w+ε) − L(w−ε)) / 2ε, per layer, in float64. Exit 1 when a layer exceeds the tolerance.
  */
-import { gradCheck, Network, subset, type ActivationName, type Dataset, type Preprocessing } from '@backprop/core';
+import { gradCheck, Network, subset, type ActivationName, type Dataset } from '@backprop/core';
+import { UsageError } from '../errors.js';
 import { loadForModel, loadTraining } from '../datasets.js';
 import { readModel } from '../files.js';
+import { dataOptions } from './train.js';
 import { c, table } from '../ui.js';
 
 interface Flags { data?: string; hidden: number[]; activation: string; rows: number; perLayer?: number; tolerance: number; seed: number; json?: boolean }
@@ -15,9 +17,10 @@ export async function gradcheck(modelPath: string | undefined, o: Flags): Promis
   let what: string;
   if (modelPath) {
     const file = readModel(modelPath);
-    const cli = file.meta.cli as { data?: string; seed?: number } | undefined;
+    const cli = file.meta.cli as (Parameters<typeof dataOptions>[0] & { data?: string }) | undefined;
     const spec = o.data ?? cli?.data ?? 'circle';
-    data = await loadForModel(spec, file.preprocessing as Preprocessing, { seed: cli?.seed ?? o.seed });
+    if (!file.preprocessing) throw new UsageError(`${modelPath} carries no preprocessing (feature order, labels); it cannot map ${spec} to inputs`);
+    ({ data } = await loadForModel(spec, file.preprocessing, dataOptions(cli, o.seed), true));
     net = file.net;
     what = `${modelPath} on ${spec}`;
   } else {

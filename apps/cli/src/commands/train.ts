@@ -5,7 +5,12 @@
  */
 import * as core from '@backprop/core';
 import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
-import { loadTraining } from '../datasets.js';
+import type { NormalizationKind } from '@backprop/data';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadTraining, type LoadOptions } from '../datasets.js';
+import { DEFAULT_TRAIN, defaultLr } from '../defaults.js';
 import { engineFor } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { checkWritable, readModel, writeAtomic } from '../files.js';
@@ -33,10 +38,13 @@ export interface TrainFlags {
   valSplit: number;
   testSplit?: number;
   labelColumn?: string;
+  normalize?: string;
+  noise?: number;
+  samples?: number;
   patience?: number;
   minDelta?: number;
   kernels: string;
-  out: string;
+  out?: string;
   checkpoint?: string;
   resume?: string;
   force?: boolean;
@@ -44,35 +52,76 @@ export interface TrainFlags {
   dtype?: string;
 }
 
-export const DEFAULT_EPOCHS = 10;
+export const DEFAULT_EPOCHS = DEFAULT_TRAIN.epochs;
+/** Where `train` writes when no -o is given; rerunning overwrites it (as cc does a.out). */
+export const DEFAULT_OUT = 'model.bpnn';
 
-/** Data-loading settings saved in the model so `--resume` reloads the same rows. */
+/** Data-loading settings saved in the model so `eval` and `--resume` rebuild the same rows. */
 interface CliMeta {
   data: string;
   seed: number;
   testSplit?: number;
   labelColumn?: string;
+  normalization?: NormalizationKind;
+  noise?: number;
+  samples?: number;
   out: string;
+  /** True when `out` is the default path, which a later run may overwrite. */
+  defaultOut?: boolean;
   kernels: string;
+  /** The kernels the run actually used (js or wasm): a resumed run must use the same to stay bit-identical. */
+  backend?: string;
   workers: number;
 }
 
-/** Maps --kernels to a core backend; the WASM one when core exports it. */
-export async function backendFor(kernels: string): Promise<Backend> {
-  const anyCore = core as Record<string, unknown>;
-  const wasmFactory = (anyCore.wasmBackend ?? anyCore.createWasmBackend ?? anyCore.loadWasmBackend) as (() => Backend | Promise<Backend>) | Backend | undefined;
-  const wasm = async (): Promise<Backend | null> => {
-    if (!wasmFactory) return null;
-    return typeof wasmFactory === 'function' ? await wasmFactory() : wasmFactory;
-  };
-  if (kernels === 'js') return core.jsBackend;
-  if (kernels === 'wasm') {
-    const b = await wasm();
-    if (!b) throw new UsageError('WASM kernels are not available in this build of @backprop/core; use --kernels js (or auto)');
-    return b;
+/** The data options a model's saved CLI settings stand for. */
+export function dataOptions(m: Partial<CliMeta> | undefined, seed = 1): LoadOptions {
+  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples };
+}
+
+/**
+ * The output check: an explicit path that exists needs --force; the default path is the
+ * tool's own scratch output and is overwritten, unless what is there is not a model file.
+ */
+function checkOut(meta: CliMeta, force: boolean): string | null {
+  if (!meta.defaultOut || force || !existsSync(meta.out)) {
+    checkWritable(meta.out, force);
+    return null;
   }
-  if (kernels === 'auto') return (await wasm().catch(() => null)) ?? core.jsBackend;
-  throw new UsageError(`--kernels must be auto, js or wasm; got "${kernels}"`);
+  try {
+    readModel(meta.out);
+  } catch {
+    throw new UsageError(`${meta.out} exists and is not a backprop model; pass -o to choose another path, or --force to overwrite it`);
+  }
+  return `overwriting ${meta.out} from an earlier run (the default output; pass -o FILE to keep models apart)`;
+}
+
+/** The compiled kernels' bytes, read from @backprop/core's build/kernels.wasm. */
+async function wasmBytes(): Promise<{ bytes: Uint8Array }> {
+  const url = core.kernelsWasmUrl();
+  try {
+    return { bytes: await readFile(new URL(url.href)) };
+  } catch {
+    throw new UsageError(`WASM kernels are not available: ${fileURLToPath(url.href)} is missing; run "pnpm --filter @backprop/core build:wasm", or use --kernels js`);
+  }
+}
+
+/**
+ * Maps --kernels to a core backend. The WASM SIMD kernels run on one thread: @backprop/parallel
+ * cannot hand them to its workers yet, so `wasm` needs --workers 1 and `auto` picks them only there.
+ */
+export async function backendFor(kernels: string, workers = 1): Promise<Backend> {
+  const choice = core.checkBackendChoice(kernels);
+  if (choice === 'js') return core.jsBackend;
+  if (workers > 1) {
+    if (choice === 'wasm') throw new UsageError(`WASM kernels run on one thread only (the worker pool cannot share them yet); add --workers 1, or use --kernels js for ${workers} workers`);
+    return core.jsBackend;
+  }
+  if (choice === 'wasm') {
+    if (!core.wasmSimdSupported() || !core.wasmSharedMemorySupported()) throw new UsageError('WASM kernels are not available here (this Node lacks WebAssembly SIMD or shared memory); use --kernels js');
+    return core.selectBackend('wasm', wasmBytes);
+  }
+  return core.selectBackend('auto', wasmBytes);
 }
 
 export async function train(f: TrainFlags): Promise<number> {
@@ -85,29 +134,42 @@ export async function train(f: TrainFlags): Promise<number> {
   let train: Dataset;
   let test: Dataset | null;
   let description: string;
+  let overwriteNote: string | null = null;
+  let workers = f.workers;
   if (f.resume) {
-    const file = readModel(f.resume);
+    let file = readModel(f.resume);
     if (!file.training) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer); train a new model instead`);
     const saved = file.meta.cli as CliMeta | undefined;
     if (!saved) throw new UsageError(`${f.resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
-    meta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out };
-    const loaded = await loadTraining(meta.data, { seed: meta.seed, testSplit: meta.testSplit, labelColumn: meta.labelColumn });
+    meta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out, defaultOut: f.out === undefined && saved.defaultOut };
+    if (saved.backend === 'wasm') {
+      // the same kernels as the interrupted run (they run on one thread), so the result stays bit-identical
+      file = readModel(f.resume, await backendFor('wasm', 1));
+      if (workers !== 1) say(mode, c.yellow(`note: ${f.resume} was trained with WASM kernels, which run on one thread; resuming on 1 worker`));
+      workers = 1;
+    }
+    const loaded = await loadTraining(meta.data, dataOptions(meta));
     ({ train, test, description } = loaded);
     pre = file.preprocessing ?? loaded.preprocessing;
     net = file.net;
     trainer = resumeTrainer(file, { epochs: f.epochs });
     say(mode, `resuming ${f.resume}: epoch ${trainer.state.epoch + 1}, step ${trainer.state.step}`);
   } else {
-    meta = { data: f.data ?? 'mnist', seed: f.seed, testSplit: f.testSplit, labelColumn: f.labelColumn, out: f.out ?? 'model.bpnn', kernels: f.kernels, workers: f.workers };
-    checkWritable(meta.out, Boolean(f.force));
-    const loaded = await loadTraining(meta.data, { seed: f.seed, testSplit: f.testSplit, labelColumn: f.labelColumn });
+    meta = {
+      data: f.data ?? 'mnist', seed: f.seed, testSplit: f.testSplit, labelColumn: f.labelColumn,
+      normalization: f.normalize as NormalizationKind | undefined, noise: f.noise, samples: f.samples,
+      out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels, workers: f.workers,
+    };
+    overwriteNote = checkOut(meta, Boolean(f.force));
+    const loaded = await loadTraining(meta.data, dataOptions(meta));
     ({ train, test, description, preprocessing: pre } = loaded);
     const sizes = f.layers ?? [train.nIn, ...f.hidden, train.nOut];
     if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
       const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
       throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
     }
-    const backend = await backendFor(f.kernels);
+    const backend = await backendFor(f.kernels, f.workers);
+    meta.backend = backend.name;
     net = Network.create(
       { sizes, activation: f.activation as core.ActivationName, output: f.output as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype: (f.dtype ?? 'f32') as core.DType },
       { seed: f.seed, init: f.init as core.InitName | undefined, backend },
@@ -117,19 +179,20 @@ export async function train(f: TrainFlags): Promise<number> {
       batchSize: f.batchSize,
       seed: f.seed,
       validationSplit: f.valSplit,
-      optimizer: { name: f.optimizer, lr: f.lr ?? (f.optimizer === 'adam' ? 0.001 : 0.03), momentum: f.momentum, beta1: f.beta1, beta2: f.beta2, l1: f.l1, l2: f.l2 },
+      optimizer: { name: f.optimizer, lr: f.lr ?? defaultLr(f.optimizer), momentum: f.momentum, beta1: f.beta1, beta2: f.beta2, l1: f.l1, l2: f.l2 },
       earlyStopping: f.patience ? { patience: f.patience, minDelta: f.minDelta ?? 0 } : null,
     });
   }
-  if (f.resume) checkWritable(meta.out, Boolean(f.force));
+  if (f.resume) overwriteNote = checkOut(meta, Boolean(f.force));
+  if (overwriteNote) say(mode, c.yellow(`note: ${overwriteNote}`));
   const checkpoint = f.checkpoint ?? `${meta.out}.ckpt`;
-  const { engine, note } = await engineFor(f.workers);
+  const { engine, note } = await engineFor(workers);
   if (note) say(mode, c.yellow(`note: ${note}`));
   const cfg = trainer.config;
   say(mode, `${c.bold('data')}    ${description}${test ? `; ${train.N} train / ${test.N} test rows` : ''}`);
   say(mode, `${c.bold('network')} ${net.describe()}`);
-  say(mode, `${c.bold('train')}   ${cfg.optimizer.name} lr ${cfg.optimizer.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, ${f.workers} worker${f.workers === 1 ? '' : 's'}, ${net.kernels.name} kernels`);
-  if (mode === 'json') emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers: f.workers, trainRows: train.N, testRows: test?.N ?? 0 });
+  say(mode, `${c.bold('train')}   ${cfg.optimizer.name} lr ${cfg.optimizer.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, ${workers} worker${workers === 1 ? '' : 's'}, ${net.kernels.name} kernels`);
+  if (mode === 'json') emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers, kernels: net.kernels.name, trainRows: train.N, testRows: test?.N ?? 0 });
 
   const abort = new AbortController();
   let interrupts = 0;
@@ -144,7 +207,7 @@ export async function train(f: TrainFlags): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const progress = new Progress(mode, f.workers);
+  const progress = new Progress(mode, workers);
   const batches = Math.ceil(train.N * (1 - cfg.validationSplit) / cfg.batchSize);
   let result: core.FitResult;
   try {
