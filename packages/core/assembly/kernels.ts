@@ -6,20 +6,22 @@
 
 // Register tile: 4 rows × 8 columns = eight f32x4 accumulators (x86-64 has 16 vector
 // registers; 8 accumulators + 2 operands + 1 broadcast leave room for the addresses).
-// KC blocks the reduction dimension so the packed panel (KC × 8 floats = 8 KiB) and the rows
-// it meets stay in L1.
-const KC: i32 = 256;
-// Rows of Δ/X per block of the weight gradient (keeps the X panel and Δ block in L1/L2).
-const BC: i32 = 256;
+// Each GEMM streams two packed or contiguous operands through that tile; the blocks keep
+// what is reused in cache (L1 32 KiB, L2 ≥ 512 KiB per core on current x86 and ARM):
+const KC: i32 = 256; // reduction block of the forward pass and of da: a panel is KC × 8 floats = 8 KiB
+const KG: i32 = 64; //  outputs per group of forward panels (KG·KC floats = 64 KiB) that 4 rows of X meet in turn
+const BC: i32 = 256; // rows of Δ and X per block of the weight gradient
+const KB: i32 = 128; // outputs per packed block of Δ in the weight gradient (BC·KB floats = 128 KiB)
+const BB: i32 = 64; //  rows of Δ per block of da
 
 /** First byte JS may hand out (after this module's static data). */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-/** Bytes of scratch denseForward needs at `pack` (one packed panel of W plus its 8 biases). */
+/** Bytes of per-thread scratch the GEMMs need at `pack` (packed panels; see each kernel). */
 export function packBytes(): i32 {
-  return (KC * 8 + 8) << 2;
+  return max(KG + KG * KC, BC * 8 + BC * KB) << 2;
 }
 
 // ---- partial vectors at the edges (n of 4 lanes valid; the rest read as 0, never written) ----
@@ -59,26 +61,40 @@ export function packBytes(): i32 {
 
 /**
  * net (B, nOut) = X (B, nIn) · W[:,1:]ᵀ + W[:,0], W (nOut, nIn+1).
- * For each panel of 8 outputs, W[k0:k0+8, 1+j0 : 1+j0+KC] is packed transposed into `pack`
- * (8 consecutive floats per input j), so the inner loop reads it with two aligned loads
- * and broadcasts one X value per row: an outer-product update of a 4×8 tile of net.
+ * W[k0:k0+8, 1+j0 : 1+j0+KC] is packed transposed into a panel (8 consecutive floats per
+ * input j), so the inner loop reads it with two aligned loads and broadcasts one X value per
+ * row: an outer-product update of a 4×8 tile of net. Scratch at `pack`: KG biases, then the
+ * KG/8 panels of a group of outputs.
  */
 export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize): void {
   const cols = nIn + 1;
-  const panel = pack + 32;
-  for (let k0 = 0; k0 < nOut; k0 += 8) {
-    const kw = min(8, nOut - k0);
-    // biases of the panel; absent outputs read 0
-    for (let kk = 0; kk < 8; kk++) {
-      store<f32>(pack + (kk << 2), kk < kw ? load<f32>(W + ((<usize>(k0 + kk) * cols) << 2)) : 0);
-    }
-    for (let j0 = 0; j0 < nIn; j0 += KC) {
-      const jc = min(KC, nIn - j0);
-      packPanel(panel, W, cols, k0, kw, j0, jc);
-      const first = j0 == 0;
+  const panels = pack + (<usize>KG << 2); // after the KG biases
+  for (let j0 = 0; j0 < nIn; j0 += KC) {
+    const jc = min(KC, nIn - j0);
+    const first = j0 == 0;
+    // a group of KG outputs: its panels are packed once and every 4 rows of X (4·KC floats,
+    // in L1) meet all of them before the next rows come in
+    for (let g0 = 0; g0 < nOut; g0 += KG) {
+      const gEnd = min(nOut, g0 + KG);
+      for (let k0 = g0; k0 < gEnd; k0 += 8) {
+        const kw = min(8, nOut - k0);
+        const bias = pack + (<usize>(k0 - g0) << 2);
+        for (let kk = 0; kk < 8; kk++) {
+          store<f32>(bias + (kk << 2), kk < kw ? load<f32>(W + ((<usize>(k0 + kk) * cols) << 2)) : 0); // absent outputs read 0
+        }
+        packPanel(panels + ((<usize>(k0 - g0) * KC) << 2), W, cols, k0, kw, j0, jc);
+      }
       let b = 0;
-      for (; b + 4 <= B; b += 4) forwardTile4(net, X, pack, b, nIn, nOut, k0, kw, j0, jc, first);
-      for (; b < B; b++) forwardTile1(net, X, pack, b, nIn, nOut, k0, kw, j0, jc, first);
+      for (; b + 4 <= B; b += 4) {
+        for (let k0 = g0; k0 < gEnd; k0 += 8) {
+          forwardTile4(net, X, pack + (<usize>(k0 - g0) << 2), panels + ((<usize>(k0 - g0) * KC) << 2), b, nIn, nOut, k0, min(8, nOut - k0), j0, jc, first);
+        }
+      }
+      for (; b < B; b++) {
+        for (let k0 = g0; k0 < gEnd; k0 += 8) {
+          forwardTile1(net, X, pack + (<usize>(k0 - g0) << 2), panels + ((<usize>(k0 - g0) * KC) << 2), b, nIn, nOut, k0, min(8, nOut - k0), j0, jc, first);
+        }
+      }
     }
   }
 }
@@ -130,7 +146,7 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
 }
 
 @inline function forwardTile4(
-  net: usize, X: usize, pack: usize, b: i32, nIn: i32, nOut: i32,
+  net: usize, X: usize, bias: usize, panel: usize, b: i32, nIn: i32, nOut: i32,
   k0: i32, kw: i32, j0: i32, jc: i32, first: bool,
 ): void {
   const ns = <usize>nOut << 2;
@@ -140,8 +156,8 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
   const n3 = n2 + ns;
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
   if (first) {
-    const b0 = v128.load(pack);
-    const b1 = v128.load(pack, 16);
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias, 16);
     c00 = b0; c01 = b1; c10 = b0; c11 = b1; c20 = b0; c21 = b1; c30 = b0; c31 = b1;
   } else if (kw == 8) {
     c00 = v128.load(n0); c01 = v128.load(n0, 16);
@@ -156,35 +172,9 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
   }
   const xs = <usize>nIn << 2;
   let x0 = X + ((<usize>b * nIn + j0) << 2);
-  let p = pack + 32;
+  let p = panel;
   const end = p + (<usize>jc << 5);
-  // two inputs per trip: half the loop overhead
-  const end2 = p + (<usize>(jc & ~1) << 5);
-  while (p < end2) {
-    let q0 = v128.load(p);
-    let q1 = v128.load(p, 16);
-    let a = v128.load32_splat(x0);
-    c00 = madd(c00, a, q0); c01 = madd(c01, a, q1);
-    a = v128.load32_splat(x0 + xs);
-    c10 = madd(c10, a, q0); c11 = madd(c11, a, q1);
-    a = v128.load32_splat(x0 + 2 * xs);
-    c20 = madd(c20, a, q0); c21 = madd(c21, a, q1);
-    a = v128.load32_splat(x0 + 3 * xs);
-    c30 = madd(c30, a, q0); c31 = madd(c31, a, q1);
-    q0 = v128.load(p, 32);
-    q1 = v128.load(p, 48);
-    a = v128.load32_splat(x0, 4);
-    c00 = madd(c00, a, q0); c01 = madd(c01, a, q1);
-    a = v128.load32_splat(x0 + xs, 4);
-    c10 = madd(c10, a, q0); c11 = madd(c11, a, q1);
-    a = v128.load32_splat(x0 + 2 * xs, 4);
-    c20 = madd(c20, a, q0); c21 = madd(c21, a, q1);
-    a = v128.load32_splat(x0 + 3 * xs, 4);
-    c30 = madd(c30, a, q0); c31 = madd(c31, a, q1);
-    p += 64;
-    x0 += 8;
-  }
-  if (p < end) {
+  while (p < end) {
     const q0 = v128.load(p);
     const q1 = v128.load(p, 16);
     let a = v128.load32_splat(x0);
@@ -195,6 +185,8 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
     c20 = madd(c20, a, q0); c21 = madd(c21, a, q1);
     a = v128.load32_splat(x0 + 3 * xs);
     c30 = madd(c30, a, q0); c31 = madd(c31, a, q1);
+    p += 32;
+    x0 += 4;
   }
   if (kw == 8) {
     v128.store(n0, c00); v128.store(n0, c01, 16);
@@ -210,20 +202,20 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
 }
 
 @inline function forwardTile1(
-  net: usize, X: usize, pack: usize, b: i32, nIn: i32, nOut: i32,
+  net: usize, X: usize, bias: usize, panel: usize, b: i32, nIn: i32, nOut: i32,
   k0: i32, kw: i32, j0: i32, jc: i32, first: bool,
 ): void {
   const n0 = net + ((<usize>b * nOut + k0) << 2);
   let c0: v128, c1: v128;
   if (first) {
-    c0 = v128.load(pack);
-    c1 = v128.load(pack, 16);
+    c0 = v128.load(bias);
+    c1 = v128.load(bias, 16);
   } else {
     c0 = load4(n0, lo(kw));
     c1 = load4(n0 + 16, hi(kw));
   }
   let x0 = X + ((<usize>b * nIn + j0) << 2);
-  let p = pack + 32;
+  let p = panel;
   const end = p + (<usize>jc << 5);
   while (p < end) {
     const a = v128.load32_splat(x0);
@@ -240,24 +232,62 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
 
 /**
  * dW (nOut, nIn+1) += Δᵀ (nOut, B) · [1|X] (B, nIn+1). Column 0 gets Σ_b δ_bk; a 4×8 tile of
- * dW[k0:k0+4, 1+j0 : 1+j0+8] sums over b the outer product of Δ[b, k0:k0+4] (broadcast) and
- * X[b, j0:j0+8] (two loads straight from the row: no packing needed).
+ * dW[k:k+4, 1+j0 : 1+j0+8] sums over b the outer product of Δ[b, k:k+4] (broadcast) and
+ * X[b, j0:j0+8]. Both operands are packed so the inner loop reads two contiguous streams:
+ * Δ per block of KB outputs as [k-tile][b][4], X per panel of 8 inputs as [b][8]
+ * (row strides of 4 KiB would otherwise map every row of a panel to the same cache set).
  */
-export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32): void {
+export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize): void {
   const cols = nIn + 1;
   biasGradient(dW, delta, B, nOut, cols);
+  const xPanel = pack;
+  const dPanel = pack + (<usize>(BC * 8) << 2);
   for (let b0 = 0; b0 < B; b0 += BC) {
     const bc = min(BC, B - b0);
-    let j0 = 0;
-    for (; j0 + 8 <= nIn; j0 += 8) {
-      let k = 0;
-      for (; k + 4 <= nOut; k += 4) weightTile4(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0);
-      for (; k < nOut; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8);
+    for (let k0 = 0; k0 < nOut; k0 += KB) {
+      const kEnd = min(nOut, k0 + KB);
+      const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
+      packDelta(dPanel, delta, b0, bc, nOut, k0, k4);
+      let j0 = 0;
+      for (; j0 + 8 <= nIn; j0 += 8) {
+        packX(xPanel, X, b0, bc, nIn, j0);
+        for (let k = k0; k < k4; k += 4) weightTile4(dW, dPanel + (<usize>((k - k0) * bc) << 2), xPanel, bc, cols, k, j0);
+        for (let k = k4; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8);
+      }
+      if (j0 < nIn) {
+        const w = nIn - j0;
+        for (let k = k0; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w);
+      }
     }
-    if (j0 < nIn) {
-      const w = nIn - j0;
-      for (let k = 0; k < nOut; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w);
+  }
+}
+
+/** dPanel[t][b][r] = Δ[b0+b, k0+4t+r] for the full 4-tiles of outputs in [k0, k4). */
+@inline function packDelta(dPanel: usize, delta: usize, b0: i32, bc: i32, nOut: i32, k0: i32, k4: i32): void {
+  const ds = <usize>nOut << 2;
+  let p = dPanel;
+  for (let k = k0; k < k4; k += 4) {
+    let d = delta + ((<usize>b0 * nOut + k) << 2);
+    const end = p + (<usize>bc << 4);
+    while (p < end) {
+      v128.store(p, v128.load(d));
+      d += ds;
+      p += 16;
     }
+  }
+}
+
+/** xPanel[b][0..8) = X[b0+b, j0 : j0+8]. */
+@inline function packX(xPanel: usize, X: usize, b0: i32, bc: i32, nIn: i32, j0: i32): void {
+  const xs = <usize>nIn << 2;
+  let x = X + ((<usize>b0 * nIn + j0) << 2);
+  let p = xPanel;
+  const end = p + (<usize>bc << 5);
+  while (p < end) {
+    v128.store(p, v128.load(x));
+    v128.store(p, v128.load(x, 16), 16);
+    x += xs;
+    p += 32;
   }
 }
 
@@ -287,9 +317,7 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
 }
 
-@inline function weightTile4(
-  dW: usize, delta: usize, X: usize, b0: i32, bc: i32, nIn: i32, nOut: i32, cols: i32, k: i32, j0: i32,
-): void {
+@inline function weightTile4(dW: usize, dp: usize, xp: usize, bc: i32, cols: i32, k: i32, j0: i32): void {
   const cs = <usize>cols << 2;
   const w0 = dW + ((<usize>k * cols + 1 + j0) << 2);
   const w1 = w0 + cs;
@@ -299,11 +327,9 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   let c10 = v128.load(w1), c11 = v128.load(w1, 16);
   let c20 = v128.load(w2), c21 = v128.load(w2, 16);
   let c30 = v128.load(w3), c31 = v128.load(w3, 16);
-  const xs = <usize>nIn << 2;
-  const ds = <usize>nOut << 2;
-  let x = X + ((<usize>b0 * nIn + j0) << 2);
-  let d = delta + ((<usize>b0 * nOut + k) << 2);
-  const end = x + <usize>bc * xs;
+  let x = xp;
+  let d = dp;
+  const end = x + (<usize>bc << 5);
   while (x < end) {
     const q0 = v128.load(x);
     const q1 = v128.load(x, 16);
@@ -315,8 +341,8 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
     c20 = madd(c20, a, q0); c21 = madd(c21, a, q1);
     a = v128.load32_splat(d, 12);
     c30 = madd(c30, a, q0); c31 = madd(c31, a, q1);
-    x += xs;
-    d += ds;
+    x += 32;
+    d += 16;
   }
   v128.store(w0, c00); v128.store(w0, c01, 16);
   v128.store(w1, c10); v128.store(w1, c11, 16);
@@ -324,6 +350,7 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   v128.store(w3, c30); v128.store(w3, c31, 16);
 }
 
+/** One output row k, w ≤ 8 inputs, operands read in place (the edges of the tiling). */
 @inline function weightTile1(
   dW: usize, delta: usize, X: usize, b0: i32, bc: i32, nIn: i32, nOut: i32, cols: i32, k: i32, j0: i32, w: i32,
 ): void {
@@ -362,25 +389,45 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
 
 /**
  * da (B, nIn) = Δ (B, nOut) · W[:,1:] (nOut, nIn), overwritten. A 4×8 tile of da sums over k
- * the outer product of Δ[b:b+4, k] (broadcast) and W[k, 1+j0 : 1+j0+8] (two loads from the
- * row of W). The k dimension is blocked by KC so the W panel stays in cache.
+ * the outer product of Δ[b:b+4, k] (broadcast) and W[k, 1+j0 : 1+j0+8], read from a packed
+ * panel of KC rows (contiguous, so the strided rows of W are fetched once per block of BB rows).
  */
-export function denseBackwardInput(da: usize, delta: usize, W: usize, B: i32, nIn: i32, nOut: i32): void {
+export function denseBackwardInput(da: usize, delta: usize, W: usize, B: i32, nIn: i32, nOut: i32, pack: usize): void {
   const cols = nIn + 1;
   for (let k0 = 0; k0 < nOut; k0 += KC) {
     const kc = min(KC, nOut - k0);
     const first = k0 == 0;
-    for (let j0 = 0; j0 < nIn; j0 += 8) {
-      const w = min(8, nIn - j0);
-      let b = 0;
-      if (w == 8) for (; b + 4 <= B; b += 4) inputTile4(da, delta, W, b, nIn, nOut, cols, k0, kc, j0, first);
-      for (; b < B; b++) inputTile1(da, delta, W, b, nIn, nOut, cols, k0, kc, j0, w, first);
+    for (let b0 = 0; b0 < B; b0 += BB) {
+      const bEnd = min(B, b0 + BB);
+      for (let j0 = 0; j0 < nIn; j0 += 8) {
+        const w = min(8, nIn - j0);
+        let b = b0;
+        if (w == 8 && b + 4 <= bEnd) {
+          packRows(pack, W, cols, k0, kc, j0);
+          for (; b + 4 <= bEnd; b += 4) inputTile4(da, delta, pack, b, nIn, nOut, k0, kc, j0, first);
+        }
+        for (; b < bEnd; b++) inputTile1(da, delta, W, b, nIn, nOut, cols, k0, kc, j0, w, first);
+      }
     }
   }
 }
 
+/** pack[kk·8 + jj] = W[k0+kk, 1+j0+jj] for kk < kc, jj < 8: the W panel one 4×8 tile of da reads, contiguous. */
+@inline function packRows(pack: usize, W: usize, cols: i32, k0: i32, kc: i32, j0: i32): void {
+  const ws = <usize>cols << 2;
+  let wp = W + ((<usize>k0 * cols + 1 + j0) << 2);
+  let p = pack;
+  const end = pack + (<usize>kc << 5);
+  while (p < end) {
+    v128.store(p, v128.load(wp));
+    v128.store(p, v128.load(wp, 16), 16);
+    wp += ws;
+    p += 32;
+  }
+}
+
 @inline function inputTile4(
-  da: usize, delta: usize, W: usize, b: i32, nIn: i32, nOut: i32, cols: i32, k0: i32, kc: i32, j0: i32, first: bool,
+  da: usize, delta: usize, panel: usize, b: i32, nIn: i32, nOut: i32, k0: i32, kc: i32, j0: i32, first: bool,
 ): void {
   const as = <usize>nIn << 2;
   const a0 = da + ((<usize>b * nIn + j0) << 2);
@@ -397,9 +444,8 @@ export function denseBackwardInput(da: usize, delta: usize, W: usize, B: i32, nI
     c20 = v128.load(a2); c21 = v128.load(a2, 16);
     c30 = v128.load(a3); c31 = v128.load(a3, 16);
   }
-  const ws = <usize>cols << 2;
   const ds = <usize>nOut << 2;
-  let wp = W + ((<usize>k0 * cols + 1 + j0) << 2);
+  let wp = panel;
   let d = delta + ((<usize>b * nOut + k0) << 2);
   const end = d + (<usize>kc << 2);
   while (d < end) {
@@ -413,7 +459,7 @@ export function denseBackwardInput(da: usize, delta: usize, W: usize, B: i32, nI
     c20 = madd(c20, a, q0); c21 = madd(c21, a, q1);
     a = v128.load32_splat(d + 3 * ds);
     c30 = madd(c30, a, q0); c31 = madd(c31, a, q1);
-    wp += ws;
+    wp += 32;
     d += 4;
   }
   v128.store(a0, c00); v128.store(a0, c01, 16);
@@ -459,4 +505,313 @@ export function denseBackwardInput(da: usize, delta: usize, W: usize, B: i32, nI
   }
   store4(a0, c0, l);
   store4(a0 + 16, c1, h);
+}
+// ---- activations a = φ(net) and δ = J_φᵀ g (codes follow ACTIVATION_CODES in wasm.ts) ----
+
+const SIGMOID = 0;
+const TANH = 1;
+const RELU = 2;
+const LEAKY_RELU = 3;
+const LINEAR = 4;
+const SOFTPLUS = 5;
+const SOFTMAX = 6;
+const LEAKY_SLOPE: f32 = 0.01;
+
+// Exponentials run in f64 like the JS reference, so both round the same value to f32.
+@inline function sigmoid(x: f64): f64 {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+@inline function softplus(x: f64): f64 {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/** a = φ(net) over B rows of n values; softmax per row with the row max subtracted. */
+export function activationForward(code: i32, a: usize, net: usize, B: i32, n: i32): void {
+  const len = B * n;
+  const bytes = <usize>len << 2;
+  const end4 = <usize>(len & ~3) << 2;
+  const zero = f32x4.splat(0);
+  switch (code) {
+    case RELU: {
+      for (let o: usize = 0; o < end4; o += 16) v128.store(a + o, f32x4.pmax(zero, v128.load(net + o))); // net > 0 ? net : 0
+      for (let o = end4; o < bytes; o += 4) {
+        const x = load<f32>(net + o);
+        store<f32>(a + o, x > 0 ? x : 0);
+      }
+      return;
+    }
+    case LEAKY_RELU: {
+      const slope = f32x4.splat(LEAKY_SLOPE);
+      for (let o: usize = 0; o < end4; o += 16) {
+        const x = v128.load(net + o);
+        v128.store(a + o, v128.bitselect(x, f32x4.mul(slope, x), f32x4.gt(x, zero)));
+      }
+      for (let o = end4; o < bytes; o += 4) {
+        const x = load<f32>(net + o);
+        store<f32>(a + o, x > 0 ? x : LEAKY_SLOPE * x);
+      }
+      return;
+    }
+    case LINEAR: {
+      if (a != net) memory.copy(a, net, bytes);
+      return;
+    }
+    case SIGMOID: {
+      for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>sigmoid(load<f32>(net + o)));
+      return;
+    }
+    case TANH: {
+      for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>Math.tanh(load<f32>(net + o)));
+      return;
+    }
+    case SOFTPLUS: {
+      for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>softplus(load<f32>(net + o)));
+      return;
+    }
+    case SOFTMAX: {
+      softmaxRows(a, net, B, n);
+      return;
+    }
+  }
+}
+
+/** a_k = exp(net_k − max) / Σ_j exp(net_j − max), per row. */
+function softmaxRows(a: usize, net: usize, B: i32, n: i32): void {
+  const rowBytes = <usize>n << 2;
+  for (let b = 0; b < B; b++) {
+    const r = <usize>b * rowBytes;
+    let mx: f64 = -Infinity;
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      const x: f64 = load<f32>(net + r + o);
+      if (x > mx) mx = x;
+    }
+    let s: f64 = 0;
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      const e = Math.exp(<f64>load<f32>(net + r + o) - mx);
+      store<f32>(a + r + o, <f32>e);
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let o: usize = 0; o < rowBytes; o += 4) store<f32>(a + r + o, <f32>(<f64>load<f32>(a + r + o) * inv));
+  }
+}
+
+/** δ = J_φᵀ g: elementwise δ = g ⊙ φ'(net); softmax δ = a ⊙ (g − g·a) per row. `delta` may alias `g`. */
+export function activationBackward(code: i32, delta: usize, g: usize, net: usize, a: usize, B: i32, n: i32): void {
+  const len = B * n;
+  const bytes = <usize>len << 2;
+  const end4 = <usize>(len & ~3) << 2;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  switch (code) {
+    case RELU: {
+      for (let o: usize = 0; o < end4; o += 16) v128.store(delta + o, v128.and(v128.load(g + o), f32x4.gt(v128.load(net + o), zero)));
+      for (let o = end4; o < bytes; o += 4) store<f32>(delta + o, load<f32>(net + o) > 0 ? load<f32>(g + o) : 0);
+      return;
+    }
+    case LEAKY_RELU: {
+      const slope = f32x4.splat(LEAKY_SLOPE);
+      for (let o: usize = 0; o < end4; o += 16) {
+        const gv = v128.load(g + o);
+        v128.store(delta + o, v128.bitselect(gv, f32x4.mul(slope, gv), f32x4.gt(v128.load(net + o), zero)));
+      }
+      for (let o = end4; o < bytes; o += 4) {
+        const gv = load<f32>(g + o);
+        store<f32>(delta + o, load<f32>(net + o) > 0 ? gv : LEAKY_SLOPE * gv);
+      }
+      return;
+    }
+    case LINEAR: {
+      if (delta != g) memory.copy(delta, g, bytes);
+      return;
+    }
+    case SIGMOID: {
+      for (let o: usize = 0; o < end4; o += 16) {
+        const av = v128.load(a + o);
+        v128.store(delta + o, f32x4.mul(f32x4.mul(v128.load(g + o), av), f32x4.sub(one, av)));
+      }
+      for (let o = end4; o < bytes; o += 4) {
+        const av = load<f32>(a + o);
+        store<f32>(delta + o, load<f32>(g + o) * av * (1 - av));
+      }
+      return;
+    }
+    case TANH: {
+      for (let o: usize = 0; o < end4; o += 16) {
+        const av = v128.load(a + o);
+        v128.store(delta + o, f32x4.mul(v128.load(g + o), f32x4.sub(one, f32x4.mul(av, av))));
+      }
+      for (let o = end4; o < bytes; o += 4) {
+        const av = load<f32>(a + o);
+        store<f32>(delta + o, load<f32>(g + o) * (1 - av * av));
+      }
+      return;
+    }
+    case SOFTPLUS: {
+      for (let o: usize = 0; o < bytes; o += 4) store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * sigmoid(load<f32>(net + o))));
+      return;
+    }
+    case SOFTMAX: {
+      const rowBytes = <usize>n << 2;
+      for (let b = 0; b < B; b++) {
+        const r = <usize>b * rowBytes;
+        let ga: f64 = 0;
+        for (let o: usize = 0; o < rowBytes; o += 4) ga += <f64>load<f32>(g + r + o) * <f64>load<f32>(a + r + o);
+        for (let o: usize = 0; o < rowBytes; o += 4) {
+          store<f32>(delta + r + o, <f32>(<f64>load<f32>(a + r + o) * (<f64>load<f32>(g + r + o) - ga)));
+        }
+      }
+      return;
+    }
+  }
+}
+
+// ---- output error and optimizer updates ----
+
+/** Softmax + categorical cross-entropy: δ = (Σ_k y_k)·a − y per row (note eq. 0.2). */
+export function softmaxCrossEntropyDelta(delta: usize, a: usize, Y: usize, B: i32, n: i32): void {
+  const rowBytes = <usize>n << 2;
+  for (let b = 0; b < B; b++) {
+    const r = <usize>b * rowBytes;
+    let sy: f64 = 0;
+    for (let o: usize = 0; o < rowBytes; o += 4) sy += load<f32>(Y + r + o);
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      store<f32>(delta + r + o, <f32>(sy * <f64>load<f32>(a + r + o) - <f64>load<f32>(Y + r + o)));
+    }
+  }
+}
+
+/** g = scale·grad (written back to grad);  w ← w − η g. */
+export function sgdStep(params: usize, grad: usize, P: i32, scale: f32, lr: f32): void {
+  const bytes = <usize>P << 2;
+  const end4 = <usize>(P & ~3) << 2;
+  const sv = f32x4.splat(scale);
+  const lv = f32x4.splat(lr);
+  for (let o: usize = 0; o < end4; o += 16) {
+    const gv = f32x4.mul(v128.load(grad + o), sv);
+    v128.store(grad + o, gv);
+    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(lv, gv)));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const gv = load<f32>(grad + o) * scale;
+    store<f32>(grad + o, gv);
+    store<f32>(params + o, load<f32>(params + o) - lr * gv);
+  }
+}
+
+/** g = scale·grad;  v ← μ v + g;  w ← w − η v (momentum) or w − η (g + μ v) (nesterov). */
+export function momentumStep(params: usize, grad: usize, v: usize, P: i32, scale: f32, lr: f32, mu: f32, nesterov: bool): void {
+  const bytes = <usize>P << 2;
+  const end4 = <usize>(P & ~3) << 2;
+  const sv = f32x4.splat(scale);
+  const lv = f32x4.splat(lr);
+  const mv = f32x4.splat(mu);
+  for (let o: usize = 0; o < end4; o += 16) {
+    const gv = f32x4.mul(v128.load(grad + o), sv);
+    const vv = madd(gv, mv, v128.load(v + o));
+    v128.store(grad + o, gv);
+    v128.store(v + o, vv);
+    const step = nesterov ? madd(gv, mv, vv) : vv;
+    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(lv, step)));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const gv = load<f32>(grad + o) * scale;
+    const vv = mu * load<f32>(v + o) + gv;
+    store<f32>(grad + o, gv);
+    store<f32>(v + o, vv);
+    store<f32>(params + o, load<f32>(params + o) - lr * (nesterov ? gv + mu * vv : vv));
+  }
+}
+
+/** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η (m·c1) / (√(v·c2) + ε), c = 1/(1−βᵗ). */
+export function adamStep(
+  params: usize, grad: usize, m: usize, v: usize, P: i32, scale: f32, lr: f32,
+  beta1: f32, beta2: f32, c1: f32, c2: f32, eps: f32,
+): void {
+  const bytes = <usize>P << 2;
+  const end4 = <usize>(P & ~3) << 2;
+  const sv = f32x4.splat(scale);
+  const lv = f32x4.splat(lr);
+  const b1 = f32x4.splat(beta1);
+  const b2 = f32x4.splat(beta2);
+  const o1 = f32x4.splat(1 - beta1);
+  const o2 = f32x4.splat(1 - beta2);
+  const c1v = f32x4.splat(c1);
+  const c2v = f32x4.splat(c2);
+  const ev = f32x4.splat(eps);
+  for (let o: usize = 0; o < end4; o += 16) {
+    const gv = f32x4.mul(v128.load(grad + o), sv);
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(o1, gv));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(o2, f32x4.mul(gv, gv)));
+    v128.store(grad + o, gv);
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, c2v)), ev);
+    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.div(f32x4.mul(lv, f32x4.mul(mi, c1v)), den)));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const gv = load<f32>(grad + o) * scale;
+    const mi = beta1 * load<f32>(m + o) + (1 - beta1) * gv;
+    const vi = beta2 * load<f32>(v + o) + (1 - beta2) * gv * gv;
+    store<f32>(grad + o, gv);
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(params + o, load<f32>(params + o) - (lr * (mi * c1)) / (Mathf.sqrt(vi * c2) + eps));
+  }
+}
+
+/** x ← 0 over n floats (gradient slots are cleared before each shard). */
+export function zero(x: usize, n: i32): void {
+  memory.fill(x, 0, <usize>n << 2);
+}
+
+/**
+ * grad[i] = Σ_s slots[s·P + i] for i in [from, to), adding the shards in order s = 0, 1, …:
+ * the same f32 sums, in the same order, as the JS loop, so the bits match it exactly.
+ */
+export function reduceSlots(grad: usize, slots: usize, nShards: i32, P: i32, from: i32, to: i32): void {
+  const stride = <usize>P << 2;
+  const end = <usize>to << 2;
+  const end4 = <usize>(from + ((to - from) & ~3)) << 2;
+  let o = <usize>from << 2;
+  for (; o < end4; o += 16) {
+    let acc = v128.load(slots + o);
+    let p = slots + o + stride;
+    for (let s = 1; s < nShards; s++) {
+      acc = f32x4.add(acc, v128.load(p));
+      p += stride;
+    }
+    v128.store(grad + o, acc);
+  }
+  for (; o < end; o += 4) {
+    let acc = load<f32>(slots + o);
+    let p = slots + o + stride;
+    for (let s = 1; s < nShards; s++) {
+      acc += load<f32>(p);
+      p += stride;
+    }
+    store<f32>(grad + o, acc);
+  }
+}
+
+/** Index of the first NaN or ±Infinity in x[from, to), or −1 (x − x is 0 exactly when x is finite). */
+export function firstNonFinite(x: usize, from: i32, to: i32): i32 {
+  let i = from;
+  for (; i + 64 <= to; i += 64) {
+    let acc = f32x4.splat(0);
+    const p = x + (<usize>i << 2);
+    for (let o: usize = 0; o < 256; o += 16) {
+      const v = v128.load(p + o);
+      acc = f32x4.add(acc, f32x4.sub(v, v)); // NaN as soon as one lane is not finite
+    }
+    if (v128.any_true(f32x4.ne(acc, acc))) break; // locate it below
+  }
+  for (; i < to; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) return i;
+  }
+  return -1;
 }

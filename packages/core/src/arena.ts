@@ -31,11 +31,14 @@ export class Arena {
   readonly buffer: ArrayBufferLike;
   /** First byte this arena may hand out (WASM memory reserves its low bytes). */
   readonly base: number;
+  /** One past the last byte this arena may hand out (a region of a larger shared memory ends early). */
+  readonly end: number;
   private top: number;
 
-  constructor(buffer: ArrayBufferLike, base = 0) {
+  constructor(buffer: ArrayBufferLike, base = 0, end = buffer.byteLength) {
     this.buffer = buffer;
     this.base = align(base);
+    this.end = end;
     this.top = this.base;
   }
 
@@ -50,7 +53,7 @@ export class Arena {
   }
 
   get capacity(): number {
-    return this.buffer.byteLength - this.base;
+    return this.end - this.base;
   }
 
   f32(n: number): Float32Array {
@@ -73,9 +76,9 @@ export class Arena {
   private take(bytes: number): number {
     const at = this.top;
     const end = align(at + bytes);
-    if (end > this.buffer.byteLength) {
+    if (end > this.end) {
       throw new ShapeError(
-        `arena is full: asked for ${bytes} bytes with ${this.buffer.byteLength - at} left; size the arena with arenaBytes() for the whole network`,
+        `arena is full: asked for ${bytes} bytes with ${this.end - at} left; size the arena with arenaBytes() for the whole network`,
       );
     }
     this.top = end;

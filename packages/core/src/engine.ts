@@ -3,7 +3,7 @@
  * loop (order, optimizer, events); engines differ only in where shards run. `LocalEngine`
  * runs them on this thread; @backprop/parallel runs them on workers over shared memory.
  */
-import { bytesOf, type Floats } from './arena.js';
+import { bytesOf, type Arena, type Floats } from './arena.js';
 import type { Dataset } from './dataset.js';
 import type { Network, Workspace } from './network.js';
 import { reduceSlots, shardCount, shardGradient } from './shard.js';
@@ -47,11 +47,11 @@ export function sumStats(stats: Float64Array, nShards: number): BatchStats {
 }
 
 /** Gradient slots: one P-vector per shard of the largest batch, in one shared block. */
-export function allocSlots(net: Network, maxShards: number): { slots: Floats; grad: Floats; stats: Float64Array } {
+export function allocSlots(net: Network, maxShards: number): { slots: Floats; grad: Floats; stats: Float64Array; arena: Arena } {
   const { P, spec } = net;
   const e = bytesOf(spec.dtype);
   const arena = net.backend.arena((maxShards + 1) * P * e + maxShards * 16 + 64);
-  return { slots: arena.floats(spec.dtype, maxShards * P), grad: arena.floats(spec.dtype, P), stats: arena.f64(2 * maxShards) };
+  return { slots: arena.floats(spec.dtype, maxShards * P), grad: arena.floats(spec.dtype, P), stats: arena.f64(2 * maxShards), arena };
 }
 
 /** Single-thread engine: the same shards, slots and reduction as the parallel one. */
@@ -62,6 +62,7 @@ export class LocalEngine implements GradientEngine {
   private readonly slotViews: { flat: Floats; W: Floats[] }[];
   private readonly stats: Float64Array;
   private readonly ws: Workspace;
+  private readonly slotsArena: Arena;
 
   constructor(
     private readonly net: Network,
@@ -69,7 +70,8 @@ export class LocalEngine implements GradientEngine {
     private readonly opts: EngineOptions,
   ) {
     const maxShards = shardCount(opts.maxBatch, opts.shardSize);
-    const { slots, grad, stats } = allocSlots(net, maxShards);
+    const { slots, grad, stats, arena } = allocSlots(net, maxShards);
+    this.slotsArena = arena;
     this.slots = slots;
     this.grad = grad;
     this.stats = stats;
@@ -89,9 +91,15 @@ export class LocalEngine implements GradientEngine {
       const slot = this.slotViews[s];
       shardGradient(this.net, this.ws, this.data, order, start + s * shardSize, rows, slot.flat, slot.W, this.stats, s);
     }
-    reduceSlots(this.grad, this.slots, nShards, this.net.P);
+    const { P, kernels } = this.net;
+    if (kernels.reduceSlots) kernels.reduceSlots(this.grad, this.slots, nShards, P, 0, P); // same bits, SIMD
+    else reduceSlots(this.grad, this.slots, nShards, P);
     return sumStats(this.stats, nShards);
   }
 
-  async close(): Promise<void> {}
+  /** Gives the slots and scratch back to the backend (WASM memory is reused, not collected). */
+  async close(): Promise<void> {
+    this.net.backend.release?.(this.slotsArena);
+    this.net.backend.release?.(this.ws.arena);
+  }
 }

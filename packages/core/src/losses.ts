@@ -72,6 +72,7 @@ export function outputDelta(
 ): void {
   const len = B * n;
   if (loss === 'cce' && output === 'softmax') {
+    if (kernels.softmaxCrossEntropyDelta) return kernels.softmaxCrossEntropyDelta(delta, a, Y, B, n);
     for (let b = 0; b < B; b++) {
       const row = b * n;
       let sy = 0;

@@ -52,19 +52,23 @@ export function evaluate(net: Network, data: Dataset, chunk = 256): Evaluation {
   for (let i = 0; i < data.N; i++) idx[i] = i;
   let loss = 0;
   let correct = 0;
-  for (let start = 0; start < data.N; start += ws.maxB) {
-    const B = Math.min(ws.maxB, data.N - start);
-    gatherRows(ws.X, ws.Y, data, idx, start, B);
-    const a = net.forward(ws, B);
-    loss += net.lossSum(ws, B);
-    if (confusion) {
-      for (let b = 0; b < B; b++) {
-        const t = predictedClass(ws.Y, b, net.nOut);
-        const p = predictedClass(a, b, net.nOut);
-        confusion[t][p]++;
-        if (t === p) correct++;
+  try {
+    for (let start = 0; start < data.N; start += ws.maxB) {
+      const B = Math.min(ws.maxB, data.N - start);
+      gatherRows(ws.X, ws.Y, data, idx, start, B);
+      const a = net.forward(ws, B);
+      loss += net.lossSum(ws, B);
+      if (confusion) {
+        for (let b = 0; b < B; b++) {
+          const t = predictedClass(ws.Y, b, net.nOut);
+          const p = predictedClass(a, b, net.nOut);
+          confusion[t][p]++;
+          if (t === p) correct++;
+        }
       }
     }
+  } finally {
+    net.backend.release?.(ws.arena); // transient scratch: reusable by the next call
   }
   return { loss: loss / data.N, accuracy: classify ? correct / data.N : null, confusion, N: data.N };
 }

@@ -105,10 +105,13 @@ export class Workspace {
   readonly net: Floats[]; // net[l-1]: (maxB, n^[l])
   readonly a: Floats[]; //   a[l-1]:   (maxB, n^[l])
   readonly delta: Floats[]; // delta[l-1]: (maxB, n^[l]); also holds ∂L/∂a before φ' is applied
+  /** The arena holding all of the above (a transient workspace gives it back with backend.release). */
+  readonly arena: Arena;
 
   constructor(spec: NetworkSpec, maxB: number, ar: Arena) {
     const { sizes, dtype } = spec;
     this.maxB = maxB;
+    this.arena = ar;
     this.X = ar.floats(dtype, maxB * sizes[0]);
     this.Y = ar.floats(dtype, maxB * sizes[sizes.length - 1]);
     this.net = [];
@@ -259,11 +262,15 @@ export class Network {
     if (X.length !== N * this.nIn) throw new ShapeError(`inputs have ${X.length} numbers; ${N} rows × ${this.nIn} features need ${N * this.nIn}`);
     const out = this.spec.dtype === 'f32' ? new Float32Array(N * this.nOut) : new Float64Array(N * this.nOut);
     const ws = this.workspace(Math.max(1, Math.min(chunk, N)));
-    for (let start = 0; start < N; start += ws.maxB) {
-      const B = Math.min(ws.maxB, N - start);
-      for (let i = 0; i < B * this.nIn; i++) ws.X[i] = X[start * this.nIn + i];
-      const a = this.forward(ws, B);
-      out.set(a.subarray(0, B * this.nOut), start * this.nOut);
+    try {
+      for (let start = 0; start < N; start += ws.maxB) {
+        const B = Math.min(ws.maxB, N - start);
+        for (let i = 0; i < B * this.nIn; i++) ws.X[i] = X[start * this.nIn + i];
+        const a = this.forward(ws, B);
+        out.set(a.subarray(0, B * this.nOut), start * this.nOut);
+      }
+    } finally {
+      this.backend.release?.(ws.arena); // transient scratch: reusable by the next call
     }
     return out;
   }

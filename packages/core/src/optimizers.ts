@@ -8,8 +8,9 @@
  *   adam      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂ / (√v̂ + ε)
  * State vectors are contiguous like the parameters, so a checkpoint can save them whole.
  */
-import type { DType, Floats } from './arena.js';
+import { bytesOf, type DType, type Floats } from './arena.js';
 import { ConfigError } from './errors.js';
+import type { Backend, Kernels } from './kernels/index.js';
 import type { LayerInfo } from './network.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam';
@@ -72,9 +73,11 @@ export class Optimizer {
   readonly config: Required<OptimizerConfig>;
   readonly state: OptimizerState;
 
-  constructor(config: OptimizerSettings, P: number, dtype: DType) {
+  /** State vectors live in `backend`'s memory when given (so its fused steps can address them). */
+  constructor(config: OptimizerSettings, P: number, dtype: DType, backend?: Backend) {
     this.config = resolveOptimizer(config);
-    const make = () => (dtype === 'f32' ? new Float32Array(P) : new Float64Array(P));
+    const make = () =>
+      backend ? backend.arena(P * bytesOf(dtype) + 16).floats(dtype, P) : dtype === 'f32' ? new Float32Array(P) : new Float64Array(P);
     const vectors: Record<string, Floats> = {};
     if (this.config.name === 'momentum' || this.config.name === 'nesterov') vectors.v = make();
     if (this.config.name === 'adam') {
@@ -94,8 +97,23 @@ export class Optimizer {
    * One update of `params` from the gradient sum `grad` of B samples. `grad` is overwritten
    * with the mean regularised gradient g.
    */
-  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[]): void {
+  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels?: Kernels): void {
     const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = this.config;
+    const fused = name === 'sgd' ? kernels?.sgdStep : name === 'adam' ? kernels?.adamStep : kernels?.momentumStep;
+    if (kernels && fused) {
+      // the same update as the loops below in one SIMD pass (WASM kernels: f32 arithmetic)
+      let scale = 1 / B;
+      if (l1 !== 0 || l2 !== 0) {
+        meanRegularisedGradient(grad, params, scale, layers, l1, l2);
+        scale = 1;
+      }
+      const t = ++this.state.t;
+      const { m, v } = this.state.vectors;
+      if (name === 'sgd') kernels.sgdStep!(params, grad, scale, lr);
+      else if (name === 'adam') kernels.adamStep!(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
+      else kernels.momentumStep!(params, grad, v, scale, lr, mu, name === 'nesterov');
+      return;
+    }
     meanRegularisedGradient(grad, params, 1 / B, layers, l1, l2);
     const P = params.length;
     const t = ++this.state.t;

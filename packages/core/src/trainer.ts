@@ -10,6 +10,7 @@ import { checkDataset, subset, type Dataset } from './dataset.js';
 import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
 import { ConfigError, NumericError } from './errors.js';
 import { evaluate } from './metrics.js';
+import type { Kernels } from './kernels/index.js';
 import type { Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
 import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
@@ -133,7 +134,7 @@ export class Trainer {
   constructor(net: Network, config: TrainConfig) {
     this.net = net;
     this.config = resolveTrainConfig(config);
-    this.optimizer = new Optimizer(this.config.optimizer, net.P, net.spec.dtype);
+    this.optimizer = new Optimizer(this.config.optimizer, net.P, net.spec.dtype, net.backend);
     this.state = { epoch: 0, batchInEpoch: 0, step: 0, epochLoss: 0, epochCorrect: 0, epochSeen: 0, best: null, wait: 0, history: [] };
   }
 
@@ -194,7 +195,7 @@ export class Trainer {
           const stats = await engine.batch(order, start, B);
           this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
           backup.set(net.params);
-          this.optimizer.step(net.params, engine.grad, B, net.layers);
+          this.optimizer.step(net.params, engine.grad, B, net.layers, net.kernels);
           this.checkParams(backup, st.epoch + 1, st.step + 1);
           st.step++;
           st.batchInEpoch++;
@@ -260,10 +261,9 @@ export class Trainer {
     const layers = this.net.layers;
     for (let l = 0; l < layers.length; l++) {
       const { offset, size } = layers[l];
-      for (let i = offset; i < offset + size; i++) {
-        if (!Number.isFinite(grad[i])) {
-          throw new NumericError(`the gradient of layer ${l + 1} became ${grad[i]} at epoch ${epoch}, step ${step} (loss ${loss}); the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
-        }
+      const i = firstNonFinite(this.net.kernels, grad, offset, offset + size);
+      if (i >= 0) {
+        throw new NumericError(`the gradient of layer ${l + 1} became ${grad[i]} at epoch ${epoch}, step ${step} (loss ${loss}); the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
       }
     }
     if (!Number.isFinite(loss)) {
@@ -276,13 +276,19 @@ export class Trainer {
     const { params, layers } = this.net;
     for (let l = 0; l < layers.length; l++) {
       const { offset, size } = layers[l];
-      for (let i = offset; i < offset + size; i++) {
+      const i = firstNonFinite(this.net.kernels, params, offset, offset + size);
+      if (i >= 0) {
         const w = params[i];
-        if (!Number.isFinite(w)) {
-          params.set(backup);
-          throw new NumericError(`the weights of layer ${l + 1} overflowed to ${w} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
-        }
+        params.set(backup);
+        throw new NumericError(`the weights of layer ${l + 1} overflowed to ${w} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
       }
     }
   }
+}
+
+/** Index of the first NaN/±Infinity in x[from, to), or −1 (a SIMD scan when the kernels have one). */
+function firstNonFinite(k: Kernels, x: Floats, from: number, to: number): number {
+  if (k.firstNonFinite) return k.firstNonFinite(x, from, to);
+  for (let i = from; i < to; i++) if (!Number.isFinite(x[i])) return i;
+  return -1;
 }

@@ -18,6 +18,21 @@ export interface Kernels {
   activationForward(name: ActivationName, a: Floats, net: Floats, B: number, n: number): void;
   /** δ = J_φᵀ g */
   activationBackward(name: ActivationName, delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void;
+
+  // Optional fused loops over whole vectors (the WASM family has them; they accept any view
+  // and fall back to plain loops themselves). Callers keep their own loop when one is absent.
+  /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards added in order (the same bits as the loop). */
+  reduceSlots?(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void;
+  /** Index of the first NaN/±Infinity in x[from, to), or −1. */
+  firstNonFinite?(x: Floats, from: number, to: number): number;
+  /** Softmax + CCE output error δ = (Σy)·a − y per row.   delta, a, Y: (B, n). */
+  softmaxCrossEntropyDelta?(delta: Floats, a: Floats, Y: Floats, B: number, n: number): void;
+  /** g = scale·grad (written back to grad);  w ← w − η g. */
+  sgdStep?(params: Floats, grad: Floats, scale: number, lr: number): void;
+  /** g = scale·grad;  v ← μv + g;  w ← w − η v  (nesterov: w ← w − η (g + μv)). */
+  momentumStep?(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void;
+  /** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
+  adamStep?(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
 }
 
 export const jsKernels: Kernels = {
@@ -36,8 +51,13 @@ export const jsKernels: Kernels = {
 export interface Backend {
   readonly name: string;
   readonly kernels: Kernels;
-  /** A fresh arena of at least `bytes` bytes in memory these kernels can address. */
+  /** A fresh arena of at least `bytes` bytes in memory these kernels can address (zero-filled). */
   arena(bytes: number): Arena;
+  /**
+   * Optional: gives an arena's memory back for reuse once no view of it is used any more (the
+   * WASM backend's memory is never garbage-collected; JS arenas are, so they need not implement it).
+   */
+  release?(arena: Arena): void;
 }
 
 export const jsBackend: Backend = {

@@ -1,0 +1,353 @@
+// The WASM SIMD kernels against the JS reference kernels: every dense shape (including sizes
+// that are not multiples of the 4×8 tile, B = 1, nIn = 1), every φ and φ', the softmax/CE
+// output error, the optimizer updates, the shared-memory arenas, a worker running on the same
+// memory, and a short training run that matches the JS backend.
+import fc from 'fast-check';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { ACTIVATIONS, activationBackward, activationForward, type ActivationName } from '../activations.js';
+import { Arena } from '../arena.js';
+import { dataset } from '../dataset.js';
+import { ConfigError } from '../errors.js';
+import { Network } from '../network.js';
+import { evaluate } from '../metrics.js';
+import { Optimizer } from '../optimizers.js';
+import { Rng } from '../rng.js';
+import { reduceSlots } from '../shard.js';
+import { Trainer } from '../trainer.js';
+import { kernelsWasmBytes, newWasmBackend, wasmBackend } from '../test-utils/backends.js';
+import { expectClose } from '../test-utils/expect-close.js';
+import { jsBackend, jsKernels } from './index.js';
+import { denseBackwardInput, denseBackwardWeights, denseForward } from './js.js';
+import { checkBackendChoice, compileKernels, selectBackend, wasmSharedMemorySupported, wasmSimdSupported, type WasmBackend } from './wasm.js';
+
+const wasm = wasmBackend;
+const k = wasm.kernels;
+
+/** n floats uniform in [lo, hi) in WASM memory. */
+function rand(ar: Arena, n: number, rng: Rng, lo = -1, hi = 1): Float32Array {
+  const v = ar.f32(n);
+  for (let i = 0; i < n; i++) v[i] = lo + (hi - lo) * rng.next();
+  return v;
+}
+
+/**
+ * The three batched shapes on WASM equal the JS reference to f32 rounding. A sum of K products
+ * of numbers in [-1, 1] carries at most about K·2⁻²⁴ of rounding, so atol grows with K.
+ */
+function checkDense(B: number, nIn: number, nOut: number, seed: number): void {
+  const rng = new Rng(seed);
+  const ar = wasm.arena(4 * (2 * nOut * (nIn + 1) + 3 * B * nOut + 2 * B * nIn) + 256);
+  const W = rand(ar, nOut * (nIn + 1), rng); // (nOut, nIn+1)
+  const X = rand(ar, B * nIn, rng); // (B, nIn)
+  const delta = rand(ar, B * nOut, rng); // (B, nOut)
+  const net = ar.f32(B * nOut);
+  const dW = rand(ar, nOut * (nIn + 1), rng); // accumulates onto what is there
+  const da = rand(ar, B * nIn, rng); // overwritten
+  const refNet = new Float32Array(B * nOut);
+  const refdW = dW.slice();
+  const refda = new Float32Array(B * nIn);
+  denseForward(refNet, W, X, B, nIn, nOut);
+  denseBackwardWeights(refdW, delta, X, B, nIn, nOut);
+  denseBackwardInput(refda, delta, W, B, nIn, nOut);
+  const before = wasm.fallbacks;
+  k.denseForward(net, W, X, B, nIn, nOut);
+  k.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
+  k.denseBackwardInput(da, delta, W, B, nIn, nOut);
+  expect(wasm.fallbacks, 'every call ran in WASM').toBe(before);
+  expectClose(net, refNet, { atol: 4e-7 * (nIn + 1), rtol: 1e-5 });
+  expectClose(dW, refdW, { atol: 4e-7 * (B + 1), rtol: 1e-5 });
+  expectClose(da, refda, { atol: 4e-7 * nOut, rtol: 1e-5 });
+}
+
+describe('WASM SIMD kernels equal the JS reference', () => {
+  it('detects SIMD and shared memory here (Node 20)', () => {
+    expect(wasmSimdSupported()).toBe(true);
+    expect(wasmSharedMemorySupported()).toBe(true);
+  });
+
+  it('net = X·W[:,1:]ᵀ + W[:,0], dW += Δᵀ·[1|X], da = Δ·W[:,1:] for tile-sized, odd and degenerate shapes', () => {
+    const shapes: [number, number, number][] = [
+      [1, 1, 1], [1, 784, 128], [4, 8, 8], [3, 5, 7], [5, 9, 13], [7, 300, 9], [9, 17, 3], [2, 600, 17],
+      [32, 784, 128], [32, 128, 64], [32, 64, 10], [33, 257, 129], [300, 11, 5], [130, 1, 4], [1, 3, 300],
+      [257, 33, 70], [64, 513, 9], // B past the 128-row block, nIn past the 256 reduction block
+    ];
+    shapes.forEach(([B, nIn, nOut], i) => checkDense(B, nIn, nOut, 100 + i));
+  });
+
+  it('agrees on random shapes (property: B, nIn, nOut in 1…70)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.nat(), (B, nIn, nOut, seed) => {
+        checkDense(B, nIn, nOut, seed);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('dW accumulates: two backward calls double a zeroed dW', () => {
+    const rng = new Rng(5);
+    const [B, nIn, nOut] = [6, 13, 9];
+    const ar = wasm.arena(4 * (2 * nOut * (nIn + 1) + B * (nIn + nOut)) + 128);
+    const X = rand(ar, B * nIn, rng);
+    const delta = rand(ar, B * nOut, rng);
+    const dW = ar.f32(nOut * (nIn + 1));
+    k.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
+    const once = dW.slice();
+    k.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
+    expectClose(dW, once.map((x) => 2 * x), { atol: 1e-6, rtol: 1e-6 });
+    k.zero(dW);
+    expect(dW.every((x) => x === 0)).toBe(true);
+  });
+
+  it.each(ACTIVATIONS)('a = φ(net) and δ = J_φᵀ g for %s, in place and not', (name: ActivationName) => {
+    const rng = new Rng(name.length);
+    for (const [B, n] of [[1, 1], [3, 7], [16, 10], [5, 33]]) {
+      const ar = wasm.arena(4 * 6 * B * n + 256);
+      const net = rand(ar, B * n, rng, -6, 6); // random floats: no value sits on the ReLU kink
+      const g = rand(ar, B * n, rng);
+      const a = ar.f32(B * n);
+      const delta = ar.f32(B * n);
+      const refA = new Float32Array(B * n);
+      const refDelta = new Float32Array(B * n);
+      activationForward(name, refA, net, B, n);
+      k.activationForward(name, a, net, B, n);
+      expectClose(a, refA, { atol: 1e-7, rtol: 2e-7 });
+      activationBackward(name, refDelta, g, net, refA, B, n);
+      k.activationBackward(name, delta, g, net, a, B, n);
+      expectClose(delta, refDelta, { atol: 1e-7, rtol: 2e-7 });
+      // δ may alias g (the network applies φ' in place)
+      const inPlace = ar.f32(B * n);
+      inPlace.set(g);
+      k.activationBackward(name, inPlace, inPlace, net, a, B, n);
+      expectClose(inPlace, refDelta, { atol: 1e-7, rtol: 2e-7 });
+    }
+  });
+
+  it('softmax + CCE output error is (Σy)·a − y, also for unnormalised targets', () => {
+    const ar = wasm.arena(1024);
+    const a = ar.f32(6);
+    const Y = ar.f32(6);
+    const delta = ar.f32(6);
+    a.set([0.2, 0.3, 0.5, /**/ 0.1, 0.6, 0.3]);
+    Y.set([0, 1, 0, /**/ 0.5, 0.5, 1]); // row 2: Σy = 2
+    k.softmaxCrossEntropyDelta(delta, a, Y, 2, 3);
+    // row 1: a − y = [0.2, −0.7, 0.5];  row 2: 2a − y = [−0.3, 0.7, −0.4]
+    expectClose(delta, [0.2, -0.7, 0.5, -0.3, 0.7, -0.4], { atol: 1e-7 });
+  });
+
+  it('reduceSlots gives the bits of the JS loop (f32 sums in shard order), for every stripe', () => {
+    const P = 1003;
+    const nShards = 5;
+    const rng = new Rng(17);
+    const ar = wasm.arena(4 * (nShards + 1) * P + 64);
+    const slots = rand(ar, nShards * P, rng, -1000, 1000);
+    const grad = ar.f32(P);
+    const ref = new Float32Array(P);
+    reduceSlots(ref, slots, nShards, P);
+    k.reduceSlots(grad, slots, nShards, P, 0, P);
+    expect(Array.from(grad)).toEqual(Array.from(ref));
+    grad.fill(7);
+    k.reduceSlots(grad, slots, nShards, P, 101, 503); // one worker's stripe: the rest untouched
+    expect(Array.from(grad.subarray(101, 503))).toEqual(Array.from(ref.subarray(101, 503)));
+    expect(grad[100]).toBe(7);
+    expect(grad[503]).toBe(7);
+  });
+
+  it('firstNonFinite finds the first NaN or ±Infinity in a range, or −1', () => {
+    const ar = wasm.arena(4 * 1000 + 64);
+    const x = ar.f32(1000).fill(0.5);
+    expect(k.firstNonFinite(x, 0, 1000)).toBe(-1);
+    x[777] = Infinity;
+    x[900] = NaN;
+    expect(k.firstNonFinite(x, 0, 1000)).toBe(777);
+    expect(k.firstNonFinite(x, 778, 1000)).toBe(900);
+    expect(k.firstNonFinite(x, 0, 777)).toBe(-1);
+    x[3] = -Infinity;
+    expect(k.firstNonFinite(x, 1, 1000)).toBe(3);
+  });
+
+  it.each(['sgd', 'momentum', 'nesterov', 'adam'])('the %s update equals Optimizer.step for five steps', (name) => {
+    const P = 1031; // not a multiple of 4: the scalar tail runs too
+    const B = 32;
+    const rng = new Rng(7);
+    const ar = wasm.arena(4 * 5 * P + 256);
+    const params = rand(ar, P, rng);
+    const grad = ar.f32(P);
+    const m = ar.f32(P);
+    const v = ar.f32(P);
+    const ref = params.slice();
+    const layers = [{ nIn: P - 1, nOut: 1, phi: 'linear' as const, offset: 0, size: P }];
+    const opt = new Optimizer({ name, lr: name === 'adam' ? 0.01 : 0.1, momentum: 0.8 }, P, 'f32');
+    const c = opt.config;
+    for (let t = 1; t <= 5; t++) {
+      for (let i = 0; i < P; i++) grad[i] = B * (rng.next() - 0.5);
+      const refGrad = grad.slice();
+      opt.step(ref, refGrad, B, layers);
+      if (name === 'sgd') k.sgdStep(params, grad, 1 / B, c.lr);
+      else if (name === 'adam') k.adamStep(params, grad, m, v, 1 / B, c.lr, c.beta1, c.beta2, c.eps, t);
+      else k.momentumStep(params, grad, v, 1 / B, c.lr, c.momentum, name === 'nesterov');
+      expectClose(grad, refGrad, { atol: 1e-7, rtol: 1e-6 }); // grad holds the mean gradient after the step
+    }
+    expectClose(params, ref, { atol: 2e-6, rtol: 1e-5 });
+  });
+});
+
+describe('the WASM backend on shared memory', () => {
+  it('hands out disjoint 16-byte-aligned regions of one shared memory; views are views', () => {
+    const a1 = wasm.arena(100);
+    const a2 = wasm.arena(1000);
+    expect(a1.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a1.base % 16).toBe(0);
+    expect(a2.base % 16).toBe(0);
+    expect(a2.base).toBeGreaterThanOrEqual(a1.base + a1.capacity);
+    const x = a1.f32(25);
+    expect(x.buffer).toBe(a1.buffer);
+    expect(wasm.owns(x)).toBe(true);
+    expect(wasm.owns(new Float32Array(4))).toBe(false);
+    expect(wasm.owns(a1.f64(0))).toBe(false);
+    expect(() => a1.f32(1)).toThrow(/arena is full/); // an arena cannot spill into the next region
+  });
+
+  it('grows the memory on demand and every earlier view stays valid', async () => {
+    const b = await newWasmBackend();
+    const first = b.arena(64).f32(16);
+    first.fill(3.5);
+    const pages = b.memory.buffer.byteLength / 65536;
+    const mid = b.arena(32 << 20).f32(2); // 32 MiB: past the initial 16 MiB
+    mid.set([1, 2]);
+    const big = b.arena(64 << 20).f32(16 << 20); // and again before any kernel saw `mid`'s buffer
+    expect(b.memory.buffer.byteLength / 65536).toBeGreaterThan(pages);
+    big[big.length - 1] = 1;
+    expect(first.every((x) => x === 3.5)).toBe(true);
+    // kernels accept views made before, between and after the growths
+    const out = b.arena(64).f32(1);
+    b.kernels.denseForward(out, first.subarray(0, 2), mid, 1, 1, 1); // 3.5 + 3.5·1
+    expect(out[0]).toBe(7);
+    const ar = b.arena(4096);
+    const W = ar.f32(3);
+    W.set([0.5, 1, -1]); // net = 0.5 + x0 − x1
+    const net = ar.f32(1);
+    b.kernels.denseForward(net, W, first.subarray(0, 2), 1, 2, 1);
+    expect(net[0]).toBe(0.5);
+    expect(b.fallbacks).toBe(0);
+  });
+
+  it('released arenas are reused zero-filled: predict, evaluate and fit leave the memory where it was', async () => {
+    const b = await newWasmBackend();
+    const a1 = b.arena(1000);
+    a1.f32(250).fill(9);
+    b.release(a1);
+    b.release(a1); // twice is harmless
+    const a2 = b.arena(1000);
+    expect(a2.base).toBe(a1.base);
+    expect(a2.f32(250).every((x) => x === 0)).toBe(true);
+
+    const net = Network.create({ sizes: [6, 5, 3], activation: 'relu', output: 'softmax' }, { seed: 1, backend: b });
+    const rng = new Rng(2);
+    const X = new Float32Array(40 * 6).map(() => rng.next());
+    const Y = new Float32Array(40 * 3).map((_, i) => (i % 3 === 0 ? 1 : 0));
+    const data = dataset(X, Y, 6, 3);
+    const once = async () => {
+      net.predict(X, 40);
+      evaluate(net, data, 16);
+      await new Trainer(net, { epochs: 1, batchSize: 8, seed: 1 }).fit(data);
+    };
+    await once();
+    const probe = b.arena(16).base;
+    for (let i = 0; i < 20; i++) await once();
+    // each Trainer keeps its own (small) optimizer state; everything else came back
+    expect(b.arena(16).base - probe).toBeLessThan(20 * 1024);
+  });
+
+  it('falls back to the JS kernels for float64 views and for views outside its memory, and counts it', () => {
+    const b = wasm as WasmBackend;
+    const before = b.fallbacks;
+    const W = new Float64Array([0.25, 2]);
+    const X = new Float64Array([3]);
+    const net = new Float64Array(1);
+    b.kernels.denseForward(net, W, X, 1, 1, 1);
+    expect(net[0]).toBe(6.25); // 0.25 + 2·3
+    const net32 = new Float32Array(1);
+    b.kernels.denseForward(net32, new Float32Array([1, 1]), new Float32Array([1]), 1, 1, 1);
+    expect(net32[0]).toBe(2);
+    expect(b.fallbacks).toBe(before + 2);
+  });
+
+  it('refuses a view too short for the sizes instead of reading past it', () => {
+    const ar = wasm.arena(1024);
+    expect(() => k.denseForward(ar.f32(3), ar.f32(10), ar.f32(8), 2, 4, 2)).toThrow(/net has 3 numbers but the kernel needs 4/);
+  });
+
+  it('a worker that instantiates the same module over the same memory computes on the main thread\'s tensors', async () => {
+    const b = await newWasmBackend();
+    const [B, nIn, nOut] = [5, 37, 11];
+    const rng = new Rng(3);
+    const ar = b.arena(4 * (nOut * (nIn + 1) + B * nIn + B * nOut) + 64);
+    const W = rand(ar, nOut * (nIn + 1), rng);
+    const X = rand(ar, B * nIn, rng);
+    const net = ar.f32(B * nOut);
+    const worker = new Worker(new URL('../test-utils/wasm-worker-boot.mjs', import.meta.url));
+    try {
+      const reply = await new Promise<{ regions: number[] }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ module: b.module, memory: b.memory, net: net.byteOffset, W: W.byteOffset, X: X.byteOffset, B, nIn, nOut });
+      });
+      const ref = new Float32Array(B * nOut);
+      denseForward(ref, W, X, B, nIn, nOut);
+      expectClose(net, ref, { atol: 1e-5, rtol: 1e-5 }); // written by the worker, read here: no copy
+      // regions the worker allocated from the shared bump pointer do not overlap ours
+      const mine = b.arena(16).base;
+      for (const start of reply.regions) expect(start < ar.base || start >= ar.base + ar.capacity).toBe(true);
+      expect(reply.regions.every((s) => s !== mine)).toBe(true);
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
+
+describe('backend selection', () => {
+  const load = () => ({ bytes: kernelsWasmBytes() });
+
+  it('js is always the JS kernels; auto picks WASM where SIMD and shared memory exist; wasm can be forced', async () => {
+    expect(await selectBackend('js', load)).toBe(jsBackend);
+    expect((await selectBackend('auto', load)).name).toBe('wasm');
+    expect((await selectBackend('wasm', load)).name).toBe('wasm');
+    expect(await selectBackend('auto')).toBe(jsBackend); // nothing to load: JS
+    await expect(selectBackend('wasm')).rejects.toThrow(ConfigError);
+    expect(() => checkBackendChoice('gpu')).toThrow(/use auto/);
+  });
+
+  it('a compiled module can back several backends, each with its own memory', async () => {
+    const module = await compileKernels(kernelsWasmBytes());
+    const b1 = await selectBackend('wasm', () => ({ module }));
+    const b2 = await selectBackend('wasm', () => ({ module }));
+    expect((b1 as WasmBackend).memory).not.toBe((b2 as WasmBackend).memory);
+  });
+});
+
+describe('a network on the WASM backend', () => {
+  it('trains a few steps like the JS backend (f32, different summation order: close, not identical)', async () => {
+    const rng = new Rng(11);
+    const N = 96;
+    const X = new Float32Array(N * 20);
+    const Y = new Float32Array(N * 3);
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < 20; j++) X[i * 20 + j] = rng.next() * 2 - 1;
+      Y[i * 3 + (X[i * 20] + X[i * 20 + 1] > 0 ? 0 : X[i * 20 + 2] > 0 ? 1 : 2)] = 1;
+    }
+    const data = dataset(X, Y, 20, 3);
+    const b = await newWasmBackend();
+    const config = { sizes: [20, 33, 17, 3], activation: 'relu' as const, output: 'softmax' as const };
+    const netJs = Network.create(config, { seed: 4, backend: jsBackend });
+    const netWasm = Network.create(config, { seed: 4, backend: b });
+    expect(Array.from(netWasm.params)).toEqual(Array.from(netJs.params));
+    const train = { epochs: 3, batchSize: 24, optimizer: { name: 'momentum', lr: 0.05 }, seed: 2 };
+    const hJs = (await new Trainer(netJs, train).fit(data)).history;
+    const hWasm = (await new Trainer(netWasm, train).fit(data)).history;
+    expect(b.fallbacks).toBe(0); // every kernel call ran in WASM
+    expectClose(netWasm.params, netJs.params, { atol: 1e-5, rtol: 1e-4 });
+    expectClose(hWasm.map((e) => e.loss), hJs.map((e) => e.loss), { atol: 1e-5, rtol: 1e-5 });
+    expect(jsKernels.name).toBe('js');
+  });
+});
