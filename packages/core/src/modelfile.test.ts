@@ -1,6 +1,8 @@
 // Model files: load(save(m)) predicts bit-identically; a checkpoint resumes bit-identically;
 // corrupt, truncated, oversized and newer-version files are refused with a clear message.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HIDDEN_ACTIVATIONS } from './activations.js';
 import { ModelFileError } from './errors.js';
 import { FORMAT_VERSION, crc32, loadModel, resumeTrainer, saveModel } from './modelfile.js';
 import { Network } from './network.js';
@@ -79,6 +81,25 @@ describe('model files', () => {
     header.sections[0].length = 8;
     header.spec.activations = ['softmaxx'];
     expectError(forge(header, good.subarray(16 + text.length)), /invalid network: unknown activation "softmaxx"/);
+  });
+
+  it('property: any architecture, activation and dtype survives save → load with identical bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 5 }),
+        fc.constantFrom(...HIDDEN_ACTIVATIONS),
+        fc.constantFrom('f32' as const, 'f64' as const),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (sizes, activation, dtype, seed) => {
+          const output = sizes[sizes.length - 1] >= 2 ? 'softmax' : 'sigmoid';
+          const net = Network.create({ sizes, activation, output, dtype }, { seed });
+          const back = loadModel(saveModel(net)).net;
+          expect(back.spec).toEqual(net.spec);
+          expect(same(back.params, net.params)).toBe(true);
+        },
+      ),
+      { numRuns: 100, seed: 7 },
+    );
   });
 
   it('crc32 matches the standard check value', () => {
