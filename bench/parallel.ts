@@ -6,14 +6,16 @@
  *
  *   pnpm --filter @backprop/bench bench:parallel          (or: cd bench && npx tsx --conditions=@backprop/source parallel.ts)
  *   options: --samples N (rows per timed epoch, default 2048)  --rounds R (default 6)
+ *            --kernels js|wasm|both (default both: the JS kernels, then the WASM SIMD kernels on every thread)
  * Other work shares these cores, so variants run interleaved, round after round (after one
  * warm-up round), and each keeps its best epoch; each line also shows the cores the process
  * actually got and the samples per busy core-second (parallel efficiency, whatever the load).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Network, Trainer, crc32, now, sharedFloats, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { Network, Trainer, createWasmBackend, crc32, jsBackend, kernelsWasmUrl, now, sharedFloats, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
 
 const arg = (name: string, dflt: number): number => {
@@ -22,6 +24,12 @@ const arg = (name: string, dflt: number): number => {
 };
 const SAMPLES = arg('samples', 2048);
 const ROUNDS = arg('rounds', 6);
+const KERNELS = (() => {
+  const i = process.argv.indexOf('--kernels');
+  const k = i > 0 ? process.argv[i + 1] : 'both';
+  if (k !== 'js' && k !== 'wasm' && k !== 'both') throw new Error(`--kernels js|wasm|both; got ${k}`);
+  return k === 'both' ? (['js', 'wasm'] as const) : [k];
+})();
 
 /** The mnist package's digits (784 floats in [0, 1] each, per-class JSON files) as a shared dataset with one-hot labels. */
 function loadMnist(maxRows: number): Dataset {
@@ -49,8 +57,8 @@ const checksum = (v: Floats) => crc32(new Uint8Array(v.buffer, v.byteOffset, v.b
  * One epoch over `data` from the same seeded start: samples/s, the final weights' checksum, and
  * the cores this process actually got (CPU time of all its threads / wall time; other work shares them).
  */
-async function epochRate(data: Dataset, batchSize: number, engine: FitOptions['engine']): Promise<{ rate: number; cores: number; sum: number }> {
-  const net = Network.create({ sizes: [784, 128, 64, 10], activation: 'relu', output: 'softmax' }, { seed: 1 });
+async function epochRate(data: Dataset, batchSize: number, engine: FitOptions['engine'], backend: Backend): Promise<{ rate: number; cores: number; sum: number }> {
+  const net = Network.create({ sizes: [784, 128, 64, 10], activation: 'relu', output: 'softmax' }, { seed: 1, backend });
   const trainer = new Trainer(net, { epochs: 1, batchSize, seed: 2, optimizer: { name: 'sgd', lr: 0.05 } });
   let cpu = process.cpuUsage();
   let t0 = 0;
@@ -74,7 +82,7 @@ async function epochRate(data: Dataset, batchSize: number, engine: FitOptions['e
 }
 
 /** Mean time of one optimizer step on a tiny network (4-8-2, batch 4): almost all of it is the step's overhead. */
-async function stepMicros(engine: FitOptions['engine']): Promise<number> {
+async function stepMicros(engine: FitOptions['engine'], backend: Backend): Promise<number> {
   const N = 4096;
   const X = sharedFloats('f32', N * 4);
   const Y = sharedFloats('f32', N * 2);
@@ -82,7 +90,7 @@ async function stepMicros(engine: FitOptions['engine']): Promise<number> {
     for (let j = 0; j < 4; j++) X[i * 4 + j] = ((i * 7 + j * 3) % 11) / 11;
     Y[i * 2 + (i % 2)] = 1;
   }
-  const net = Network.create({ sizes: [4, 8, 2] }, { seed: 1 });
+  const net = Network.create({ sizes: [4, 8, 2] }, { seed: 1, backend });
   const trainer = new Trainer(net, { epochs: 3, batchSize: 4, seed: 2 });
   const r = await trainer.fit({ X, Y, N, nIn: 4, nOut: 2 }, { engine });
   return Math.min(...r.history.slice(1).map((e) => (e.seconds * 1e6) / (N / 4)));
@@ -97,7 +105,9 @@ const variants: [string, FitOptions['engine']][] = [
   ['1 worker', nodeEngine({ pool: pools[1] })],
   ['2 workers', nodeEngine({ pool: pools[2] })],
 ];
-console.log(`parallel bench: MNIST 784-128-64-10 relu/softmax+CCE, SGD, ${data.N} real digits per epoch, best epoch of ${ROUNDS} interleaved rounds after 1 warm-up; f32, js kernels; ${pools[2].size} cores here`);
+// one WASM backend (one shared memory, grown on demand) for every WASM run: networks allocate in it, engines release their slots
+const wasm = KERNELS.includes('wasm') ? await createWasmBackend({ bytes: readFileSync(fileURLToPath(kernelsWasmUrl().href)) }) : null;
+console.log(`parallel bench: MNIST 784-128-64-10 relu/softmax+CCE, SGD, ${data.N} real digits per epoch, best epoch of ${ROUNDS} interleaved rounds after 1 warm-up; f32, ${KERNELS.join(' and ')} kernels; ${pools[2].size} cores here`);
 
 // 1. per-step overhead (before the heavy runs, while nothing else is warm)
 let ping = Infinity;
@@ -107,26 +117,32 @@ for (let rep = 0; rep < 3; rep++) {
   ping = Math.min(ping, ((now() - t0) * 1000) / 500);
 }
 console.log(`overhead  piscina run() round trip, empty task     ${pad(ping.toFixed(1), 7)} µs/task`);
-for (const [name, engine] of variants) console.log(`overhead  step of 4-8-2 at batch 4, ${name.padEnd(16)} ${pad((await stepMicros(engine)).toFixed(1), 7)} µs/step`);
+for (const kind of KERNELS) {
+  const backend = kind === 'wasm' ? wasm! : jsBackend;
+  for (const [name, engine] of variants) console.log(`overhead  ${kind.padEnd(4)} step of 4-8-2 at batch 4, ${name.padEnd(16)} ${pad((await stepMicros(engine, backend)).toFixed(1), 7)} µs/step`);
+}
 
 // 2. throughput: rounds of (1 thread, 1 worker, 2 workers), interleaved so each sees the same load
-for (const B of [32, 128, 256]) {
-  const best = variants.map(() => 0);
-  const cores = variants.map(() => 0);
-  const sums = new Set<number>();
-  for (let round = 0; round <= ROUNDS; round++) {
-    for (let v = 0; v < variants.length; v++) {
-      const r = await epochRate(data, B, variants[v][1]);
-      sums.add(r.sum);
-      if (round > 0 && r.rate > best[v]) {
-        best[v] = r.rate; // round 0 warms up the JIT on every thread
-        cores[v] = r.cores;
+for (const kind of KERNELS) {
+  const backend = kind === 'wasm' ? wasm! : jsBackend;
+  for (const B of [32, 128, 256]) {
+    const best = variants.map(() => 0);
+    const cores = variants.map(() => 0);
+    const sums = new Set<number>();
+    for (let round = 0; round <= ROUNDS; round++) {
+      for (let v = 0; v < variants.length; v++) {
+        const r = await epochRate(data, B, variants[v][1], backend);
+        sums.add(r.sum);
+        if (round > 0 && r.rate > best[v]) {
+          best[v] = r.rate; // round 0 warms up the JIT on every thread
+          cores[v] = r.cores;
+        }
       }
     }
+    if (sums.size !== 1) throw new Error(`${kind} kernels, batch ${B}: the variants' weights differ (crc ${[...sums].map((s) => s.toString(16)).join(', ')}): determinism is broken`);
+    for (let v = 0; v < variants.length; v++) console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  ${variants[v][0].padEnd(16)} ${pad(Math.round(best[v]), 7)} samples/s  (${cores[v].toFixed(2)} cores busy, ${pad(Math.round(best[v] / cores[v]), 6)} samples per core-second)`);
+    console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  speedup of 2 workers: ${(best[2] / best[1]).toFixed(2)}× over 1 worker, ${(best[2] / best[0]).toFixed(2)}× over 1 thread (all weights bit-identical, crc ${[...sums][0].toString(16)})`);
   }
-  if (sums.size !== 1) throw new Error(`batch ${B}: the variants' weights differ (crc ${[...sums].map((s) => s.toString(16)).join(', ')}): determinism is broken`);
-  for (let v = 0; v < variants.length; v++) console.log(`batch ${pad(B, 3)}  ${variants[v][0].padEnd(16)} ${pad(Math.round(best[v]), 7)} samples/s  (${cores[v].toFixed(2)} cores busy, ${pad(Math.round(best[v] / cores[v]), 5)} samples per core-second)`);
-  console.log(`batch ${pad(B, 3)}  speedup of 2 workers: ${(best[2] / best[1]).toFixed(2)}× over 1 worker, ${(best[2] / best[0]).toFixed(2)}× over 1 thread (all weights bit-identical, crc ${[...sums][0].toString(16)})`);
 }
 await pools[1].destroy();
 await pools[2].destroy();

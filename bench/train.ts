@@ -184,7 +184,13 @@ async function main(): Promise<void> {
         run: async (rows, B) => (await ourEpoch(data, rows, B, backend, engine)).rate,
         check: async (rows, B) => {
           const { net } = await ourEpoch(data, rows, B, backend, engine);
-          return kind === 'js' ? against(net.params, B, 0, 0, `${cores} workers`).then((s) => `bit-identical (${s})`) : against(net.params, B, 1e-5, 1e-3, `wasm on ${cores} workers`);
+          if (kind === 'js') return against(net.params, B, 0, 0, `${cores} workers`).then((s) => `bit-identical (${s})`);
+          // WASM on every worker: bit for bit the single-thread WASM trainer (same kernels, same shard order)
+          const one = (await ourEpoch(data, rows, B, await freshWasm())).net.params;
+          const a = new Uint8Array(net.params.buffer, net.params.byteOffset, net.params.byteLength);
+          const b = new Uint8Array(one.buffer, one.byteOffset, one.byteLength);
+          if (a.length !== b.length || a.some((x, i) => x !== b[i])) throw new Error(`wasm on ${cores} workers at batch ${B}: weights differ from the single-thread WASM trainer`);
+          return `bit-identical to wasm 1 thread (${await against(net.params, B, 1e-5, 1e-3, `wasm on ${cores} workers`)} vs js)`;
         },
       });
     }

@@ -57,7 +57,7 @@ Examples:
     .option('--noise <x>', 'synthetic sets: noise from 0 to 1 (default 0)', unit)
     .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1))
     .option('--min-delta <x>', 'early stopping: smallest improvement that counts', nonNegative)
-    .addOption(new Option('--kernels <kind>', 'compute kernels: wasm (SIMD) runs on one thread, so it needs --workers 1; auto picks wasm there and js on several workers').choices(['auto', 'js', 'wasm']).default('auto'))
+    .addOption(new Option('--kernels <kind>', 'compute kernels: wasm (SIMD, on every worker) or js; auto picks wasm where WebAssembly SIMD and shared memory exist (a checkpoint resumes on the kernels it was trained with)').choices(['auto', 'js', 'wasm']).default('auto'))
     .addOption(new Option('--dtype <t>', 'float type of weights').choices(['f32', 'f64']))
     .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)')
     .option('--checkpoint <file>', 'where Ctrl-C writes a checkpoint (default: <out>.ckpt)')

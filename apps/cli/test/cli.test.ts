@@ -259,11 +259,22 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
     writeFileSync(p('wide.json'), JSON.stringify([[1, 2, 3]]));
     expectUsage(cli('predict', 'e.bpnn', 'wide.json'), /wide\.json, row 0: the row has 3 values but the model takes 2 features \(x1, x2\)/);
   });
-  it('--kernels wasm trains on one thread, and says why it cannot use several workers', () => {
+  it('--kernels wasm trains on one worker and on several, with the same weights; auto picks wasm on any worker count', () => {
     const r = cli('train', ...FAST, '--kernels', 'wasm', '-o', 'w.bpnn');
-    if (r.code !== 0) expectUsage(r, /WASM kernels are not available/); // a Node without SIMD or an unbuilt kernels file
-    else expect(r.stderr).toMatch(/1 worker, wasm kernels/);
-    expectUsage(cli('train', ...FAST, '--kernels', 'wasm', '--workers', '2', '-o', 'w2.bpnn'), /WASM kernels run on one thread only.*--workers 1/);
+    if (r.code !== 0) {
+      expectUsage(r, /WASM kernels are not available/); // a Node without SIMD or an unbuilt kernels file
+    } else {
+      expect(r.stderr).toMatch(/1 worker, wasm kernels/);
+      const r2 = cli('train', ...FAST, '--kernels', 'wasm', '--workers', '2', '-o', 'w2.bpnn');
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(r2.stderr).toMatch(/2 workers, wasm kernels/);
+      const w1 = loadModel(readFileSync(p('w.bpnn'))).net.params;
+      const w2 = loadModel(readFileSync(p('w2.bpnn'))).net.params;
+      expect(Buffer.from(w2.buffer, w2.byteOffset, w2.byteLength).equals(Buffer.from(w1.buffer, w1.byteOffset, w1.byteLength))).toBe(true);
+      const auto = cli('train', ...FAST, '--workers', '2', '-o', 'wa.bpnn');
+      expect(auto.code, auto.stderr).toBe(0);
+      expect(auto.stderr).toMatch(/2 workers, wasm kernels/);
+    }
     expectUsage(cli('train', ...FAST, '--kernels', 'gpu', '-o', 'w3.bpnn'), /Allowed choices are auto, js, wasm/);
   });
   it('bad --normalize, --noise and --test-split values', () => {

@@ -5,8 +5,8 @@
  * optimizer on this thread, between steps, so only one writer ever touches W.
  */
 import {
-  ConfigError, ShapeError, allocSlots, shardCount, sumStats,
-  type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network, type Workspace,
+  ConfigError, ShapeError, allocSlots, now, shardCount, sumStats,
+  type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network, type Arena,
 } from '@backprop/core';
 import { describeBackend, type BackendDescriptor } from './backend.js';
 import {
@@ -26,7 +26,16 @@ export interface WorkerPool {
   serve(init: WorkerInit): Promise<void>;
   /** Ends every thread. */
   destroy(): Promise<void>;
+  /**
+   * True when this thread may block in Atomics.wait (Node's main thread may; a browser's may
+   * not). The engine then waits for a short step synchronously: a futex wake-up costs a few µs,
+   * an Atomics.waitAsync promise tens of µs — a large share of a step on the WASM kernels.
+   */
+  readonly canBlock?: boolean;
 }
+
+/** Longest synchronous wait for a step (ms); a longer step (or a dead worker) is awaited asynchronously. */
+const BLOCK_MS = 20;
 
 export interface ParallelOptions {
   /** Times a failed step is run again (default 1). A retry recomputes every shard: the same bits. */
@@ -103,6 +112,11 @@ interface Session {
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 declare function setTimeout(f: () => void, ms: number): unknown;
+declare const setImmediate: ((f: () => void) => unknown) | undefined;
+
+/** A blocking wait never returns to the event loop; yield one macrotask this often (ms) so signals, timers and I/O still run. */
+const YIELD_MS = 50;
+const macrotask = (): Promise<void> => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** Resolves when ctl[i] === want, or early when `cancelled()` (checked after every wake-up). */
 async function waitFor(ctl: Int32Array, i: number, want: number, cancelled: () => boolean): Promise<void> {
@@ -118,6 +132,18 @@ async function waitFor(ctl: Int32Array, i: number, want: number, cancelled: () =
   }
 }
 
+/** Waits synchronously, at most BLOCK_MS, until step `gen` is done or has failed. */
+function blockFor(ctl: Int32Array, gen: number): void {
+  const deadline = now() + BLOCK_MS;
+  for (;;) {
+    const v = Atomics.load(ctl, DONE);
+    if (v === gen || Atomics.load(ctl, FAILED) !== 0) return;
+    const left = deadline - now();
+    if (left <= 0) return;
+    Atomics.wait(ctl, DONE, v, left);
+  }
+}
+
 export class ParallelEngine implements GradientEngine {
   readonly grad: Floats;
   readonly workers: number;
@@ -128,7 +154,7 @@ export class ParallelEngine implements GradientEngine {
   private readonly stats: Float64Array;
   private readonly data: Dataset;
   private readonly backend: BackendDescriptor;
-  private readonly workspaces: Workspace[];
+  private readonly slotsArena: Arena;
   private readonly ownOrder: Int32Array;
   private readonly maxShards: number;
   private readonly retries: number;
@@ -136,6 +162,7 @@ export class ParallelEngine implements GradientEngine {
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
   private closed = false;
+  private lastYield = now();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -154,15 +181,14 @@ export class ParallelEngine implements GradientEngine {
     this.backend = describeBackend(net.backend);
     this.workers = pool.size;
     this.maxShards = shardCount(opts.maxBatch, opts.shardSize);
-    const { slots, grad, stats } = allocSlots(net, this.maxShards);
+    const { slots, grad, stats, arena } = allocSlots(net, this.maxShards); // in the backend's memory (WASM: addressable by every worker's kernels)
+    this.slotsArena = arena;
     this.slots = slots;
     this.grad = grad;
     this.stats = stats;
     this.data = shareDataset(data);
     this.ctl = controlBlock(pool.size);
     this.ownOrder = new Int32Array(new SharedArrayBuffer(opts.maxBatch * 4));
-    this.workspaces = [];
-    for (let w = 0; w < pool.size; w++) this.workspaces.push(net.workspace(opts.shardSize)); // scratch per worker, allocated once
     this.fault = options.faultInjection ?? null;
   }
 
@@ -208,6 +234,13 @@ export class ParallelEngine implements GradientEngine {
     Atomics.store(ctl, CMD, CMD_STEP);
     const gen = Atomics.add(ctl, GEN, 1) + 1; // every plain write above is visible to a worker that sees gen
     Atomics.notify(ctl, GEN);
+    if (this.pool.canBlock) {
+      blockFor(ctl, gen);
+      if (now() - this.lastYield > YIELD_MS) {
+        await macrotask(); // e.g. Ctrl-C reaches the CLI's SIGINT handler, which aborts at the next step boundary
+        this.lastYield = now();
+      }
+    }
     const outcome = await Promise.race([waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault]);
     if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return sumStats(this.stats, nShards);
     const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };
@@ -239,7 +272,7 @@ export class ParallelEngine implements GradientEngine {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, slots: this.slots, grad: this.grad, stats: this.stats,
-        ws: this.workspaces[lane], ctl, shardSize: this.opts.shardSize, maxShards: this.maxShards, stripe: this.stripe,
+        ctl, shardSize: this.opts.shardSize, maxShards: this.maxShards, stripe: this.stripe,
         seenGen, fault: this.fault,
       };
       const unasked = new Error('the worker stopped serving unasked');
@@ -275,6 +308,7 @@ export class ParallelEngine implements GradientEngine {
     this.closed = true;
     try {
       await this.halt();
+      this.net.backend.release?.(this.slotsArena); // every worker has left: the slots can be reused (WASM memory is not collected)
     } finally {
       if (this.ownsPool) await this.pool.destroy();
     }

@@ -1,25 +1,28 @@
 // The shared task code, run in this thread (no workers): hand-out, stripes and failure marking.
-import { LocalEngine, Network, allocSlots, jsBackend, shardCount, sumStats, type Dataset } from '@backprop/core';
+import { LocalEngine, Network, allocSlots, jsBackend, reduceSlots, shardCount, sumStats, type Backend, type Dataset } from '@backprop/core';
 import { backendFrom, describeBackend } from './backend.js';
 import { describe, expect, it } from 'vitest';
 import { CMD, CMD_STEP, DONE, FAILED, FAILED_SHARD, GEN, LEFT, ROWS, SHARDS, SHARDS_DONE, START, controlBlock } from './control.js';
 import { shareDataset } from './engine.js';
 import { attach, failStep, runStep, type WorkerInit } from './task.js';
 import { SIZES, bytes, makeData } from './test-utils/fixtures.js';
+import { newWasmBackend } from './test-utils/wasm.js';
+
+const wasm = await newWasmBackend();
 
 const host = { exit: () => { throw new Error('no exit in this test'); } };
 
 /** Two lanes' views of one network, with the step's fields written as the engine writes them. */
-function setup(data: Dataset, B: number, shardSize: number, stripe: number) {
-  const net = Network.create({ sizes: SIZES }, { seed: 3 });
+function setup(data: Dataset, B: number, shardSize: number, stripe: number, backend: Backend = jsBackend) {
+  const net = Network.create({ sizes: SIZES, dtype: data.X instanceof Float64Array ? 'f64' : 'f32' }, { seed: 3, backend });
   const maxShards = shardCount(B, shardSize);
   const { slots, grad, stats } = allocSlots(net, maxShards);
   const ctl = controlBlock(2);
   const order = new Int32Array(new SharedArrayBuffer(data.N * 4));
   for (let i = 0; i < data.N; i++) order[i] = (i * 7) % data.N;
   const lane = (l: number): WorkerInit => ({
-    lane: l, workers: 2, spec: net.spec, backend: { kind: 'js' }, params: net.params, data: shareDataset(data), order,
-    slots, grad, stats, ws: net.workspace(shardSize), ctl, shardSize, maxShards, stripe, seenGen: 0, fault: null,
+    lane: l, workers: 2, spec: net.spec, backend: describeBackend(backend), params: net.params, data: shareDataset(data), order,
+    slots, grad, stats, ctl, shardSize, maxShards, stripe, seenGen: 0, fault: null,
   });
   ctl[START] = 5;
   ctl[ROWS] = B;
@@ -73,13 +76,68 @@ describe('task (one thread playing two workers)', () => {
   });
 });
 
+describe('task on the WASM backend (one thread playing two workers)', () => {
+  for (const dtype of ['f32', 'f64'] as const) {
+    it(`a worker instantiates the kernels over the same memory; its views and scratch live there; the step equals the single-thread engine (${dtype})`, () => {
+      const data = makeData(64, dtype);
+      const { net, order, grad, stats, lanes } = setup(data, 37, 8, 50, wasm);
+      const w = lanes[0].net.backend as typeof wasm;
+      expect(w.name).toBe('wasm');
+      expect(w).not.toBe(wasm); // a new instance (its own packing scratch) …
+      expect(w.memory).toBe(wasm.memory); // … over the same memory
+      expect(lanes[1].net.backend).toBe(w); // instantiated once per thread and memory, then reused
+      if (dtype === 'f32') {
+        for (const v of [lanes[0].net.params, lanes[0].slots, lanes[0].grad, lanes[0].ws.X, lanes[0].ws.delta[0], lanes[1].ws.a[1]]) expect(w.owns(v)).toBe(true);
+      }
+      expect(lanes[0].ws.X.byteOffset).not.toBe(lanes[1].ws.X.byteOffset); // scratch per lane, from the shared bump allocator
+      const before = w.fallbacks;
+      runStep(lanes[0], 1, host);
+      runStep(lanes[1], 1, host);
+      if (dtype === 'f32') expect(w.fallbacks).toBe(before); // every kernel call ran in WASM
+      else expect(w.fallbacks).toBeGreaterThan(before); // f64 runs on the JS loops inside the WASM backend
+      const local = new LocalEngine(net, data, { shardSize: 8, maxBatch: 37 });
+      const want = local.batch(order, 5, 37);
+      expect(bytes(grad)).toEqual(bytes(local.grad));
+      expect(sumStats(stats, 5)).toEqual(want);
+    });
+  }
+
+  it('the WASM reduceSlots gives the bits of core reduceSlots, stripe by stripe', () => {
+    const P = 4099;
+    const nShards = 7;
+    const ar = wasm.arena(4 * (nShards + 1) * P + 64);
+    const slots = ar.f32(nShards * P);
+    for (let i = 0; i < slots.length; i++) slots[i] = Math.fround(Math.sin(i * 12.9898) * 1000 * (i % 13 === 0 ? 1e-6 : 1));
+    const grad = ar.f32(P);
+    const ref = new Float32Array(P);
+    reduceSlots(ref, slots, nShards, P);
+    for (let from = 0; from < P; from += 1000) wasm.kernels.reduceSlots(grad, slots, nShards, P, from, Math.min(P, from + 1000));
+    expect(bytes(grad)).toEqual(bytes(ref));
+  });
+});
+
 describe('backend descriptors', () => {
+  it('the wasm backend crosses to workers as its module and memory; a worker instance re-bases received views', () => {
+    const d = describeBackend(wasm);
+    expect(d).toMatchObject({ kind: 'wasm', module: wasm.module, memory: wasm.memory });
+    expect(describeBackend(wasm)).toEqual(d); // one id per memory
+    const b = backendFrom(d) as typeof wasm;
+    const v = wasm.arena(64).f32(4);
+    const received = structuredClone(v); // what postMessage delivers: the same memory behind a new buffer object
+    expect(b.owns(received)).toBe(false);
+    const adopted = b.adopt(received);
+    expect(b.owns(adopted)).toBe(true);
+    adopted[2] = 5;
+    expect(v[2]).toBe(5);
+  });
+
   it('the js backend crosses to workers as { kind: "js" } and comes back as the same kernels', () => {
     expect(describeBackend(jsBackend)).toEqual({ kind: 'js' });
     expect(backendFrom({ kind: 'js' })).toBe(jsBackend);
   });
 
-  it('a backend workers cannot rebuild yet is refused on the main thread, with the fix', () => {
-    expect(() => describeBackend({ ...jsBackend, name: 'wasm' })).toThrow('use the js backend with @backprop/parallel');
+  it('a backend workers cannot rebuild is refused on the main thread, with the fix', () => {
+    expect(() => describeBackend({ ...jsBackend, name: 'wasm' })).toThrow('use the js or wasm backend with @backprop/parallel');
+    expect(() => describeBackend({ ...jsBackend, name: 'gpu' })).toThrow('the "gpu" backend cannot run on workers');
   });
 });

@@ -6,7 +6,7 @@
  * shard order (core `reduceSlots`). Who computes a shard never changes a bit of the result.
  */
 import { Network, reduceSlots, shardGradient, type Dataset, type Floats, type NetworkSpec, type Workspace } from '@backprop/core';
-import { backendFrom, type BackendDescriptor } from './backend.js';
+import { adoptView, backendFrom, type BackendDescriptor } from './backend.js';
 import {
   BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
 } from './control.js';
@@ -34,7 +34,6 @@ export interface WorkerInit {
   slots: Floats; // (maxShards, P): one gradient sum per shard
   grad: Floats; // (P): Σ_s slots[s], written by the reduction
   stats: Float64Array; // (maxShards, 2): loss sum and correct count per shard
-  ws: Workspace; // this lane's scratch for shardSize rows (allocated by the main thread)
   ctl: Int32Array; // the control block (control.ts)
   shardSize: number;
   maxShards: number;
@@ -55,21 +54,39 @@ export interface WorkerHost {
 export interface WorkerState {
   init: WorkerInit;
   net: Network;
+  /** All slots (maxShards × P) and the reduced gradient, as views the kernels can address. */
+  slots: Floats;
+  grad: Floats;
   /** slotViews[s]: shard s's slot as one flat vector and as per-layer dW views. */
   slotViews: { flat: Floats; W: Floats[] }[];
+  /** This lane's scratch for shardSize rows, allocated by this worker from the backend's memory. */
+  ws: Workspace;
   nStripes: number;
 }
 
-/** Builds the views once; nothing is allocated per step. */
+/**
+ * Builds the views once; nothing is allocated per step. With the WASM backend the worker
+ * instantiates the same module over the same memory, re-bases the shared views onto it
+ * (params, slots, grad), and takes its scratch from the memory's shared bump allocator.
+ */
 export function attach(init: WorkerInit): WorkerState {
-  const net = new Network(init.spec, init.params, backendFrom(init.backend));
+  const backend = backendFrom(init.backend);
+  const net = new Network(init.spec, adoptView(backend, init.params), backend);
   const P = net.P;
+  const slots = adoptView(backend, init.slots);
+  const grad = adoptView(backend, init.grad);
   const slotViews: WorkerState['slotViews'] = [];
   for (let s = 0; s < init.maxShards; s++) {
-    const flat = init.slots.subarray(s * P, (s + 1) * P);
+    const flat = slots.subarray(s * P, (s + 1) * P);
     slotViews.push({ flat, W: net.gradViews(flat) });
   }
-  return { init, net, slotViews, nStripes: Math.ceil(P / init.stripe) };
+  const ws = net.workspace(init.shardSize);
+  return { init, net, slots, grad, slotViews, ws, nStripes: Math.ceil(P / init.stripe) };
+}
+
+/** Gives the worker's scratch back to the backend (WASM memory is reused by this worker's next run). */
+export function detach(st: WorkerState): void {
+  st.net.backend.release?.(st.ws.arena);
 }
 
 /**
@@ -80,19 +97,37 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
   const st = attach(init);
   const ctl = init.ctl;
   let seen = init.seenGen;
-  for (;;) {
-    Atomics.wait(ctl, GEN, seen); // returns at once if GEN has already moved on
-    const gen = Atomics.load(ctl, GEN);
-    if (gen === seen) continue;
-    seen = gen;
-    if (Atomics.load(ctl, CMD) === CMD_STOP) return;
-    try {
-      runStep(st, gen, host);
-    } catch (e) {
-      failStep(ctl, Atomics.load(ctl, BUSY + init.lane));
-      throw e; // the pool rejects this worker's serve call with the original error
+  try {
+    for (;;) {
+      waitWhile(ctl, GEN, seen, SPIN_GEN);
+      const gen = Atomics.load(ctl, GEN);
+      if (gen === seen) continue;
+      seen = gen;
+      if (Atomics.load(ctl, CMD) === CMD_STOP) return;
+      try {
+        runStep(st, gen, host);
+      } catch (e) {
+        failStep(ctl, Atomics.load(ctl, BUSY + init.lane));
+        throw e; // the pool rejects this worker's serve call with the original error
+      }
     }
+  } finally {
+    detach(st);
   }
+}
+
+/** Spins (reading ctl[i]) before sleeping: the next step or the last shard usually comes within microseconds. */
+const SPIN_GEN = 20000;
+const SPIN_SHARDS = 20000;
+
+/**
+ * Returns once ctl[i] !== v (or after a spurious wake-up). Spins `spin` reads first: a step on
+ * the WASM kernels lasts well under a millisecond, so an Atomics.wait/notify round trip (tens of
+ * µs when the thread has to be rescheduled) would be a large share of it.
+ */
+export function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
+  for (let n = 0; n < spin; n++) if (Atomics.load(ctl, i) !== v) return;
+  Atomics.wait(ctl, i, v); // returns at once if ctl[i] has already moved on
 }
 
 /** Marks the step failed and releases every worker waiting for the missing shards. */
@@ -108,8 +143,8 @@ export function failStep(ctl: Int32Array, shard: number): void {
  * left. The last worker to leave publishes DONE = gen for the main thread.
  */
 export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
-  const { init, net, slotViews } = st;
-  const { ctl, lane, shardSize, data, order, stats, ws, fault } = init;
+  const { init, net, slotViews, ws } = st;
+  const { ctl, lane, shardSize, data, order, stats, fault } = init;
   const start = Atomics.load(ctl, START);
   const B = Atomics.load(ctl, ROWS);
   const nShards = Atomics.load(ctl, SHARDS);
@@ -130,17 +165,20 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   for (;;) {
     const done = Atomics.load(ctl, SHARDS_DONE);
     if (done >= nShards) break;
-    Atomics.wait(ctl, SHARDS_DONE, done);
+    waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS);
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
   if (Atomics.load(ctl, FAILED) === 0) {
     const P = net.P;
     const stripe = init.stripe;
+    const fused = net.kernels.reduceSlots; // WASM: SIMD, the same bits as core's loop (one rounding per add, shard order)
     for (;;) {
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
       if (k >= st.nStripes) break;
       const from = k * stripe;
-      reduceSlots(init.grad, init.slots, nShards, P, from, Math.min(P, from + stripe));
+      const to = Math.min(P, from + stripe);
+      if (fused) fused(st.grad, st.slots, nShards, P, from, to);
+      else reduceSlots(st.grad, st.slots, nShards, P, from, to);
     }
   }
   // 4. leave; the last one out tells the main thread (nobody touches this step's memory after)

@@ -107,16 +107,13 @@ async function wasmBytes(): Promise<{ bytes: Uint8Array }> {
 }
 
 /**
- * Maps --kernels to a core backend. The WASM SIMD kernels run on one thread: @backprop/parallel
- * cannot hand them to its workers yet, so `wasm` needs --workers 1 and `auto` picks them only there.
+ * Maps --kernels to a core backend. The WASM SIMD kernels run on every worker (@backprop/parallel
+ * posts the module and the shared memory to each), so `auto` picks them on any worker count
+ * where SIMD and shared memory exist, and the JS kernels otherwise.
  */
-export async function backendFor(kernels: string, workers = 1): Promise<Backend> {
+export async function backendFor(kernels: string): Promise<Backend> {
   const choice = core.checkBackendChoice(kernels);
   if (choice === 'js') return core.jsBackend;
-  if (workers > 1) {
-    if (choice === 'wasm') throw new UsageError(`WASM kernels run on one thread only (the worker pool cannot share them yet); add --workers 1, or use --kernels js for ${workers} workers`);
-    return core.jsBackend;
-  }
   if (choice === 'wasm') {
     if (!core.wasmSimdSupported() || !core.wasmSharedMemorySupported()) throw new UsageError('WASM kernels are not available here (this Node lacks WebAssembly SIMD or shared memory); use --kernels js');
     return core.selectBackend('wasm', wasmBytes);
@@ -135,7 +132,7 @@ export async function train(f: TrainFlags): Promise<number> {
   let test: Dataset | null;
   let description: string;
   let overwriteNote: string | null = null;
-  let workers = f.workers;
+  const workers = f.workers;
   if (f.resume) {
     let file = readModel(f.resume);
     if (!file.training) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer); train a new model instead`);
@@ -143,10 +140,8 @@ export async function train(f: TrainFlags): Promise<number> {
     if (!saved) throw new UsageError(`${f.resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
     meta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out, defaultOut: f.out === undefined && saved.defaultOut };
     if (saved.backend === 'wasm') {
-      // the same kernels as the interrupted run (they run on one thread), so the result stays bit-identical
-      file = readModel(f.resume, await backendFor('wasm', 1));
-      if (workers !== 1) say(mode, c.yellow(`note: ${f.resume} was trained with WASM kernels, which run on one thread; resuming on 1 worker`));
-      workers = 1;
+      // the same kernels as the interrupted run (on any number of workers), so the result stays bit-identical
+      file = readModel(f.resume, await backendFor('wasm'));
     }
     const loaded = await loadTraining(meta.data, dataOptions(meta));
     ({ train, test, description } = loaded);
@@ -168,7 +163,7 @@ export async function train(f: TrainFlags): Promise<number> {
       const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
       throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
     }
-    const backend = await backendFor(f.kernels, f.workers);
+    const backend = await backendFor(f.kernels);
     meta.backend = backend.name;
     net = Network.create(
       { sizes, activation: f.activation as core.ActivationName, output: f.output as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype: (f.dtype ?? 'f32') as core.DType },

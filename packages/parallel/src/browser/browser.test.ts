@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('browserEngine in Chromium', () => {
-  it.skipIf(!hasChromium)(`1 and 2 Web Workers give the single-thread weights bit for bit (f32, f64); a throwing worker rejects the step cleanly${skipNote}`, async () => {
+  it.skipIf(!hasChromium)(`1 and 2 Web Workers give the single-thread weights bit for bit (f32, f64; JS kernels, and WASM kernels on 1, 2, 3 workers); a throwing worker rejects the step cleanly${skipNote}`, async () => {
     const { chromium } = await import('playwright-core');
     const { url, server, log } = await startVite();
     cleanup.push(() => void server.kill());
@@ -90,6 +90,13 @@ describe('browserEngine in Chromium', () => {
       expect(w.thread.length).toBeGreaterThan(0);
       expect(w.workers1, `${dtype}: 1 worker`).toBe(w.thread);
       expect(w.workers2, `${dtype}: 2 workers`).toBe(w.thread);
+    }
+    for (const dtype of ['f32', 'f64']) {
+      const w = r.weights[`wasm-${dtype}`];
+      expect(w.backend).toBe('wasm');
+      if (dtype === 'f32') expect(w.owned).toBe('true');
+      expect(w.thread.length).toBeGreaterThan(0);
+      for (const n of [1, 2, 3]) expect(w[`workers${n}`], `wasm ${dtype}: ${n} workers`).toBe(w.thread);
     }
     expect(r.fault).toMatchObject({ name: 'WorkerError', shard: 2, weightsAsBefore: true });
     expect(r.fault!.message).toContain('injected fault (test only) in shard 2');

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerError, type ParallelEngine } from '../engine.js';
 import { SIZES, bytes, checksum, makeData, train } from '../test-utils/fixtures.js';
+import { newWasmBackend } from '../test-utils/wasm.js';
 import { NodePool, nodeEngine } from './index.js';
 
 // 203 rows. With the 10% validation split, 183 training rows in batches of 40 end with a
@@ -43,6 +44,57 @@ describe.each(['f32', 'f64'] as DType[])('nodeEngine, %s', (dtype) => {
       }
     });
   }
+});
+
+// The WASM SIMD backend on every worker: the same module instantiated over the same shared
+// memory in each thread, shard gradients and the striped reduction in WASM, the same bits as
+// the single-thread Trainer on that backend (f64 runs on the JS loops inside it, also exact).
+describe.each(['f32', 'f64'] as DType[])('nodeEngine on the WASM backend, %s', (dtype) => {
+  const data = makeData(203, dtype);
+  for (const [name, config] of Object.entries(configs)) {
+    it(`1, 2 and 3 workers give the single-thread WASM weights bit for bit (${name})`, async () => {
+      const backend = await newWasmBackend();
+      const ref = await train(dtype, config, data, { backend });
+      expect(ref.net.backend.name).toBe('wasm');
+      if (dtype === 'f32') expect(backend.owns(ref.net.params)).toBe(true);
+      for (const n of [1, 2, 3]) {
+        const run = await train(dtype, config, data, { backend, engine: nodeEngine({ pool: pool(n), stripe: 64 }) });
+        expect(bytes(run.net.params), `${n} workers`).toEqual(bytes(ref.net.params));
+        expect(run.losses, `${n} workers: batch losses`).toEqual(ref.losses);
+      }
+    });
+  }
+
+  it('a worker that throws on WASM rejects the step with the weights as before it; a retry gives the same bits', async () => {
+    const backend = await newWasmBackend();
+    const config = configs['batch 40, shards of 8, adam, validation split'];
+    const ref = await train(dtype, config, data, { backend });
+    const before = await train(dtype, config, data, { backend, abortAt: 2 });
+    const net = Network.create({ sizes: SIZES, dtype }, { seed: 3, backend });
+    const sums: number[] = [];
+    const engine = nodeEngine({ pool: pool(2), retries: 0, faultInjection: { step: 3, shard: 2, kind: 'throw' } });
+    const error = await new Trainer(net, config).fit(data, { engine, onBatch: (e) => (sums[e.step] = checksum(net.params)) }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerError);
+    expect(checksum(net.params)).toBe(before.sums[2]);
+    const retried = await train(dtype, config, data, { backend, engine: nodeEngine({ pool: pool(2), retries: 1, faultInjection: { step: 3, shard: 2, kind: 'throw' } }) });
+    expect(bytes(retried.net.params)).toEqual(bytes(ref.net.params));
+  });
+});
+
+describe('WASM memory', () => {
+  it('runs release their slots and scratch: many fits on one memory and pool do not grow it', async () => {
+    const backend = await newWasmBackend();
+    const data = makeData(203, 'f32');
+    const config = { ...configs['batch 40, shards of 8, adam, validation split'], epochs: 1 };
+    await train('f32', config, data, { backend, engine: nodeEngine({ pool: pool(2) }) });
+    const top = backend.arena(16).base;
+    for (let i = 0; i < 3; i++) await train('f32', config, data, { backend, engine: nodeEngine({ pool: pool(2) }) });
+    // each run allocates new params and optimizer state (they live as long as their network), but
+    // the engine's slots and the workers' scratch are handed back and reused
+    const perRun = (backend.arena(16).base - top) / 3;
+    const net = Network.create({ sizes: SIZES }, { backend });
+    expect(perRun).toBeLessThan(4 * net.P * 4 + 4096);
+  });
 });
 
 describe('faults', () => {

@@ -34,6 +34,8 @@ export interface NodePoolOptions {
 /** Threads for ParallelEngine. Reuse one pool across fits to pay the thread start-up once. */
 export class NodePool implements WorkerPool {
   readonly size: number;
+  /** Node's main thread (and a worker driving a pool) may block in Atomics.wait. */
+  readonly canBlock = true;
   private readonly piscina: Piscina<NodeTask, number>;
 
   constructor(opts: NodePoolOptions = {}) {

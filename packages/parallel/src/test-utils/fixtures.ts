@@ -1,5 +1,5 @@
 // Test fixtures: a seeded synthetic classification set, runs of the core Trainer, and byte views.
-import { Network, Rng, Trainer, crc32, dataset, saveModel, type DType, type Dataset, type FitOptions, type Floats, type TrainConfig } from '@backprop/core';
+import { Network, Rng, Trainer, crc32, dataset, saveModel, type Backend, type DType, type Dataset, type FitOptions, type Floats, type TrainConfig } from '@backprop/core';
 
 export const SIZES = [6, 12, 8, 3];
 
@@ -47,9 +47,9 @@ export interface Run {
 /** Trains a fresh seeded network; `engine` as in FitOptions (undefined: the single-thread LocalEngine). */
 export async function train(
   dtype: DType, config: TrainConfig, data: Dataset,
-  opts: { engine?: FitOptions['engine']; abortAt?: number; saveAt?: number } = {},
+  opts: { engine?: FitOptions['engine']; abortAt?: number; saveAt?: number; backend?: Backend; sizes?: number[] } = {},
 ): Promise<Run> {
-  const net = Network.create({ sizes: SIZES, dtype }, { seed: 3 });
+  const net = Network.create({ sizes: opts.sizes ?? SIZES, dtype }, { seed: 3, backend: opts.backend });
   const trainer = new Trainer(net, config);
   const ac = new AbortController();
   const run: Run = { net, trainer, stopped: '', losses: [], sums: [checksum(net.params)], saved: null };

@@ -15,6 +15,22 @@ async function run() {
     weights[dtype] = { thread: hex((await train(dtype, config, data)).net.params) };
     for (const workers of [1, 2]) weights[dtype][`workers${workers}`] = hex((await train(dtype, config, data, { engine: browserEngine({ workers }) })).net.params);
   }
+  // the WASM SIMD kernels on every Web Worker: the module and the shared memory posted once,
+  // instantiated in each worker; the same bits as the single-thread Trainer on WASM
+  const { createWasmBackend, fetchKernels } = await import('@backprop/core');
+  const wasm = await createWasmBackend({ module: await fetchKernels(), maximumPages: 1024 });
+  const wasmPool = new BrowserPool({ workers: 3 });
+  for (const dtype of ['f32', 'f64'] as DType[]) {
+    const data = makeData(203, dtype);
+    const key = `wasm-${dtype}`;
+    const ref = await train(dtype, config, data, { backend: wasm });
+    weights[key] = { thread: hex(ref.net.params), backend: ref.net.backend.name, owned: String(wasm.owns(ref.net.params)) };
+    for (const workers of [1, 2, 3]) {
+      const engine = workers === 3 ? browserEngine({ pool: wasmPool }) : browserEngine({ workers });
+      weights[key][`workers${workers}`] = hex((await train(dtype, config, data, { backend: wasm, engine })).net.params);
+    }
+  }
+  await wasmPool.destroy();
   // a worker that throws in shard 2 of step 3: the fit rejects, the weights stay those of step 2
   const data = makeData(203, 'f32');
   const pool = new BrowserPool({ workers: 2 });
