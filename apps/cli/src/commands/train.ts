@@ -118,7 +118,12 @@ export async function backendFor(kernels: string): Promise<Backend> {
     if (!core.wasmSimdSupported() || !core.wasmSharedMemorySupported()) throw new UsageError('WASM kernels are not available here (this Node lacks WebAssembly SIMD or shared memory); use --kernels js');
     return core.selectBackend('wasm', wasmBytes);
   }
-  return core.selectBackend('auto', wasmBytes);
+  const backend = await core.selectBackend('auto', wasmBytes);
+  if (backend.name === 'js' && core.wasmSimdSupported() && core.wasmSharedMemorySupported()) {
+    // auto fell back although this Node could run WASM: the kernels file is missing or broken
+    process.stderr.write(`note: training on the JS kernels (about 10× slower): ${fileURLToPath(core.kernelsWasmUrl().href)} is missing or unreadable; run "pnpm --filter @backprop/core build:wasm"\n`);
+  }
+  return backend;
 }
 
 export async function train(f: TrainFlags): Promise<number> {
