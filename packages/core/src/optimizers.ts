@@ -10,7 +10,7 @@
  */
 import { bytesOf, type DType, type Floats } from './arena.js';
 import { ConfigError } from './errors.js';
-import type { Backend, Kernels } from './kernels/index.js';
+import { jsKernels, type Backend, type Kernels } from './kernels/index.js';
 import type { LayerInfo } from './network.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam';
@@ -97,50 +97,18 @@ export class Optimizer {
    * One update of `params` from the gradient sum `grad` of B samples. `grad` is overwritten
    * with the mean regularised gradient g.
    */
-  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels?: Kernels): void {
+  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = jsKernels): void {
     const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = this.config;
-    const fused = name === 'sgd' ? kernels?.sgdStep : name === 'adam' ? kernels?.adamStep : kernels?.momentumStep;
-    if (kernels && fused) {
-      // the same update as the loops below in one SIMD pass (WASM kernels: f32 arithmetic)
-      let scale = 1 / B;
-      if (l1 !== 0 || l2 !== 0) {
-        meanRegularisedGradient(grad, params, scale, layers, l1, l2);
-        scale = 1;
-      }
-      const t = ++this.state.t;
-      const { m, v } = this.state.vectors;
-      if (name === 'sgd') kernels.sgdStep!(params, grad, scale, lr);
-      else if (name === 'adam') kernels.adamStep!(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
-      else kernels.momentumStep!(params, grad, v, scale, lr, mu, name === 'nesterov');
-      return;
+    let scale = 1 / B; // the mean over the batch is folded into the update loop
+    if (l1 !== 0 || l2 !== 0) {
+      meanRegularisedGradient(grad, params, scale, layers, l1, l2);
+      scale = 1;
     }
-    meanRegularisedGradient(grad, params, 1 / B, layers, l1, l2);
-    const P = params.length;
     const t = ++this.state.t;
-    if (name === 'sgd') {
-      for (let i = 0; i < P; i++) params[i] -= lr * grad[i];
-    } else if (name === 'momentum' || name === 'nesterov') {
-      const v = this.state.vectors.v;
-      const nesterov = name === 'nesterov';
-      for (let i = 0; i < P; i++) {
-        const vi = mu * v[i] + grad[i];
-        v[i] = vi;
-        params[i] -= lr * (nesterov ? grad[i] + mu * vi : vi);
-      }
-    } else {
-      const m = this.state.vectors.m;
-      const v = this.state.vectors.v;
-      const c1 = 1 / (1 - Math.pow(beta1, t));
-      const c2 = 1 / (1 - Math.pow(beta2, t));
-      for (let i = 0; i < P; i++) {
-        const g = grad[i];
-        const mi = beta1 * m[i] + (1 - beta1) * g;
-        const vi = beta2 * v[i] + (1 - beta2) * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        params[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
-      }
-    }
+    const { m, v } = this.state.vectors;
+    if (name === 'sgd') kernels.sgdStep(params, grad, scale, lr);
+    else if (name === 'adam') kernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
+    else kernels.momentumStep(params, grad, v, scale, lr, mu, name === 'nesterov');
   }
 }
 

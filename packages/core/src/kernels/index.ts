@@ -4,7 +4,7 @@
  */
 import { Arena, type Floats } from '../arena.js';
 import { activationBackward, activationForward, type ActivationName } from '../activations.js';
-import { denseBackwardInput, denseBackwardWeights, denseForward } from './js.js';
+import { adamStep, denseBackwardInput, denseBackwardWeights, denseForward, momentumStep, sgdStep } from './js.js';
 
 export interface Kernels {
   readonly name: string;
@@ -19,6 +19,13 @@ export interface Kernels {
   /** δ = J_φᵀ g */
   activationBackward(name: ActivationName, delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void;
 
+  /** g = scale·grad (written back to grad);  w ← w − η g. */
+  sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void;
+  /** g = scale·grad;  v ← μv + g;  w ← w − η v  (nesterov: w ← w − η (g + μv)). */
+  momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void;
+  /** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
+  adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+
   // Optional fused loops over whole vectors (the WASM family has them; they accept any view
   // and fall back to plain loops themselves). Callers keep their own loop when one is absent.
   /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards added in order (the same bits as the loop). */
@@ -27,12 +34,6 @@ export interface Kernels {
   firstNonFinite?(x: Floats, from: number, to: number): number;
   /** Softmax + CCE output error δ = (Σy)·a − y per row.   delta, a, Y: (B, n). */
   softmaxCrossEntropyDelta?(delta: Floats, a: Floats, Y: Floats, B: number, n: number): void;
-  /** g = scale·grad (written back to grad);  w ← w − η g. */
-  sgdStep?(params: Floats, grad: Floats, scale: number, lr: number): void;
-  /** g = scale·grad;  v ← μv + g;  w ← w − η v  (nesterov: w ← w − η (g + μv)). */
-  momentumStep?(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void;
-  /** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
-  adamStep?(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
 }
 
 export const jsKernels: Kernels = {
@@ -42,6 +43,9 @@ export const jsKernels: Kernels = {
   denseBackwardInput,
   activationForward,
   activationBackward,
+  sgdStep,
+  momentumStep,
+  adamStep,
 };
 
 /**

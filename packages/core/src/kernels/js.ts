@@ -48,3 +48,40 @@ export function denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: numb
     }
   }
 }
+
+/** SGD on the flat vector: g = scale·grad (written back to grad); w ← w − η g. */
+export function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void {
+  const P = params.length;
+  for (let i = 0; i < P; i++) {
+    grad[i] *= scale; // stored, then read back: the mean gradient in the parameters' precision
+    params[i] -= lr * grad[i];
+  }
+}
+
+/** g = scale·grad; v ← μv + g; w ← w − η v  (nesterov: w ← w − η (g + μv)). */
+export function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void {
+  const P = params.length;
+  for (let i = 0; i < P; i++) {
+    grad[i] *= scale;
+    const g = grad[i];
+    const vi = mu * v[i] + g;
+    v[i] = vi;
+    params[i] -= lr * (nesterov ? g + mu * vi : vi);
+  }
+}
+
+/** g = scale·grad; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
+export function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+  const P = params.length;
+  const c1 = 1 / (1 - Math.pow(beta1, t)); // bias corrections: m̂ = m·c1, v̂ = v·c2
+  const c2 = 1 / (1 - Math.pow(beta2, t));
+  for (let i = 0; i < P; i++) {
+    grad[i] *= scale;
+    const g = grad[i];
+    const mi = beta1 * m[i] + (1 - beta1) * g;
+    const vi = beta2 * v[i] + (1 - beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    params[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
+  }
+}

@@ -365,11 +365,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       const P = params.length;
       if (!(owns(params) && owns(grad))) {
         fallbacks++;
-        for (let i = 0; i < P; i++) {
-          grad[i] *= scale; // stored, then read back: the same bits as Optimizer.step's loops
-          params[i] -= lr * grad[i];
-        }
-        return;
+        return jsKernels.sgdStep(params, grad, scale, lr);
       }
       need(grad, P, 'grad');
       ex.sgdStep(params.byteOffset, grad.byteOffset, P, scale, lr);
@@ -378,14 +374,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       const P = params.length;
       if (!(owns(params) && owns(grad) && owns(v))) {
         fallbacks++;
-        for (let i = 0; i < P; i++) {
-          grad[i] *= scale;
-          const g = grad[i];
-          const vi = mu * v[i] + g;
-          v[i] = vi;
-          params[i] -= lr * (nesterov ? g + mu * vi : vi);
-        }
-        return;
+        return jsKernels.momentumStep(params, grad, v, scale, lr, mu, nesterov);
       }
       need(grad, P, 'grad');
       need(v, P, 'v');
@@ -393,21 +382,12 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     },
     adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t) {
       const P = params.length;
-      const c1 = 1 / (1 - Math.pow(beta1, t));
-      const c2 = 1 / (1 - Math.pow(beta2, t));
       if (!(owns(params) && owns(grad) && owns(m) && owns(v))) {
         fallbacks++;
-        for (let i = 0; i < P; i++) {
-          grad[i] *= scale;
-          const g = grad[i];
-          const mi = beta1 * m[i] + (1 - beta1) * g;
-          const vi = beta2 * v[i] + (1 - beta2) * g * g;
-          m[i] = mi;
-          v[i] = vi;
-          params[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
-        }
-        return;
+        return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
       }
+      const c1 = 1 / (1 - Math.pow(beta1, t));
+      const c2 = 1 / (1 - Math.pow(beta2, t));
       need(grad, P, 'grad');
       need(m, P, 'm');
       need(v, P, 'v');
