@@ -1,8 +1,11 @@
 // Vite config: cross-origin isolation headers (SharedArrayBuffer needs them), ES-module
-// workers, real asset files, workspace packages read from source, and the MNIST asset.
+// workers, real asset files, workspace packages read from source, the MNIST asset, and
+// core's WASM kernels (built first when a fresh clone has no packages/core/build yet).
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const isolation = {
@@ -50,6 +53,25 @@ function mnistAsset(): Plugin {
   };
 }
 
+/**
+ * Core's WASM SIMD kernels (packages/core/build/kernels.wasm) are compiled from AssemblyScript,
+ * not committed. core's `fetchKernels()` refers to them with `new URL(…, import.meta.url)`, which
+ * Vite emits as an asset (a real file: `assetsInlineLimit: 0`); if the file is missing (a fresh
+ * clone, `npx vitest run` without the package scripts) build it before Vite resolves it.
+ */
+function coreKernels(): Plugin {
+  const core = fileURLToPath(new URL('../../packages/core/', import.meta.url));
+  const wasm = join(core, 'build', 'kernels.wasm');
+  let done = false;
+  const ensure = (): void => {
+    if (done || existsSync(wasm)) return void (done = true);
+    execFileSync('pnpm', ['run', 'build:wasm'], { cwd: core, stdio: 'inherit' });
+    if (!existsSync(wasm)) throw new Error(`building the WASM kernels did not produce ${wasm}; run "pnpm --filter @backprop/core build:wasm"`);
+    done = true;
+  };
+  return { name: 'backprop-core-kernels', enforce: 'pre', config: ensure, buildStart: ensure };
+}
+
 const conditions = ['@backprop/source', 'module', 'browser', 'import', 'default'];
 
 export default defineConfig({
@@ -58,5 +80,5 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { assetsInlineLimit: 0, target: 'es2022' },
   resolve: { conditions },
-  plugins: [mnistAsset()],
+  plugins: [coreKernels(), mnistAsset()],
 });

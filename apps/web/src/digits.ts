@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { Network, loadModel, type NetworkSpec } from '@backprop/core';
 import { errorText, h, showMessage } from './messages.js';
+import { KERNELS, type KernelChoice } from './state.js';
 import type { TrainApi, Update } from './train.worker.js';
 
 const DIGITS_URL = `${import.meta.env.BASE_URL}mnist-10k.bin`;
@@ -19,6 +20,7 @@ export class Digits {
   private training = false;
   private drawing = false;
   private last: [number, number] | null = null;
+  private lastKernelsNote: string | null = null;
 
   constructor(private root: HTMLElement, private isolated: boolean) {
     const w = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'digits-trainer' });
@@ -35,6 +37,7 @@ export class Digits {
         field('Epochs', h('input', { id: 'd-epochs', type: 'number', min: 1, max: 50, value: 3 })),
         field('Batch', h('input', { id: 'd-batch', type: 'number', min: 1, max: 1024, value: 64 })),
         field('Workers', h('select', { id: 'd-workers' }, ...['1', '2', '3', '4', '6', '8'].map((n) => h('option', { value: n }, n)))),
+        field('Kernels', h('select', { id: 'd-kernels', title: 'auto: WASM SIMD when the page is cross-origin isolated, else JS' }, ...KERNELS.map((k) => h('option', { value: k }, { auto: 'auto', js: 'JS', wasm: 'WASM' }[k])))),
       ),
       h('div', { class: 'bar' },
         h('button', { id: 'd-train', class: 'primary' }, 'Train'),
@@ -75,6 +78,7 @@ export class Digits {
     const epochs = Number((this.el['d-epochs'] as HTMLInputElement).value);
     const batch = Number((this.el['d-batch'] as HTMLInputElement).value);
     const workers = Number((this.el['d-workers'] as HTMLSelectElement).value);
+    const kernels = (this.el['d-kernels'] as HTMLSelectElement).value as KernelChoice;
     if (hidden.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) return showMessage('Hidden layers must be sizes from 1 to 1024 separated by commas, e.g. "64" or "128,64".');
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) return showMessage('Epochs must be an integer from 1 to 50.');
     if (!Number.isInteger(batch) || batch < 1 || batch > 1024) return showMessage('Batch must be an integer from 1 to 1024.');
@@ -83,15 +87,18 @@ export class Digits {
     this.status('Loading the digits…');
     try {
       const t0 = performance.now();
-      const info = await this.api.setup({ kind: 'digits', url: new URL(DIGITS_URL, location.href).href, hidden, batch, lr: 0.002, seed: 1 }, workers, false,
+      const info = await this.api.setup({ kind: 'digits', url: new URL(DIGITS_URL, location.href).href, hidden, batch, lr: 0.002, seed: 1, kernels }, workers, false,
         Comlink.proxy((u: Update) => this.onUpdate(u, epochs)));
       this.spec = info.spec;
       this.net = new Network(info.spec);
-      this.status(`Training ${info.spec.sizes.join('-')} on ${info.nTrain.toLocaleString('en')} digits…`);
+      this.el['d-status'].dataset.kernels = info.kernels;
+      if (info.kernelsNote && info.kernelsNote !== this.lastKernelsNote) showMessage(info.kernelsNote, 'info');
+      this.lastKernelsNote = info.kernelsNote;
+      this.status(`Training ${info.spec.sizes.join('-')} on ${info.nTrain.toLocaleString('en')} digits with ${info.kernels} kernels…`);
       await this.api.run(epochs, 100);
       const ev = await this.api.evaluate();
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      this.status(`Test accuracy ${(100 * (ev.accuracy ?? 0)).toFixed(1)}% on ${info.nTest.toLocaleString('en')} held-out digits (${epochs} epochs, ${secs} s). Draw a digit →`);
+      this.status(`Test accuracy ${(100 * (ev.accuracy ?? 0)).toFixed(1)}% on ${info.nTest.toLocaleString('en')} held-out digits (${epochs} epochs, ${secs} s, ${info.kernels} · ${info.shared && workers > 1 ? `${workers} workers` : '1 worker'}). Draw a digit →`);
       this.el['d-status'].dataset.accuracy = String(ev.accuracy);
       this.predict();
     } catch (err) {
@@ -108,7 +115,7 @@ export class Digits {
     this.net.params.set(u.params);
     (this.el['d-progress'] as HTMLProgressElement).value = u.progress;
     const acc = u.history.at(-1)?.valAccuracy;
-    this.status(`Epoch ${Math.min(epochs, u.epoch + (u.progress < 1 ? 1 : 0))} of ${epochs} · ${Math.round(u.samplesPerSec).toLocaleString('en')} samples/s on ${u.workers} worker${u.workers > 1 ? 's' : ''}${acc != null ? ` · test accuracy ${(acc * 100).toFixed(1)}%` : ''}`);
+    this.status(`Epoch ${Math.min(epochs, u.epoch + (u.progress < 1 ? 1 : 0))} of ${epochs} · ${Math.round(u.samplesPerSec).toLocaleString('en')} samples/s · ${u.kernels} · ${u.workers} worker${u.workers > 1 ? 's' : ''}${acc != null ? ` · test accuracy ${(acc * 100).toFixed(1)}%` : ''}`);
   }
 
   private async save(): Promise<void> {

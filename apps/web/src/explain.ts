@@ -4,15 +4,70 @@
  *   x^[l-1] = [1; a^[l-1]],  net^[l] = W^[l] x^[l-1],  a^[l] = φ(net^[l]),
  *   δ^[l] = ∂L/∂a^[l] ⊙ φ'(net^[l]),  ∂L/∂W^[l] = δ^[l] (x^[l-1])ᵀ.
  */
-import { backwardSample, forwardSample, type Network } from '@backprop/core';
+import { backwardSample, forwardSample, resolveOptimizer, type Network, type OptimizerName } from '@backprop/core';
 
 export type Selection = { kind: 'neuron'; l: number; k: number } | { kind: 'link'; l: number; k: number; j: number };
 
 const f = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 const sup = (l: number): string => `<sup>[${l}]</sup>`;
 
-/** HTML for the panel. `x0`: the sample's input features; `y`: its target row; `lr`: η. */
-export function explainHTML(net: Network, sel: Selection, x0: ArrayLike<number>, y: ArrayLike<number>, lr: number, sampleName: string, featureNames: string[]): string {
+/** The optimizer the playground trains with (its other settings are core's defaults). */
+export interface ExplainOptimizer {
+  name: OptimizerName;
+  lr: number;
+  l1: number;
+  l2: number;
+}
+
+/**
+ * Table rows for the update of one weight by the selected optimizer, with this sample's
+ * gradient standing in for the batch's. Momentum and Adam also depend on their running state
+ * (v; m and v), which lives in the training thread: their numbers are the first step from zero
+ * state, and the rows say so. `bias`: no regularisation on biases.
+ */
+export function updateRows(opt: ExplainOptimizer, w: number, grad: number, bias: boolean, wName: string): string {
+  const c = resolveOptimizer(opt);
+  const eta = f(c.lr);
+  const reg = !bias && (c.l1 !== 0 || c.l2 !== 0);
+  const g = reg ? grad + c.l2 * w + c.l1 * Math.sign(w) : grad;
+  const rows: string[] = [];
+  const gName = reg ? 'g' : `∂L/∂${wName}`;
+  if (reg) {
+    rows.push(`<tr class="reg"><td>g = ∂L/∂${wName} + λ₂·${wName} + λ₁·sign(${wName}) (L2 ${f(c.l2)}, L1 ${f(c.l1)})</td><td>=</td><td>${f(grad)} + ${f(c.l2 * w)} + ${f(c.l1 * Math.sign(w))} = ${f(g)}</td></tr>`);
+  }
+  const rule = (text: string): string => `<tr class="rule"><td colspan="3">${text}</td></tr>`;
+  const row = (label: string, value: string): string => `<tr class="update"><td>${label}</td><td>=</td><td>${value}</td></tr>`;
+  switch (c.name) {
+    case 'sgd':
+      rows.push(row(`SGD update Δ${wName} = −η ${gName}`, `−${eta} · ${f(g)} = <b>${f(-c.lr * g)}</b>`));
+      break;
+    case 'momentum':
+      rows.push(rule(`Momentum (μ = ${f(c.momentum)}): v ← μv + ${gName};  Δ${wName} = −η v`));
+      rows.push(row(`Momentum update, first step (v = 0)`, `−${eta} · ${f(g)} = <b>${f(-c.lr * g)}</b>`));
+      break;
+    case 'nesterov':
+      rows.push(rule(`Nesterov (μ = ${f(c.momentum)}): v ← μv + ${gName};  Δ${wName} = −η (${gName} + μv)`));
+      rows.push(row(`Nesterov update, first step (v = 0)`, `−${eta} · ${f(1 + c.momentum)} · ${f(g)} = <b>${f(-c.lr * (1 + c.momentum) * g)}</b>`));
+      break;
+    case 'adam': {
+      // from m = v = 0 at t = 1: m̂ = g, v̂ = g², so Δw = −η g / (|g| + ε)
+      const step = (-c.lr * g) / (Math.abs(g) + c.eps);
+      rows.push(rule(`Adam: m ← β₁m + (1−β₁)${gName};  v ← β₂v + (1−β₂)${gName}²;  Δ${wName} = −η m̂ / (√v̂ + ε)`));
+      rows.push(row(`Adam update, first step (m̂ = ${gName}, v̂ = ${gName}²)`, `−${eta} · ${f(g)} / (|${f(g)}| + ε) = <b>${f(step)}</b>`));
+      break;
+    }
+  }
+  if (c.name !== 'sgd') {
+    rows.push(`<tr class="later"><td colspan="3">Later steps use the running ${c.name === 'adam' ? 'averages m, v' : 'velocity v'} kept by the training thread, over each batch's mean gradient.</td></tr>`);
+  }
+  if (c.name !== 'sgd' || reg) {
+    rows.push(row(`the note's plain gradient-descent step −η ∂L/∂${wName} (for comparison; not what ${c.name} applies)`, `${f(-c.lr * grad)}`));
+  }
+  return rows.join('\n');
+}
+
+/** HTML for the panel. `x0`: the sample's input features; `y`: its target row; `opt`: the optimizer training uses. */
+export function explainHTML(net: Network, sel: Selection, x0: ArrayLike<number>, y: ArrayLike<number>, opt: ExplainOptimizer, sampleName: string, featureNames: string[]): string {
   const fw = forwardSample(net, x0);
   const bw = backwardSample(net, fw, y);
   const L = net.L;
@@ -41,7 +96,7 @@ export function explainHTML(net: Network, sel: Selection, x0: ArrayLike<number>,
 <tr><td>x${sup(l - 1)}<sub>${j}</sub></td><td>=</td><td>${f(x[j])}${j === 0 ? ' (the leading 1)' : ''}</td></tr>
 <tr><td>δ${sup(l)}<sub>${k + 1}</sub></td><td>=</td><td>${f(dk)}</td></tr>
 <tr><td>∂L/∂w${sup(l)}<sub>${k + 1},${j}</sub> = δ${sup(l)}<sub>${k + 1}</sub> · x${sup(l - 1)}<sub>${j}</sub></td><td>=</td><td>${f(dk)} · ${f(x[j])} = <b>${f(g)}</b></td></tr>
-<tr><td>plain gradient step −η ∂L/∂w (this sample)</td><td>=</td><td>−${f(lr)} · ${f(g)} = ${f(-lr * g)}</td></tr>
+${updateRows(opt, w, g, j === 0, 'w')}
 </table>`;
   }
   const terms = row.map((w, j) => `${f(w)}·${f(x[j])}`);

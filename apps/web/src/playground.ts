@@ -10,14 +10,16 @@ import { CLASS_COLORS, blit, divergingRGB, drawLossChart, gridImage, rgb } from 
 import { explainHTML, type Selection } from './explain.js';
 import { errorText, h, showMessage } from './messages.js';
 import {
-  DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTS, LIMITS, MULTICLASS, OPTIMIZERS, OUTPUTS, OUTPUT_LOSS, classCount, decodeState,
-  encodeState, fixPairing, isRegression, layerSizes, type PlayState,
+  DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTS, KERNELS, LIMITS, MULTICLASS, OPTIMIZERS, OUTPUTS, OUTPUT_LOSS, classCount, decodeState,
+  encodeState, fixPairing, isRegression, layerSizes, pinnedState, type KernelsUsed, type PlayState,
 } from './state.js';
 import type { TrainApi, Update } from './train.worker.js';
 
 const DATASET_LABELS: Record<string, string> = {
   circle: 'Circle', xor: 'XOR', gauss: 'Gaussians', spiral: 'Spiral', kspirals: 'k spirals', blobs: 'k blobs', plane: 'Plane (regression)', multigauss: 'Multi-Gauss (regression)',
 };
+
+export const KERNELS_TITLE = 'auto: WASM SIMD when the page is cross-origin isolated, else JS. The two kernel families round differently, so the link names the choice.';
 
 export class Playground {
   state: PlayState;
@@ -38,6 +40,9 @@ export class Playground {
   private runPromise: Promise<void> | null = null;
   private rate = 0;
   private workersUsed = 1;
+  /** Kernels the training thread runs (what `auto` resolved to), known after each reset. */
+  private kernelsUsed: KernelsUsed | null = null;
+  private lastKernelsNote: string | null = null;
   private check: Update['check'] = null;
   private selection: Selection | null = null;
   private sample = 0;
@@ -75,8 +80,9 @@ export class Playground {
       h('button', { id: 'play', class: 'primary' }, '▶ Play'),
       h('button', { id: 'step', title: 'Train one epoch' }, 'Step ›'),
       h('div', { class: 'stat' }, h('small', {}, 'Epoch'), h('b', { id: 'epoch' }, '0')),
-      h('div', { class: 'stat' }, h('small', {}, 'Samples/s'), h('b', { id: 'rate' }, '–')),
+      h('div', { class: 'stat' }, h('small', {}, 'Samples/s'), h('b', { id: 'rate' }, '–'), h('small', { id: 'engine', class: 'engine', title: 'kernels · gradient workers' }, '')),
       field('Workers', select('workers', ['1', '2', '3', '4', '6', '8'])),
+      field('Kernels', select('kernels', KERNELS, { auto: 'auto', js: 'JS', wasm: 'WASM' })),
       h('span', { id: 'check', class: 'check' }, ''),
       h('button', { id: 'copy-link', title: 'Copy a link that reproduces this run' }, 'Copy link'),
     );
@@ -128,6 +134,7 @@ export class Playground {
     this.root.append(bar, h('div', { class: 'cols' }, dataCol, netCol, outCol));
     this.el = {};
     for (const node of this.root.querySelectorAll<HTMLElement>('[id]')) this.el[node.id] = node;
+    this.el.kernels.title = KERNELS_TITLE;
     this.syncControls();
     this.wire();
   }
@@ -151,6 +158,7 @@ export class Playground {
     set('l1', s.l1);
     set('l2', s.l2);
     set('workers', s.workers);
+    set('kernels', s.kernels);
     (this.el.workers as HTMLSelectElement).disabled = !this.isolated;
     (this.el.k.closest('label') as HTMLElement).hidden = !MULTICLASS.includes(s.dataset);
     for (const box of this.el.features.querySelectorAll<HTMLInputElement>('input')) box.checked = s.features.includes(box.value as never);
@@ -209,6 +217,7 @@ export class Playground {
     change('activation', (v) => void (this.state.activation = v as PlayState['activation']));
     change('output', (v) => void (this.state.output = v as PlayState['output']));
     change('optimizer', (v) => void (this.state.optimizer = v as PlayState['optimizer']));
+    change('kernels', (v) => void (this.state.kernels = v as PlayState['kernels']));
     this.el.features.addEventListener('change', () => {
       const on = [...this.el.features.querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value);
       if (on.length === 0) {
@@ -236,7 +245,8 @@ export class Playground {
     this.el.step.addEventListener('click', () => void this.step());
     this.el.reset.addEventListener('click', () => void this.apply());
     this.el['copy-link'].addEventListener('click', () => {
-      void navigator.clipboard?.writeText(location.href).then(() => showMessage('Link copied: it reproduces this run.', 'info'), () => showMessage(`Copy this link: ${location.href}`, 'info'));
+      const link = this.shareLink();
+      void navigator.clipboard?.writeText(link).then(() => showMessage('Link copied: it reproduces this run (kernels included).', 'info'), () => showMessage(`Copy this link: ${link}`, 'info'));
     });
     this.el.csv.addEventListener('change', () => void this.loadCSV());
     this.el.diagram.addEventListener('click', (e) => this.clickDiagram(e as MouseEvent));
@@ -279,6 +289,8 @@ export class Playground {
     this.epoch = 0;
     this.sample = Math.floor(this.data.trainIdx.length / 3);
     this.check = null;
+    this.kernelsUsed = null;
+    this.rate = 0;
     this.selection = null;
     this.el.explain.replaceChildren(h('p', { class: 'hint' }, 'Explain: click a neuron or a link in the network.'));
     try {
@@ -298,7 +310,13 @@ export class Playground {
       const cb = Comlink.proxy((u: Update) => {
         if (gen === this.generation) this.onUpdate(u);
       });
-      await this.api.setup({ kind: 'playground', state: structuredClone(s), custom: this.custom }, s.workers, s.workers > 1, cb);
+      const info = await this.api.setup({ kind: 'playground', state: structuredClone(s), custom: this.custom }, s.workers, s.workers > 1, cb);
+      if (gen !== this.generation) return;
+      this.kernelsUsed = info.kernels;
+      this.workersUsed = s.workers;
+      if (info.kernelsNote && info.kernelsNote !== this.lastKernelsNote) showMessage(info.kernelsNote, 'info');
+      this.lastKernelsNote = info.kernelsNote;
+      this.render();
       document.body.dataset.ready = String(gen);
     } catch (err) {
       showMessage(errorText(err));
@@ -312,7 +330,7 @@ export class Playground {
       await this.runPromise;
     }
     try {
-      this.state.workers = await this.api.setWorkers(n);
+      this.state.workers = this.workersUsed = await this.api.setWorkers(n);
     } catch (err) {
       showMessage(errorText(err));
     }
@@ -361,6 +379,7 @@ export class Playground {
     this.epoch = u.epoch;
     this.rate = u.samplesPerSec;
     this.workersUsed = u.workers;
+    this.kernelsUsed = u.kernels;
     this.check = u.check;
     if (!this.frame) this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -383,10 +402,12 @@ export class Playground {
     this.el['train-acc'].textContent = fmt(this.trainAcc, true);
     this.el['test-acc'].textContent = fmt(this.testAcc, true);
     this.el['test-acc'].dataset.value = this.testAcc === null ? '' : String(this.testAcc);
-    this.el.rate.textContent = this.rate ? `${Math.round(this.rate).toLocaleString('en')} (${this.workersUsed} w)` : '–';
+    this.el.rate.textContent = this.rate ? Math.round(this.rate).toLocaleString('en') : '–';
+    this.el.engine.textContent = this.kernelsUsed ? `${this.kernelsUsed} · ${this.workersUsed} worker${this.workersUsed > 1 ? 's' : ''}` : '';
+    this.el.engine.dataset.kernels = this.kernelsUsed ?? '';
     const c = this.check;
     this.el.check.textContent = s.workers > 1 && c && c.batches > 0
-      ? c.mismatches === 0 ? `✓ same weights as 1 worker (${c.batches} batches checked)` : `✗ ${c.mismatches} of ${c.batches} batches differ from 1 worker`
+      ? c.mismatches === 0 ? `✓ same weights as 1 worker${this.kernelsUsed ? ` on ${this.kernelsUsed}` : ''} (${c.batches} batches checked)` : `✗ ${c.mismatches} of ${c.batches} batches differ from 1 worker`
       : '';
     this.el.check.className = `check ${c && c.mismatches > 0 ? 'bad' : 'good'}`;
     if (this.selection) this.explain();
@@ -582,7 +603,13 @@ export class Playground {
     const y = new Array<number>(this.net.nOut);
     targetRow(s, points.label[i], y, 0);
     const name = `training point #${this.sample + 1} at (${points.u[i].toFixed(2)}, ${points.v[i].toFixed(2)}), ${isRegression(s) ? `value ${points.label[i].toFixed(3)}` : `class ${points.label[i]}`} — click the output map to pick another`;
-    this.el.explain.innerHTML = explainHTML(this.net, this.selection!, x0, y, s.lr, name, s.features.map((f) => FEATURE_LABELS[f]));
+    this.el.explain.innerHTML = explainHTML(this.net, this.selection!, x0, y, { name: s.optimizer, lr: s.lr, l1: s.l1, l2: s.l2 }, name, s.features.map((f) => FEATURE_LABELS[f]));
+  }
+
+  /** The link to share: the URL state with `auto` pinned to the kernels that ran (so it reproduces the bits). */
+  shareLink(): string {
+    const q = encodeState(this.kernelsUsed ? pinnedState(this.state, this.kernelsUsed) : this.state);
+    return `${location.origin}${location.pathname}?${q}`;
   }
 
   /** For tests and the console: a digest of the current weights. */
@@ -598,6 +625,10 @@ export class Playground {
   }
   get testAccuracy(): number | null {
     return this.testAcc;
+  }
+  /** Kernels the training runs on ('js' or 'wasm'; null until the first reset finishes). */
+  get kernels(): KernelsUsed | null {
+    return this.kernelsUsed;
   }
   get isRunning(): boolean {
     return this.running;

@@ -4,6 +4,8 @@
  * `CheckedEngine` wraps either one to (a) yield to the event loop every few milliseconds so
  * pause and worker-count messages get through, and (b) optionally recompute every batch on
  * this thread and compare the gradient bit for bit: the live "same weights as 1 worker" check.
+ * The reference runs on the network's own backend, so on WASM it is a single-thread run on
+ * the same WASM kernels (kernels differ in bits from each other, never across worker counts).
  */
 import { LocalEngine, now, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
 import { BrowserPool, browserEngine } from '@backprop/parallel/browser';
@@ -52,7 +54,7 @@ export class CheckedEngine implements GradientEngine {
   private readonly reference: LocalEngine | null;
 
   constructor(private readonly inner: GradientEngine, net: Network, data: Dataset, opts: EngineOptions, private readonly check: CheckStats | null) {
-    this.reference = check && inner.workers > 1 ? new LocalEngine(net, data, opts) : null;
+    this.reference = check && inner.workers > 1 ? new LocalEngine(net, data, opts) : null; // same backend as net: same kernels
   }
 
   get grad(): Floats {
@@ -79,7 +81,8 @@ export class CheckedEngine implements GradientEngine {
     return stats;
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    await this.reference?.close(); // gives its slots and scratch back to the WASM memory
+    await this.inner.close();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_STATE, decodeState, defaultState, encodeState, fixPairing, layerSizes, outputSize } from './state.js';
+import { DEFAULT_STATE, decodeState, defaultState, encodeState, fixPairing, layerSizes, outputSize, pinnedState, resolveKernels, sameState } from './state.js';
 
 describe('URL state', () => {
   test('a state round-trips through its query string', () => {
@@ -12,6 +12,7 @@ describe('URL state', () => {
     s.l2 = 0.001;
     s.seed = 1234567;
     s.workers = 4;
+    s.kernels = 'wasm';
     const q = encodeState(s);
     const back = decodeState(q);
     expect(back.problems).toEqual([]);
@@ -78,5 +79,58 @@ describe('URL state', () => {
     s.dataset = 'multigauss';
     s.output = 'linear';
     expect(outputSize(s)).toBe(1);
+  });
+});
+
+describe('kernels in the URL state', () => {
+  test('every choice round-trips, and the link names it', () => {
+    for (const k of ['auto', 'js', 'wasm'] as const) {
+      const s = defaultState();
+      s.kernels = k;
+      const q = encodeState(s);
+      expect(q).toContain(`kernels=${k}`);
+      expect(decodeState(q)).toEqual({ state: s, problems: [] });
+    }
+  });
+
+  test('links from before the control default to auto', () => {
+    const q = 'ds=spiral&n=400&noise=0&train=50&batch=10&f=x1,x2&h=8&act=tanh&out=softmax&opt=adam&lr=0.03&l1=0&l2=0&seed=1&w=2';
+    const { state, problems } = decodeState(q);
+    expect(problems).toEqual([]);
+    expect(state.kernels).toBe('auto');
+    expect(encodeState(state)).toBe(`${q}&kernels=auto`);
+  });
+
+  test('different kernels are different runs (different bits)', () => {
+    const a = defaultState();
+    const b = { ...defaultState(), kernels: 'js' as const };
+    expect(sameState(a, b)).toBe(false);
+  });
+
+  test('an unknown kernel family falls back to auto with a message', () => {
+    const { state, problems } = decodeState('kernels=gpu');
+    expect(state.kernels).toBe('auto');
+    expect(problems).toEqual(['Ignored kernels="gpu": expected one of auto, js, wasm; using "auto".']);
+  });
+
+  test('auto resolves to wasm only where it can run; a requested wasm that cannot run says so', () => {
+    expect(resolveKernels('auto', true)).toEqual({ used: 'wasm', note: null });
+    expect(resolveKernels('auto', false)).toEqual({ used: 'js', note: null });
+    expect(resolveKernels('js', true)).toEqual({ used: 'js', note: null });
+    expect(resolveKernels('wasm', true)).toEqual({ used: 'wasm', note: null });
+    const fallback = resolveKernels('wasm', false);
+    expect(fallback.used).toBe('js');
+    expect(fallback.note).toContain('cross-origin isolation');
+  });
+
+  test('a copied link pins auto to the kernels that ran, and leaves explicit choices alone', () => {
+    const s = defaultState();
+    expect(pinnedState(s, 'wasm').kernels).toBe('wasm');
+    expect(pinnedState(s, 'js').kernels).toBe('js');
+    expect(s.kernels).toBe('auto'); // not mutated
+    const js = { ...defaultState(), kernels: 'js' as const };
+    expect(pinnedState(js, 'js')).toEqual(js);
+    const wasm = { ...defaultState(), kernels: 'wasm' as const };
+    expect(pinnedState(wasm, 'js').kernels).toBe('wasm'); // the link keeps asking for wasm
   });
 });

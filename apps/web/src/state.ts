@@ -24,6 +24,14 @@ export type OutputName = (typeof OUTPUTS)[number];
 export const OUTPUT_LOSS: Record<OutputName, 'cce' | 'bce' | 'mse'> = { softmax: 'cce', sigmoid: 'bce', linear: 'mse', tanh: 'mse' };
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+/**
+ * Kernel family: `auto` is core's WASM SIMD kernels where SIMD and shared memory (cross-origin
+ * isolation) exist, else the JS kernels. The two give different bits, so a link names the choice.
+ */
+export const KERNELS = ['auto', 'js', 'wasm'] as const;
+export type KernelChoice = (typeof KERNELS)[number];
+/** Kernels that actually run (what `auto` resolved to). */
+export type KernelsUsed = 'js' | 'wasm';
 
 export const LIMITS = {
   noise: [0, 50], trainPct: [10, 90], batch: [1, 512], n: [50, 5000], k: [2, 8],
@@ -47,6 +55,7 @@ export interface PlayState {
   l2: number;
   seed: number;
   workers: number;
+  kernels: KernelChoice;
 }
 
 export const DEFAULT_STATE: Readonly<PlayState> = Object.freeze({
@@ -66,6 +75,7 @@ export const DEFAULT_STATE: Readonly<PlayState> = Object.freeze({
   l2: 0,
   seed: 1,
   workers: 1,
+  kernels: 'auto',
 });
 
 export function defaultState(): PlayState {
@@ -114,6 +124,7 @@ export function encodeState(s: PlayState): string {
   q.set('l2', String(s.l2));
   q.set('seed', String(s.seed));
   q.set('w', String(s.workers));
+  q.set('kernels', s.kernels);
   // commas stay readable in links (they are legal in a query)
   return [...q].map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/g, ',')}`).join('&');
 }
@@ -187,6 +198,7 @@ export function decodeState(query: string): Decoded {
   s.l2 = num('l2', LIMITS.reg, s.l2, false);
   s.seed = num('seed', LIMITS.seed, s.seed, true);
   s.workers = num('w', LIMITS.workers, s.workers, true);
+  s.kernels = oneOf('kernels', KERNELS, s.kernels);
 
   const fixed = fixPairing(s);
   problems.push(...fixed);
@@ -208,6 +220,24 @@ export function fixPairing(s: PlayState): string[] {
     return [`${was} outputs do not give class probabilities: the output is now softmax with cross-entropy.`];
   }
   return [];
+}
+
+/**
+ * The kernels a state runs on, given what the page offers (`wasmReady`: SIMD, shared memory
+ * and the kernels file all available). `note` says why a requested `wasm` could not be honoured.
+ */
+export function resolveKernels(choice: KernelChoice, wasmReady: boolean): { used: KernelsUsed; note: string | null } {
+  if (choice === 'js') return { used: 'js', note: null };
+  if (wasmReady) return { used: 'wasm', note: null };
+  return { used: 'js', note: choice === 'wasm' ? 'The link asks for WASM kernels, but this page cannot run them (it needs WebAssembly SIMD and cross-origin isolation); training on the JS kernels instead, so the weights differ from a WASM run.' : null };
+}
+
+/**
+ * The state a shared link should carry: `auto` pinned to the kernels that ran, so the link
+ * reproduces this run bit for bit elsewhere (or says plainly that it cannot).
+ */
+export function pinnedState(s: PlayState, used: KernelsUsed): PlayState {
+  return { ...s, features: [...s.features], hidden: [...s.hidden], kernels: s.kernels === 'auto' ? used : s.kernels };
 }
 
 /** True when two states describe the same run. */

@@ -3,19 +3,25 @@
  * PoolEngine (shard workers on shared memory), and reports progress through a callback at
  * most every ~60 ms, so the page thread only draws. Play/pause/step map to fit + an abort
  * flag checked at batch boundaries; a resumed fit continues the same seeded epoch order.
+ *
+ * Kernels: the network lives on core's WASM SIMD backend (one shared WebAssembly.Memory,
+ * which @backprop/parallel posts to every pool worker) when the state asks for it and the page
+ * can run it (SIMD + cross-origin isolation + the kernels file); otherwise on the JS kernels.
  */
 import * as Comlink from 'comlink';
 import {
-  Network, Trainer, dataset, evaluate, isUserError, now, permutation, saveModel, sharedFloats, sharedMemoryAvailable, subset,
-  type Dataset, type EpochEvent, type NetworkSpec,
+  Network, Trainer, createWasmBackend, dataset, evaluate, fetchKernels, isUserError, jsBackend, now, permutation, saveModel, sharedFloats,
+  sharedMemoryAvailable, subset, wasmSharedMemorySupported, wasmSimdSupported,
+  type Backend, type Dataset, type EpochEvent, type NetworkSpec, type WasmBackend, type WasmModule,
 } from '@backprop/core';
 import { buildData, type Points } from './datasets.js';
+import { errorText } from './messages.js';
 import { CheckedEngine, WorkerSet, type CheckStats } from './pool.js';
-import { OUTPUT_LOSS, layerSizes, type PlayState } from './state.js';
+import { OUTPUT_LOSS, layerSizes, resolveKernels, type KernelChoice, type KernelsUsed, type PlayState } from './state.js';
 
 export type Setup =
   | { kind: 'playground'; state: PlayState; custom: Points | null }
-  | { kind: 'digits'; url: string; hidden: number[]; batch: number; lr: number; seed: number };
+  | { kind: 'digits'; url: string; hidden: number[]; batch: number; lr: number; seed: number; kernels: KernelChoice };
 
 export interface Update {
   epoch: number;
@@ -26,6 +32,8 @@ export interface Update {
   history: { loss: number; valLoss: number | null; accuracy: number | null; valAccuracy: number | null }[];
   samplesPerSec: number;
   workers: number;
+  /** The kernel family the gradients run on (every worker runs the same). */
+  kernels: KernelsUsed;
   params: Float32Array;
   check: CheckStats | null;
   running: boolean;
@@ -36,6 +44,39 @@ export interface SetupInfo {
   nTrain: number;
   nTest: number;
   shared: boolean;
+  kernels: KernelsUsed;
+  /** Why the requested kernels could not be used (shown as a message), or null. */
+  kernelsNote: string | null;
+}
+
+/** Maximum size of one WASM memory: 256 MiB (browsers reserve a shared memory's maximum up front). */
+const WASM_MAX_PAGES = 4096;
+/**
+ * A WASM memory hands out regions that are never garbage-collected (parameters and optimizer
+ * state live as long as the backend), so after this many bytes a reset starts a fresh memory;
+ * the old one is collected once the network and the pool workers let go of it.
+ */
+const WASM_RENEW_BYTES = 64 * 2 ** 20;
+
+let kernelsModule: Promise<WasmModule> | null = null;
+let wasm: WasmBackend | null = null;
+
+/** The backend for a kernels choice: the WASM backend (created once, renewed when its memory fills) or the JS kernels. */
+async function backendFor(choice: KernelChoice): Promise<{ backend: Backend; note: string | null }> {
+  const capable = wasmSimdSupported() && wasmSharedMemorySupported();
+  if (choice === 'js' || !capable) {
+    const { note } = resolveKernels(choice, false);
+    return { backend: jsBackend, note };
+  }
+  try {
+    kernelsModule ??= fetchKernels();
+    const module = await kernelsModule;
+    if (!wasm || wasm.memory.buffer.byteLength > WASM_RENEW_BYTES) wasm = await createWasmBackend({ module, maximumPages: WASM_MAX_PAGES });
+    return { backend: wasm, note: null };
+  } catch (err) {
+    kernelsModule = null; // try again at the next reset
+    return { backend: jsBackend, note: `Could not load the WASM kernels (${errorText(err)}); training on the JS kernels.` };
+  }
 }
 
 const pool = new WorkerSet();
@@ -49,6 +90,7 @@ let running: Promise<void> | null = null;
 let sent = 0;
 let check: CheckStats | null = null;
 let rate = { samples: 0, t: 0, value: 0 };
+let kernelsUsed: KernelsUsed = 'js';
 
 async function loadDigits(url: string, seed: number): Promise<{ train: Dataset; test: Dataset }> {
   const res = await fetch(url);
@@ -75,7 +117,7 @@ function report(progress: number): void {
   sent = trainer.state.history.length;
   onUpdate({
     epoch: trainer.state.epoch, step: trainer.state.step, progress, history: hist,
-    samplesPerSec: rate.value, workers: pool.size, params: Float32Array.from(net.params),
+    samplesPerSec: rate.value, workers: pool.size, kernels: kernelsUsed, params: Float32Array.from(net.params),
     check: check ? { ...check } : null, running: running !== null,
   });
 }
@@ -87,22 +129,26 @@ const api = {
     onUpdate = cb;
     sent = 0;
     check = withCheck ? { batches: 0, mismatches: 0 } : null;
+    net = trainer = null;
+    const { backend, note } = await backendFor(cfg.kind === 'playground' ? cfg.state.kernels : cfg.kernels);
+    kernelsUsed = backend.name === 'wasm' ? 'wasm' : 'js';
+    rate = { samples: 0, t: 0, value: 0 };
     if (cfg.kind === 'playground') {
       const s = cfg.state;
       const d = buildData(s, cfg.custom);
       train = d.train;
       test = d.test;
-      net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output, loss: OUTPUT_LOSS[s.output] }, { seed: s.seed });
+      net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output, loss: OUTPUT_LOSS[s.output] }, { seed: s.seed, backend });
       trainer = new Trainer(net, { epochs: 1_000_000, batchSize: s.batch, seed: s.seed, optimizer: { name: s.optimizer, lr: s.lr, l1: s.l1, l2: s.l2 } });
     } else {
       const d = await loadDigits(cfg.url, cfg.seed);
       train = d.train;
       test = d.test;
-      net = Network.create({ sizes: [784, ...cfg.hidden, 10], activation: 'relu', output: 'softmax' }, { seed: cfg.seed });
+      net = Network.create({ sizes: [784, ...cfg.hidden, 10], activation: 'relu', output: 'softmax' }, { seed: cfg.seed, backend });
       trainer = new Trainer(net, { epochs: 1_000_000, batchSize: cfg.batch, seed: cfg.seed, optimizer: { name: 'adam', lr: cfg.lr } });
     }
     await api.setWorkers(workers);
-    return { spec: net.spec, nTrain: train.N, nTest: test.N, shared: sharedMemoryAvailable() };
+    return { spec: net.spec, nTrain: train.N, nTest: test.N, shared: sharedMemoryAvailable(), kernels: kernelsUsed, kernelsNote: note };
   },
 
   /** Worker count for the next run (1 = this thread only). Takes effect at the next play/step. */

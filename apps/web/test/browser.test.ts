@@ -58,6 +58,9 @@ async function stepTo(epoch: number): Promise<void> {
   }
 }
 
+/** The kernels the page reports next to samples/s ('wasm' or 'js'). */
+const kernels = (p: Page = page): Promise<string | null> => p.getAttribute('#engine', 'data-kernels');
+
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(artifacts, name), fullPage: true });
 
 describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
@@ -85,10 +88,17 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     server?.kill();
   });
 
-  test('the page is cross-origin isolated', async () => {
+  test('the page is cross-origin isolated and reports WASM kernels', async () => {
     await open(SPIRAL);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.textContent('#isolation')).toContain('cross-origin isolated');
+    // no kernels in the link: auto, which is WASM SIMD on an isolated page
+    expect(await page.inputValue('#kernels')).toBe('auto');
+    expect(await kernels()).toBe('wasm');
+    expect(await page.textContent('#engine')).toBe('wasm · 1 worker');
+    expect(new URL(page.url()).search).toContain('kernels=auto');
+    // a shared link pins auto to the kernels that ran, so it reproduces the bits
+    expect(await page.evaluate(() => window.backprop.playground.shareLink())).toContain('kernels=wasm');
   });
 
   test('spiral training reaches ≥ 90% test accuracy', async () => {
@@ -99,6 +109,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
       w.longTasks = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
     });
+    expect(await kernels()).toBe('wasm');
     await page.click('#play');
     await page.waitForFunction(() => Number((document.querySelector('#test-acc') as HTMLElement).dataset.value || 0) >= 0.9, undefined, { timeout: 60_000 });
     await page.click('#play'); // pause
@@ -115,15 +126,22 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     const link = await page.evaluate(() => (window.backprop.playground as unknown as { links: { x1: number; y1: number; x2: number; y2: number; l: number }[] }).links.filter((d) => d.l === 2)[5]);
     await page.mouse.click(box.x + ((link.x1 + link.x2) / 2) * (box.width / 620), box.y + ((link.y1 + link.y2) / 2) * (box.height / 400));
     await page.waitForFunction(() => document.querySelector('#explain h3')?.textContent?.startsWith('Weight'));
-    expect(await page.textContent('#explain')).toContain('∂L/∂w');
+    const explained = await page.textContent('#explain');
+    expect(explained).toContain('∂L/∂w');
+    // the last rows: the selected optimizer's update (Adam here), the plain step labelled as such
+    expect(explained).toContain("Adam update");
+    expect(explained).toContain("the note's plain gradient-descent step");
+    expect(await kernels()).toBe('wasm');
     await shot('playground-spiral.png');
     expect(pageErrors).toEqual([]);
   });
 
   test('the URL round-trips the state', async () => {
-    const q = 'ds=kspirals&k=4&n=300&noise=10&train=60&batch=16&f=x1,x2,sinx1&h=12,7&act=relu&out=softmax&opt=momentum&lr=0.05&l1=0.001&l2=0&seed=42&w=1';
+    const q = 'ds=kspirals&k=4&n=300&noise=10&train=60&batch=16&f=x1,x2,sinx1&h=12,7&act=relu&out=softmax&opt=momentum&lr=0.05&l1=0.001&l2=0&seed=42&w=1&kernels=js';
     await open(q);
     expect(new URL(page.url()).search.slice(1)).toBe(q);
+    expect(await page.inputValue('#kernels')).toBe('js');
+    expect(await kernels()).toBe('js');
     expect(await page.inputValue('#dataset')).toBe('kspirals');
     expect(await page.inputValue('#lr')).toBe('0.05');
     expect(await page.locator('#layer-editor input').count()).toBe(2);
@@ -133,19 +151,34 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await page.waitForFunction(() => Number(document.body.dataset.ready ?? 0) >= 1);
     expect(await page.inputValue('#activation')).toBe('tanh');
     expect(new URL(page.url()).search.slice(1)).toBe(q.replace('act=relu', 'act=tanh'));
+    // switching the kernels is part of the state too
+    await page.selectOption('#kernels', 'wasm');
+    await page.waitForFunction(() => location.search.includes('kernels=wasm') && document.querySelector('#engine')?.getAttribute('data-kernels') === 'wasm');
+    await stepTo(1);
+    await page.evaluate(() => (window.backprop.playground as unknown as { selection: unknown }).selection = { kind: 'link', l: 1, k: 0, j: 1 });
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch')?.textContent === '2' && document.body.dataset.running === '0');
+    expect(await page.textContent('#explain')).toContain('Momentum update');
     await shot('playground-kspirals.png');
   });
 
-  test('1 and 2 workers give identical weights', async () => {
-    const digests: string[] = [];
-    for (const w of [1, 2]) {
-      await open(`${SPIRAL}&w=${w}`);
-      expect(await page.inputValue('#workers')).toBe(String(w));
-      await stepTo(3);
-      digests.push(await page.evaluate(() => window.backprop.playground.weightsDigest()));
+  test('1 and 2 workers give identical weights, on JS and on WASM kernels', async () => {
+    const digests: Record<string, string[]> = { js: [], wasm: [] };
+    for (const k of ['js', 'wasm'] as const) {
+      for (const w of [1, 2]) {
+        await open(`${SPIRAL}&w=${w}&kernels=${k}`);
+        expect(await page.inputValue('#workers')).toBe(String(w));
+        expect(await kernels()).toBe(k);
+        await stepTo(3);
+        digests[k].push(await page.evaluate(() => window.backprop.playground.weightsDigest()));
+        expect(await page.textContent('#engine')).toBe(`${k} · ${w} worker${w > 1 ? 's' : ''}`);
+      }
+      expect(digests[k][1]).toBe(digests[k][0]);
+      // the live check: every batch of the 2-worker run against one thread on the same kernels
+      expect(await page.textContent('#check')).toContain(`same weights as 1 worker on ${k}`);
     }
-    expect(digests[1]).toBe(digests[0]);
-    expect(await page.textContent('#check')).toContain('same weights as 1 worker');
+    if (digests.js[0] === digests.wasm[0]) console.warn('JS and WASM kernels gave the same weights here');
+    await shot('workers-wasm.png');
   });
 
   test('a nonsense URL shows a message and the app keeps working', async () => {
@@ -174,12 +207,15 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     const plain = await context!.newPage();
     await plain.route('**/*', strip);
     try {
-      await plain.goto(`${base}/?${SPIRAL}&w=2`);
+      await plain.goto(`${base}/?${SPIRAL}&w=2&kernels=wasm`);
       await plain.waitForFunction(() => Number(document.body.dataset.ready ?? 0) >= 1);
       expect(await plain.evaluate(() => crossOriginIsolated)).toBe(false);
       expect(await plain.textContent('#isolation')).toContain('not isolated');
       expect((await plain.locator('.msg').allTextContents()).join(' ')).toContain('not cross-origin isolated');
       expect(await plain.inputValue('#workers')).toBe('1');
+      // the link asks for WASM, which needs shared memory: the JS kernels run, and the page says so
+      expect(await kernels(plain)).toBe('js');
+      expect((await plain.locator('.msg').allTextContents()).join(' ')).toContain('training on the JS kernels');
       await plain.click('#step');
       await plain.waitForFunction(() => document.querySelector('#epoch')?.textContent === '1' && document.body.dataset.running === '0');
       await plain.screenshot({ path: join(artifacts, 'not-isolated.png') });
@@ -196,6 +232,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await page.waitForFunction(() => (document.querySelector('#d-status') as HTMLElement).dataset.accuracy !== undefined, undefined, { timeout: 60_000 });
     const acc = Number(await page.getAttribute('#d-status', 'data-accuracy'));
     expect(acc).toBeGreaterThan(0.85);
+    expect(await page.getAttribute('#d-status', 'data-kernels')).toBe('wasm');
+    expect(await page.textContent('#d-status')).toMatch(/wasm · \d workers?/);
     const c = (await page.locator('#d-canvas').boundingBox())!;
     // a "1": one vertical stroke
     await page.mouse.move(c.x + 140, c.y + 40);
