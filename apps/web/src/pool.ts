@@ -1,13 +1,12 @@
 /**
  * The gradient engine the training thread hands to `Trainer.fit`: @backprop/parallel's
  * browser engine (Web Workers on shared memory) for 2+ workers, core's LocalEngine for 1.
- * `CheckedEngine` wraps either one to (a) yield to the event loop every few milliseconds so
- * pause and worker-count messages get through, and (b) optionally recompute every batch on
- * this thread and compare the gradient bit for bit: the live "same weights as 1 worker" check.
+ * `CheckedEngine` wraps either one to recompute every batch on this thread and compare the
+ * gradient bit for bit: the live "same weights as 1 worker" check.
  * The reference runs on the network's own backend, so on WASM it is a single-thread run on
  * the same WASM kernels (kernels differ in bits from each other, never across worker counts).
  */
-import { LocalEngine, now, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
+import { LocalEngine, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
 import { BrowserPool, browserEngine } from '@backprop/parallel/browser';
 
 /** Long-lived worker pool, reused across fits; rebuilt when the count changes. */
@@ -35,21 +34,6 @@ export interface CheckStats {
   mismatches: number;
 }
 
-let lastYield = 0;
-/** Resolves after queued messages have run, at most every ~12 ms (null: no need yet). */
-function yieldSometimes(): Promise<void> | null {
-  if (now() - lastYield < 12) return null;
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      lastYield = now();
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(0);
-  });
-}
-
 export class CheckedEngine implements GradientEngine {
   private readonly reference: LocalEngine | null;
 
@@ -66,8 +50,6 @@ export class CheckedEngine implements GradientEngine {
   }
 
   async batch(order: Int32Array, start: number, B: number): Promise<BatchStats> {
-    const y = yieldSometimes();
-    if (y) await y;
     const stats = await this.inner.batch(order, start, B);
     if (this.reference && this.check) {
       const ref = this.reference.batch(order, start, B);

@@ -195,6 +195,7 @@ const api = {
         await t.fit(train!, {
           validation: test!,
           signal: mine,
+          yieldEveryMs: 12, // pause and worker-count messages get through between steps
           engine: async (n, data, opts) => new CheckedEngine(await pool.engine(n, data, opts), n, data, opts, check),
           onBatch: (e) => {
             tick(Math.min(t.config.batchSize, train!.N));

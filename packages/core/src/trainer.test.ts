@@ -115,6 +115,17 @@ describe.each(backends)('Trainer on the $name backend', (backend) => {
     expect(t.state.step).toBe(50);
   });
 
+  it('lets the event loop run during a synchronous fit, so an abort from a timer stops it at a step boundary', async () => {
+    const net = Network.create({ sizes: [2, 4, 2] }, { seed: 1, backend });
+    const t = new Trainer(net, { epochs: 1_000_000, batchSize: 4, optimizer: { name: 'sgd', lr: 0.1 }, seed: 1 });
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 20); // only fires if fit gives the event loop a turn
+    const r = await t.fit(xor(), { signal: ctl.signal, yieldEveryMs: 5 });
+    expect(r.stopped).toBe('aborted');
+    expect(t.state.step).toBeGreaterThan(0);
+    expect(t.state.epoch).toBeLessThan(1_000_000);
+  });
+
   it('stops on a diverging loss, naming layer and step, and leaves the weights as before that step', async () => {
     const X = new Float32Array([1e3, -1e3, 2e3, 5e2]);
     const Y = new Float32Array([1e3, -1e3]);

@@ -5,7 +5,7 @@
  * gradient is computed is the engine's business (this thread, or workers).
  */
 import { allocBuffer, type Floats } from './arena.js';
-import { now } from './clock.js';
+import { macrotask, now } from './clock.js';
 import { checkDataset, subset, type Dataset } from './dataset.js';
 import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
 import { ConfigError, NumericError } from './errors.js';
@@ -87,6 +87,11 @@ export interface FitOptions {
   onEpoch?: (e: EpochEvent) => void;
   /** Emit a batch event every n batches (default 1). */
   batchEventEvery?: number;
+  /**
+   * Let the host's event loop run at least this often (ms, default 50): a synchronous engine
+   * never returns to it, and without a turn no abort, Ctrl-C or UI message could arrive.
+   */
+  yieldEveryMs?: number;
 }
 
 export interface FitResult {
@@ -180,6 +185,8 @@ export class Trainer {
     const backup = net.params.slice();
     const batches = Math.ceil(rows.length / batchSize);
     const every = Math.max(1, opts.batchEventEvery ?? 1);
+    const yieldEveryMs = opts.yieldEveryMs ?? 50;
+    let lastYield = now();
     const st = this.state;
     let stopped: FitResult['stopped'] = 'done';
     try {
@@ -188,6 +195,10 @@ export class Trainer {
         const t0 = now();
         const seenAtStart = st.epochSeen;
         while (st.batchInEpoch < batches) {
+          if (now() - lastYield >= yieldEveryMs) {
+            await macrotask(); // an abort requested meanwhile is seen just below, at this step boundary
+            lastYield = now();
+          }
           if (opts.signal?.aborted) return { stopped: 'aborted', history: st.history, workers: engine.workers };
           const start = st.batchInEpoch * batchSize;
           const B = Math.min(batchSize, rows.length - start);

@@ -112,11 +112,6 @@ interface Session {
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 declare function setTimeout(f: () => void, ms: number): unknown;
-declare const setImmediate: ((f: () => void) => unknown) | undefined;
-
-/** A blocking wait never returns to the event loop; yield one macrotask this often (ms) so signals, timers and I/O still run. */
-const YIELD_MS = 50;
-const macrotask = (): Promise<void> => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** Resolves when ctl[i] === want, or early when `cancelled()` (checked after every wake-up). */
 async function waitFor(ctl: Int32Array, i: number, want: number, cancelled: () => boolean): Promise<void> {
@@ -162,7 +157,6 @@ export class ParallelEngine implements GradientEngine {
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
   private closed = false;
-  private lastYield = now();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -234,13 +228,8 @@ export class ParallelEngine implements GradientEngine {
     Atomics.store(ctl, CMD, CMD_STEP);
     const gen = Atomics.add(ctl, GEN, 1) + 1; // every plain write above is visible to a worker that sees gen
     Atomics.notify(ctl, GEN);
-    if (this.pool.canBlock) {
-      blockFor(ctl, gen);
-      if (now() - this.lastYield > YIELD_MS) {
-        await macrotask(); // e.g. Ctrl-C reaches the CLI's SIGINT handler, which aborts at the next step boundary
-        this.lastYield = now();
-      }
-    }
+    // a blocking wait never returns to the event loop; the Trainer gives it a turn between steps
+    if (this.pool.canBlock) blockFor(ctl, gen);
     const outcome = await Promise.race([waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault]);
     if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return sumStats(this.stats, nShards);
     const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };

@@ -186,8 +186,7 @@ export async function train(f: TrainFlags): Promise<number> {
   if (f.resume) overwriteNote = checkOut(meta, Boolean(f.force));
   if (overwriteNote) say(mode, c.yellow(`note: ${overwriteNote}`));
   const checkpoint = f.checkpoint ?? `${meta.out}.ckpt`;
-  const { engine, note } = await engineFor(workers);
-  if (note) say(mode, c.yellow(`note: ${note}`));
+  const engine = engineFor(workers);
   const cfg = trainer.config;
   say(mode, `${c.bold('data')}    ${description}${test ? `; ${train.N} train / ${test.N} test rows` : ''}`);
   say(mode, `${c.bold('network')} ${net.describe()}`);
