@@ -1,10 +1,9 @@
 // Vite config: cross-origin isolation headers (SharedArrayBuffer needs them), ES-module
-// workers, real asset files, workspace packages read from source, the MNIST asset, and
+// workers, real asset files, workspace packages read from source, the MNIST IDX files, and
 // core's WASM kernels (built first when a fresh clone has no packages/core/build yet).
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -14,43 +13,20 @@ const isolation = {
 };
 
 /**
- * `/mnist-10k.bin`: the `mnist` package's 10k real digits packed as bytes, built once from
- * its JSON files. Layout: u32 N, then N labels (u8), then N·784 pixels (u8, 0–255).
+ * The 10k real digits as gzip IDX files in public/mnist/ (served in dev, copied into the build),
+ * written by @backprop/data's `mnist:idx` script from the installed `mnist` package when missing;
+ * the page reads them with @backprop/data's fetchMnist (the same split as the CLI). Build output, not committed.
  */
-function mnistAsset(): Plugin {
-  let cached: Uint8Array | null = null;
-  const build = (): Uint8Array => {
-    if (cached) return cached;
-    const require = createRequire(import.meta.url);
-    const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-    const perClass: number[][] = [];
-    for (let d = 0; d < 10; d++) perClass.push((JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data);
-    const N = perClass.reduce((s, p) => s + p.length / 784, 0);
-    const out = new Uint8Array(4 + N + N * 784);
-    new DataView(out.buffer).setUint32(0, N, true);
-    let i = 0;
-    for (let d = 0; d < 10; d++) {
-      const px = perClass[d];
-      for (let r = 0; r < px.length / 784; r++, i++) {
-        out[4 + i] = d;
-        const at = 4 + N + i * 784;
-        for (let j = 0; j < 784; j++) out[at + j] = Math.round(px[r * 784 + j] * 255);
-      }
-    }
-    return (cached = out);
+function mnistFiles(): Plugin {
+  const out = fileURLToPath(new URL('./public/mnist/', import.meta.url));
+  const files = ['mnist-10k-images-idx3-ubyte.gz', 'mnist-10k-labels-idx1-ubyte.gz']; // @backprop/data's MNIST_IDX_FILES
+  let done = false;
+  const ensure = (): void => {
+    if (done || files.every((f) => existsSync(join(out, f)))) return void (done = true);
+    execFileSync('pnpm', ['--filter', '@backprop/data', 'mnist:idx', out], { stdio: 'inherit' });
+    done = true;
   };
-  return {
-    name: 'backprop-mnist-asset',
-    configureServer(server) {
-      server.middlewares.use('/mnist-10k.bin', (_req, res) => {
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.end(Buffer.from(build()));
-      });
-    },
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'mnist-10k.bin', source: build() });
-    },
-  };
+  return { name: 'backprop-mnist-files', enforce: 'pre', config: ensure, buildStart: ensure };
 }
 
 /**
@@ -80,5 +56,5 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { assetsInlineLimit: 0, target: 'es2022' },
   resolve: { conditions },
-  plugins: [coreKernels(), mnistAsset()],
+  plugins: [coreKernels(), mnistFiles()],
 });

@@ -10,7 +10,7 @@ import { errorText, h, showMessage } from './messages.js';
 import { KERNELS, type KernelChoice } from './state.js';
 import type { TrainApi, Update } from './train.worker.js';
 
-const DIGITS_URL = `${import.meta.env.BASE_URL}mnist-10k.bin`;
+const DIGITS_URL = `${import.meta.env.BASE_URL}mnist/`; // gzip IDX files (vite.config.ts writes them)
 
 export class Digits {
   private api: Comlink.Remote<TrainApi>;
@@ -45,7 +45,7 @@ export class Digits {
         h('label', { class: 'button' }, 'Load model', h('input', { id: 'd-load', type: 'file', accept: '.bpnn,application/octet-stream', hidden: true })),
       ),
       h('progress', { id: 'd-progress', max: 1, value: 0 }),
-      h('p', { id: 'd-status', class: 'status' }, 'Not trained yet. 9,000 digits train, 1,000 test.'),
+      h('p', { id: 'd-status', class: 'status' }, 'Not trained yet. 8,000 digits train, 2,000 test.'),
     );
     const right = h('div', { class: 'col' },
       h('h2', {}, 'Draw a digit'),

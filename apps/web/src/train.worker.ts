@@ -10,10 +10,11 @@
  */
 import * as Comlink from 'comlink';
 import {
-  Network, Trainer, createWasmBackend, dataset, evaluate, fetchKernels, isUserError, jsBackend, now, permutation, saveModel, sharedFloats,
-  sharedMemoryAvailable, subset, wasmSharedMemorySupported, wasmSimdSupported,
+  Network, Trainer, createWasmBackend, evaluate, fetchKernels, isUserError, jsBackend, now, saveModel,
+  sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported,
   type Backend, type Dataset, type EpochEvent, type NetworkSpec, type WasmBackend, type WasmModule,
 } from '@backprop/core';
+import { fetchMnist } from '@backprop/data';
 import { buildData, type Points } from './datasets.js';
 import { errorText } from './messages.js';
 import { CheckedEngine, WorkerSet, type CheckStats } from './pool.js';
@@ -92,23 +93,10 @@ let check: CheckStats | null = null;
 let rate = { samples: 0, t: 0, value: 0 };
 let kernelsUsed: KernelsUsed = 'js';
 
+/** The 10k digits from the IDX files the app serves, split exactly as the CLI splits them (@backprop/data). */
 async function loadDigits(url: string, seed: number): Promise<{ train: Dataset; test: Dataset }> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load the digits (${res.status} ${res.statusText} for ${url})`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const N = new DataView(bytes.buffer).getUint32(0, true);
-  if (bytes.length !== 4 + N + N * 784) throw new Error('the digits file is truncated; reload the page');
-  const X = sharedFloats('f32', N * 784);
-  const Y = sharedFloats('f32', N * 10);
-  for (let i = 0; i < N; i++) {
-    Y[i * 10 + bytes[4 + i]] = 1;
-    const at = 4 + N + i * 784;
-    for (let j = 0; j < 784; j++) X[i * 784 + j] = bytes[at + j] / 255;
-  }
-  const all = dataset(X, Y, 784, 10);
-  const idx = permutation(N, seed + 101);
-  const nTest = 1000;
-  return { test: subset(all, idx.slice(0, nTest).sort()), train: subset(all, idx.slice(nTest).sort()) };
+  const d = await fetchMnist(url, { seed });
+  return { train: d.train, test: d.test! };
 }
 
 function report(progress: number): void {
