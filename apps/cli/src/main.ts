@@ -3,6 +3,7 @@
  * 0 success, 1 failure (a bug, a failed check), 2 usage (bad flags, files, data: one line, no stack).
  */
 import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
 import { isUsage } from './errors.js';
 import { defaultWorkers } from './engine.js';
@@ -11,10 +12,13 @@ import { DEFAULT_TRAIN, defaultLr } from './defaults.js';
 import { int, nonNegative, positive, fraction, rowsOrFraction, unit, sizes } from './options.js';
 import { c } from './ui.js';
 
+/** This package's version: package.json sits one level above src/ and dist/ alike. */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 function program(): Command {
   const p = new Command('backprop')
     .description('Train dense neural networks with backpropagation on every core.')
-    .version('0.1.0')
+    .version(VERSION)
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (s, write) => write(c.red(s)) })
     .exitOverride();

@@ -3,17 +3,21 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '@backprop/core';
 
-const BIN = fileURLToPath(new URL('../bin/backprop.js', import.meta.url));
+// The CLI from source, in one node process (as the installed bin runs dist/): tsx loads the
+// TypeScript, the @backprop/source condition the workspace packages. tests/consumer runs the bin.
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const RUN = ['--conditions=@backprop/source', '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, MAIN];
 const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (name: string) => join(dir, name);
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [...RUN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,7 +68,7 @@ describe('train', () => {
   it('Ctrl-C writes a checkpoint, prints the resume command, and resuming is bit-identical', async () => {
     const args = ['--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '--optimizer', 'momentum', '--lr', '0.05'];
     expect(cli('train', ...args, '-o', 'full.bpnn', '--json').code).toBe(0);
-    const child = spawn(process.execPath, [BIN, 'train', ...args, '-o', 'cut.bpnn', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [...RUN, 'train', ...args, '-o', 'cut.bpnn', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
@@ -77,13 +81,38 @@ describe('train', () => {
     });
     expect(code, err).toBe(130);
     const last = JSON.parse(out.trim().split('\n').pop()!);
-    expect(last).toMatchObject({ event: 'interrupted', checkpoint: 'cut.bpnn.ckpt', resume: 'backprop train --resume cut.bpnn.ckpt' });
+    expect(last).toMatchObject({ event: 'interrupted', signal: 'SIGINT', checkpoint: 'cut.bpnn.ckpt', resume: 'backprop train --resume cut.bpnn.ckpt' });
     expect(existsSync(p('cut.bpnn'))).toBe(false);
     const r = cli('train', '--resume', 'cut.bpnn.ckpt', '--json');
     expect(r.code, r.stderr).toBe(0);
     const full = loadModel(readFileSync(p('full.bpnn'))).net.params;
     const resumed = loadModel(readFileSync(p('cut.bpnn'))).net.params;
     expect(Buffer.from(resumed.buffer, resumed.byteOffset, resumed.byteLength).equals(Buffer.from(full.buffer, full.byteOffset, full.byteLength))).toBe(true);
+  });
+});
+
+describe('signals and version (handled in the CLI process itself, no launcher)', () => {
+  it('SIGTERM stops at a step boundary, writes the checkpoint and exits 143 (128 + 15)', async () => {
+    const child = spawn(process.execPath, [...RUN, 'train', '--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '-o', 'term.bpnn', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('"event":"step"') && !child.killed) child.kill('SIGTERM');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code, err).toBe(143);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ event: 'interrupted', signal: 'SIGTERM', checkpoint: 'term.bpnn.ckpt' });
+    expect(loadModel(readFileSync(p('term.bpnn.ckpt'))).training).toBeTruthy();
+  });
+
+  it('--version prints the version in package.json', () => {
+    const r = cli('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
   });
 });
 
@@ -262,7 +291,7 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
   it('--kernels wasm trains on one worker and on several, with the same weights; auto picks wasm on any worker count', () => {
     const r = cli('train', ...FAST, '--kernels', 'wasm', '-o', 'w.bpnn');
     if (r.code !== 0) {
-      expectUsage(r, /WASM kernels are not available/); // a Node without SIMD or an unbuilt kernels file
+      expectUsage(r, /the WASM kernels cannot run: /); // a Node without SIMD or an unbuilt kernels file
     } else {
       expect(r.stderr).toMatch(/1 worker, wasm kernels/);
       const r2 = cli('train', ...FAST, '--kernels', 'wasm', '--workers', '2', '-o', 'w2.bpnn');

@@ -16,10 +16,12 @@ export { jsBackend, jsKernels } from './kernels/index.js';
 export type { Backend, Kernels } from './kernels/index.js';
 export { denseBackwardInput, denseBackwardWeights, denseForward } from './kernels/js.js';
 export {
-  BACKEND_CHOICES, WASM_MAX_PAGES, WASM_PAGE, checkBackendChoice, compileKernels, createKernelMemory, createWasmBackend,
-  fetchKernels, instantiateWasmBackend, kernelsWasmUrl, selectBackend, wasmSharedMemorySupported, wasmSimdSupported,
+  WASM_MAX_PAGES, WASM_PAGE, compileKernels, createKernelMemory, createWasmBackend,
+  instantiateWasmBackend, wasmSharedMemorySupported, wasmSimdSupported,
 } from './kernels/wasm.js';
-export type { BackendChoice, WasmBackend, WasmBackendOptions, WasmKernels, WasmMemory, WasmModule, WasmUrl } from './kernels/wasm.js';
+export type { WasmBackend, WasmBackendOptions, WasmBytes, WasmKernels, WasmMemory, WasmModule } from './kernels/wasm.js';
+export { BACKEND_CHOICES, checkBackendChoice, kernelsWasmUrl, loadKernels, selectBackend } from './kernels/load.js';
+export type { BackendChoice, BackendSelection, KernelsLoader, SelectBackendOptions, WasmUrl } from './kernels/load.js';
 export { LOSSES, checkLoss, lossSum, outputDelta } from './losses.js';
 export type { LossName } from './losses.js';
 export { argmax, countCorrect, evaluate, predictedClass } from './metrics.js';

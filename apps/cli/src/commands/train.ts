@@ -7,8 +7,6 @@ import * as core from '@backprop/core';
 import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
 import type { NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { loadTraining, type LoadOptions } from '../datasets.js';
 import { DEFAULT_TRAIN, defaultLr } from '../defaults.js';
 import { engineFor } from '../engine.js';
@@ -53,6 +51,9 @@ export interface TrainFlags {
 }
 
 export const DEFAULT_EPOCHS = DEFAULT_TRAIN.epochs;
+/** Exit codes after a signal: 128 + its number. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /** Where `train` writes when no -o is given; rerunning overwrites it (as cc does a.out). */
 export const DEFAULT_OUT = 'model.bpnn';
 
@@ -96,33 +97,16 @@ function checkOut(meta: CliMeta, force: boolean): string | null {
   return `overwriting ${meta.out} from an earlier run (the default output; pass -o FILE to keep models apart)`;
 }
 
-/** The compiled kernels' bytes, read from @backprop/core's build/kernels.wasm. */
-async function wasmBytes(): Promise<{ bytes: Uint8Array }> {
-  const url = core.kernelsWasmUrl();
-  try {
-    return { bytes: await readFile(new URL(url.href)) };
-  } catch {
-    throw new UsageError(`WASM kernels are not available: ${fileURLToPath(url.href)} is missing; run "pnpm --filter @backprop/core build:wasm", or use --kernels js`);
-  }
-}
-
 /**
- * Maps --kernels to a core backend. The WASM SIMD kernels run on every worker (@backprop/parallel
- * posts the module and the shared memory to each), so `auto` picks them on any worker count
- * where SIMD and shared memory exist, and the JS kernels otherwise.
+ * Maps --kernels to a core backend with core's selectBackend, which finds @backprop/core's packaged
+ * kernels.wasm by itself. The WASM SIMD kernels run on every worker (@backprop/parallel posts the
+ * module and the shared memory to each). `auto` that ends on the JS kernels says why, once, on
+ * stderr; `wasm` that cannot run fails with the reason (a ConfigError: one line, exit 2).
  */
 export async function backendFor(kernels: string): Promise<Backend> {
   const choice = core.checkBackendChoice(kernels);
-  if (choice === 'js') return core.jsBackend;
-  if (choice === 'wasm') {
-    if (!core.wasmSimdSupported() || !core.wasmSharedMemorySupported()) throw new UsageError('WASM kernels are not available here (this Node lacks WebAssembly SIMD or shared memory); use --kernels js');
-    return core.selectBackend('wasm', wasmBytes);
-  }
-  const backend = await core.selectBackend('auto', wasmBytes);
-  if (backend.name === 'js' && core.wasmSimdSupported() && core.wasmSharedMemorySupported()) {
-    // auto fell back although this Node could run WASM: the kernels file is missing or broken
-    process.stderr.write(`note: training on the JS kernels (about 10× slower): ${fileURLToPath(core.kernelsWasmUrl().href)} is missing or unreadable; run "pnpm --filter @backprop/core build:wasm"\n`);
-  }
+  const { backend, reason } = await core.selectBackend(choice);
+  if (choice === 'auto' && backend.name !== 'wasm') process.stderr.write(c.yellow(`note: ${reason}`) + '\n');
   return backend;
 }
 
@@ -193,19 +177,18 @@ export async function train(f: TrainFlags): Promise<number> {
   say(mode, `${c.bold('train')}   ${cfg.optimizer.name} lr ${cfg.optimizer.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, ${workers} worker${workers === 1 ? '' : 's'}, ${net.kernels.name} kernels`);
   if (mode === 'json') emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers, kernels: net.kernels.name, trainRows: train.N, testRows: test?.N ?? 0 });
 
+  // Ctrl-C (SIGINT) or SIGTERM stops at the next step boundary and writes a checkpoint; the exit
+  // code is 128 + the signal number (130, 143), as a shell reports a process the signal ended.
+  // A second signal exits at once, without a checkpoint.
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      abort.abort();
-      return;
-    }
-    // A terminal Ctrl-C reaches both the launcher and this process; only a later press forces exit.
-    if (interrupts > 2) process.exit(130);
+  let stopSignal: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (stopSignal) process.exit(SIGNAL_EXIT[sig]);
+    stopSignal = sig;
+    abort.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = new Progress(mode, workers);
   const batches = Math.ceil(train.N * (1 - cfg.validationSplit) / cfg.batchSize);
   let result: core.FitResult;
@@ -225,13 +208,13 @@ export async function train(f: TrainFlags): Promise<number> {
     writeAtomic(checkpoint, saveModel(net, saveOpts));
     const st = trainer.state;
     const resume = `backprop train --resume ${checkpoint}`;
-    if (mode === 'json') emit({ event: 'interrupted', epoch: st.epoch + 1, step: st.step, checkpoint, resume });
+    if (mode === 'json') emit({ event: 'interrupted', signal: stopSignal, epoch: st.epoch + 1, step: st.step, checkpoint, resume });
     say(mode, `\ninterrupted at epoch ${st.epoch + 1}, step ${st.step}; checkpoint written to ${checkpoint}`);
     say(mode, `resume with: ${c.bold(resume)}`);
-    return 130;
+    return SIGNAL_EXIT[stopSignal ?? 'SIGINT'];
   }
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigint);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   writeAtomic(meta.out, saveModel(net, saveOpts));
   const seconds = (performance.now() - t0) / 1000;
   const last = result.history[result.history.length - 1];

@@ -8,18 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, activationBackward, activationForward, type ActivationName } from '../activations.js';
 import { Arena } from '../arena.js';
 import { dataset } from '../dataset.js';
-import { ConfigError } from '../errors.js';
 import { Network } from '../network.js';
 import { evaluate } from '../metrics.js';
 import { Optimizer } from '../optimizers.js';
 import { Rng } from '../rng.js';
 import { reduceSlots } from '../shard.js';
 import { Trainer } from '../trainer.js';
-import { kernelsWasmBytes, newWasmBackend, wasmBackend } from '../test-utils/backends.js';
+import { newWasmBackend, wasmBackend } from '../test-utils/backends.js';
 import { expectClose } from '../test-utils/expect-close.js';
 import { jsBackend, jsKernels } from './index.js';
 import { denseBackwardInput, denseBackwardWeights, denseForward } from './js.js';
-import { checkBackendChoice, compileKernels, selectBackend, wasmSharedMemorySupported, wasmSimdSupported, type WasmBackend } from './wasm.js';
+import { wasmSharedMemorySupported, wasmSimdSupported, type WasmBackend } from './wasm.js';
 
 const wasm = wasmBackend;
 const k = wasm.kernels;
@@ -303,26 +302,6 @@ describe('the WASM backend on shared memory', () => {
     } finally {
       await worker.terminate();
     }
-  });
-});
-
-describe('backend selection', () => {
-  const load = () => ({ bytes: kernelsWasmBytes() });
-
-  it('js is always the JS kernels; auto picks WASM where SIMD and shared memory exist; wasm can be forced', async () => {
-    expect(await selectBackend('js', load)).toBe(jsBackend);
-    expect((await selectBackend('auto', load)).name).toBe('wasm');
-    expect((await selectBackend('wasm', load)).name).toBe('wasm');
-    expect(await selectBackend('auto')).toBe(jsBackend); // nothing to load: JS
-    await expect(selectBackend('wasm')).rejects.toThrow(ConfigError);
-    expect(() => checkBackendChoice('gpu')).toThrow(/use auto/);
-  });
-
-  it('a compiled module can back several backends, each with its own memory', async () => {
-    const module = await compileKernels(kernelsWasmBytes());
-    const b1 = await selectBackend('wasm', () => ({ module }));
-    const b2 = await selectBackend('wasm', () => ({ module }));
-    expect((b1 as WasmBackend).memory).not.toBe((b2 as WasmBackend).memory);
   });
 });
 

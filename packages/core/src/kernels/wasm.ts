@@ -18,7 +18,8 @@ export interface WasmMemory {
 }
 /** A compiled WebAssembly.Module (opaque; structured-cloneable to workers). */
 export type WasmModule = object;
-type WasmBytes = ArrayBuffer | Uint8Array;
+/** The bytes of build/kernels.wasm. */
+export type WasmBytes = ArrayBuffer | Uint8Array;
 interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
@@ -30,18 +31,6 @@ declare const WebAssembly: {
   instantiate(m: WasmModule, imports: object): Promise<WasmInstance>;
   validate(bytes: WasmBytes): boolean;
 };
-declare const URL: new (url: string, base: string) => WasmUrl;
-declare global {
-  interface ImportMeta {
-    url: string;
-  }
-}
-/** A URL (the global URL type is not in core's ES2022 lib). */
-export interface WasmUrl {
-  readonly href: string;
-}
-declare const fetch: (url: WasmUrl | string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
-
 /** Bytes per WebAssembly page. */
 export const WASM_PAGE = 65536;
 /** Largest memory the module accepts (its `--maximumMemory`): 16384 pages = 1 GiB. */
@@ -113,10 +102,6 @@ export interface WasmBackendOptions {
   maximumPages?: number;
 }
 
-/** Which kernel family to run: `auto` picks WASM when SIMD and shared memory are available. */
-export type BackendChoice = 'auto' | 'js' | 'wasm';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm'];
-
 // (module (func (result v128) i32.const 0 i8x16.splat)): validates only where SIMD128 exists.
 const SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
@@ -144,28 +129,21 @@ export function wasmSharedMemorySupported(): boolean {
   }
 }
 
-/** Where the build puts the kernels: packages/core/build/kernels.wasm (bundlers emit it as an asset). */
-export function kernelsWasmUrl(): WasmUrl {
-  return new URL('../../build/kernels.wasm', import.meta.url);
-}
-
-/** Fetches and compiles the kernels (browsers; in Node read the file at `kernelsWasmUrl()` and pass `bytes`). */
-export async function fetchKernels(url: WasmUrl | string = kernelsWasmUrl()): Promise<WasmModule> {
-  const res = await fetch(url);
-  if (!res.ok) throw new ConfigError(`could not load the WASM kernels from ${typeof url === 'string' ? url : url.href} (HTTP ${res.status}); run "pnpm --filter @backprop/core build:wasm"`);
-  return WebAssembly.compile(await res.arrayBuffer());
-}
-
 /** Compiles the kernels' bytes once; the module can then be instantiated on any thread. */
 export function compileKernels(bytes: WasmBytes): Promise<WasmModule> {
   return WebAssembly.compile(bytes);
 }
 
-/** A new shared memory sized for the kernels module. */
-export function createKernelMemory(initialPages = DEFAULT_INITIAL_PAGES, maximumPages = WASM_MAX_PAGES): WasmMemory {
+/** Checks a memory maximum (in 64 KiB pages) against the module's limits. */
+export function checkMaximumPages(maximumPages: number): void {
   if (!Number.isInteger(maximumPages) || maximumPages < WASM_MIN_PAGES || maximumPages > WASM_MAX_PAGES) {
     throw new ConfigError(`maximumPages must be an integer in [${WASM_MIN_PAGES}, ${WASM_MAX_PAGES}] (64 KiB pages); got ${maximumPages}`);
   }
+}
+
+/** A new shared memory sized for the kernels module. */
+export function createKernelMemory(initialPages = DEFAULT_INITIAL_PAGES, maximumPages = WASM_MAX_PAGES): WasmMemory {
+  checkMaximumPages(maximumPages);
   const initial = Math.min(maximumPages, Math.max(WASM_MIN_PAGES, initialPages));
   return new WebAssembly.Memory({ initial, maximum: maximumPages, shared: true });
 }
@@ -185,37 +163,6 @@ export async function createWasmBackend(opts: WasmBackendOptions): Promise<WasmB
  */
 export function instantiateWasmBackend(opts: { module: WasmModule; memory: WasmMemory }): WasmBackend {
   return wasmBackend(opts.module, opts.memory, new WebAssembly.Instance(opts.module, { env: { memory: opts.memory } }));
-}
-
-/** Checks a backend name (e.g. a command-line flag). */
-export function checkBackendChoice(name: string): BackendChoice {
-  if (!(BACKEND_CHOICES as readonly string[]).includes(name)) {
-    throw new ConfigError(`unknown backend "${name}"; use auto (WASM when SIMD and shared memory are available), wasm or js`);
-  }
-  return name as BackendChoice;
-}
-
-/**
- * Picks the kernel family: `js` always; `wasm` or fails with the reason; `auto` is WASM when
- * SIMD and shared memory are available and the kernels can be loaded, JS otherwise.
- * `load` supplies the module or bytes (fetch in a browser, read the file in Node).
- */
-export async function selectBackend(
-  choice: BackendChoice = 'auto',
-  load?: () => WasmBackendOptions | Promise<WasmBackendOptions>,
-): Promise<Backend> {
-  if (choice === 'js') return jsBackend;
-  const missing = !wasmSimdSupported() ? 'WebAssembly SIMD' : !wasmSharedMemorySupported() ? 'shared WebAssembly memory (cross-origin isolation in browsers)' : !load ? 'the kernels module (pass a loader)' : null;
-  if (missing) {
-    if (choice === 'wasm') throw new ConfigError(`the WASM backend needs ${missing}, which is not available here; use the js backend`);
-    return jsBackend;
-  }
-  if (choice === 'wasm') return createWasmBackend(await load!());
-  try {
-    return await createWasmBackend(await load!());
-  } catch {
-    return jsBackend; // auto: a kernels file that cannot be loaded leaves the JS kernels
-  }
 }
 
 /** Per-memory allocator header: one Int32 bump pointer just above the module's static data. */

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jsBackend, type Backend } from '../kernels/index.js';
-import { createWasmBackend, kernelsWasmUrl, type WasmBackend } from '../kernels/wasm.js';
+import { kernelsWasmUrl } from '../kernels/load.js';
+import { createWasmBackend, type WasmBackend } from '../kernels/wasm.js';
 
 /** build/kernels.wasm; run `pnpm --filter @backprop/core build:wasm` if it is missing. */
 export function kernelsWasmBytes(): Uint8Array {
