@@ -1,7 +1,8 @@
 // pnpm hooks for this workspace.
-// beforePacking: the published package.json drops the `@backprop/source` condition from
-// "exports" and "imports". That condition points into src/, which only this repository's
-// tests and scripts read (tarballs ship dist/), so users and linters see types-first,
+// beforePacking: the published package.json drops what only this repository uses: the
+// `@backprop/source` condition of "exports" and "imports" (it points into src/, which only the
+// repository's tests and scripts read; tarballs ship dist/), and "scripts" and
+// "devDependencies" (they name repository files and tools). Users and linters see types-first,
 // dist-only maps. The package.json files in the repository stay the one place to edit.
 const SOURCE = '@backprop/source';
 
@@ -20,6 +21,8 @@ module.exports = {
     beforePacking(pkg) {
       if (pkg.exports) pkg.exports = withoutSource(pkg.exports);
       if (pkg.imports) pkg.imports = withoutSource(pkg.imports);
+      delete pkg.scripts;
+      delete pkg.devDependencies;
       return pkg;
     },
   },

@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWasmBackend, kernelsWasmUrl, now, sharedFloats, type Dataset, type WasmBackend } from '@backprop/core';
+import { createWasmBackend, loadKernels, now, sharedFloats, type Dataset, type WasmBackend } from '@backprop/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -18,9 +17,8 @@ const require = createRequire(import.meta.url);
 require('@tensorflow/tfjs-core/dist/register_all_gradients');
 
 /** A WASM backend on a fresh shared memory (run `pnpm --filter @backprop/core build:wasm` first; turbo does). */
-export function wasmBackend(): Promise<WasmBackend> {
-  const path = fileURLToPath(kernelsWasmUrl().href);
-  return createWasmBackend({ bytes: readFileSync(path) });
+export async function wasmBackend(): Promise<WasmBackend> {
+  return createWasmBackend({ module: await loadKernels() });
 }
 
 let wasmPathsSet = false;

@@ -12,10 +12,9 @@
  * actually got and the samples per busy core-second (parallel efficiency, whatever the load).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Network, Trainer, createWasmBackend, crc32, jsBackend, kernelsWasmUrl, now, sharedFloats, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { Network, Trainer, createWasmBackend, crc32, jsBackend, loadKernels, now, sharedFloats, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
 
 const arg = (name: string, dflt: number): number => {
@@ -106,7 +105,7 @@ const variants: [string, FitOptions['engine']][] = [
   ['2 workers', nodeEngine({ pool: pools[2] })],
 ];
 // one WASM backend (one shared memory, grown on demand) for every WASM run: networks allocate in it, engines release their slots
-const wasm = KERNELS.includes('wasm') ? await createWasmBackend({ bytes: readFileSync(fileURLToPath(kernelsWasmUrl().href)) }) : null;
+const wasm = KERNELS.includes('wasm') ? await createWasmBackend({ module: await loadKernels() }) : null;
 console.log(`parallel bench: MNIST 784-128-64-10 relu/softmax+CCE, SGD, ${data.N} real digits per epoch, best epoch of ${ROUNDS} interleaved rounds after 1 warm-up; f32, ${KERNELS.join(' and ')} kernels; ${pools[2].size} cores here`);
 
 // 1. per-step overhead (before the heavy runs, while nothing else is warm)

@@ -48,7 +48,9 @@ function coreKernels(): Plugin {
   return { name: 'backprop-core-kernels', enforce: 'pre', config: ensure, buildStart: ensure };
 }
 
-const conditions = ['@backprop/source', 'module', 'browser', 'import', 'default'];
+// The workspace packages from source; BACKPROP_EXPORTS=dist resolves them through their built
+// exports instead (tests/consumer builds the app so: a broken exports map fails that test).
+const conditions = [...(process.env.BACKPROP_EXPORTS === 'dist' ? [] : ['@backprop/source']), 'module', 'browser', 'import', 'default'];
 
 export default defineConfig({
   server: { headers: isolation },

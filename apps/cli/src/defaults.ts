@@ -3,6 +3,8 @@
  * `backprop train` (MNIST 784-128-64-10, stratified 8,000 / 2,000 split): 8 epochs of momentum
  * SGD, batch 64, η 0.05 reach ≈96% test accuracy (7–10 epochs all land between 96.1% and 96.4%).
  */
+import { availableParallelism } from 'node:os';
+
 export const DEFAULT_TRAIN = {
   epochs: 8,
   optimizer: 'momentum',
@@ -12,4 +14,9 @@ export const DEFAULT_TRAIN = {
 /** Learning rate η when --lr is not given, by optimizer. */
 export function defaultLr(optimizer: string): number {
   return optimizer === 'adam' ? 0.001 : 0.05;
+}
+
+/** Worker threads when --workers is not given: all cores. (Here, not in engine.ts, so `--help` and `--version` need not load the worker pool.) */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
 }

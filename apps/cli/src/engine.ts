@@ -2,13 +2,8 @@
  * Picks where batch gradients are computed: @backprop/parallel's worker pool for --workers > 1,
  * core's single-thread LocalEngine (the Trainer's default) for --workers 1.
  */
-import { availableParallelism } from 'node:os';
 import type { FitOptions } from '@backprop/core';
 import { nodeEngine } from '@backprop/parallel/node';
-
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
 
 /** The engine factory for `workers` threads (undefined: the Trainer's own single-thread engine). */
 export function engineFor(workers: number): FitOptions['engine'] {

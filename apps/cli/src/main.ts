@@ -6,9 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
 import { isUsage } from './errors.js';
-import { defaultWorkers } from './engine.js';
 import { NORMALIZATIONS } from '@backprop/data';
-import { DEFAULT_TRAIN, defaultLr } from './defaults.js';
+import { DEFAULT_TRAIN, defaultLr, defaultWorkers } from './defaults.js';
 import { int, nonNegative, positive, fraction, rowsOrFraction, unit, sizes } from './options.js';
 import { c } from './ui.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_STATE, decodeState, defaultState, encodeState, fixPairing, layerSizes, outputSize, pinnedState, resolveKernels, sameState } from './state.js';
+import { DEFAULT_STATE, decodeState, defaultState, encodeState, fixPairing, kernelsNote, layerSizes, outputSize, pinnedState, sameState } from './state.js';
 
 describe('URL state', () => {
   test('a state round-trips through its query string', () => {
@@ -113,14 +113,12 @@ describe('kernels in the URL state', () => {
     expect(problems).toEqual(['Ignored kernels="gpu": expected one of auto, js, wasm; using "auto".']);
   });
 
-  test('auto resolves to wasm only where it can run; a requested wasm that cannot run says so', () => {
-    expect(resolveKernels('auto', true)).toEqual({ used: 'wasm', note: null });
-    expect(resolveKernels('auto', false)).toEqual({ used: 'js', note: null });
-    expect(resolveKernels('js', true)).toEqual({ used: 'js', note: null });
-    expect(resolveKernels('wasm', true)).toEqual({ used: 'wasm', note: null });
-    const fallback = resolveKernels('wasm', false);
-    expect(fallback.used).toBe('js');
-    expect(fallback.note).toContain('cross-origin isolation');
+  test('the kernels note: none when the choice ran; otherwise core\'s reason, and for a link that asked for wasm that the weights differ', () => {
+    const reason = 'this page is not cross-origin isolated, so it cannot share WebAssembly memory (…); the JS kernels run instead';
+    expect(kernelsNote('auto', 'wasm', 'WebAssembly SIMD and shared memory are available, so the WASM SIMD kernels run')).toBeNull();
+    expect(kernelsNote('js', 'js', 'the JS kernels were asked for')).toBeNull();
+    expect(kernelsNote('auto', 'js', reason)).toBe('This page is not cross-origin isolated, so it cannot share WebAssembly memory (…); the JS kernels run instead.');
+    expect(kernelsNote('wasm', 'js', reason)).toBe(`The link asks for WASM kernels, but ${reason}, so the weights differ from a WASM run.`);
   });
 
   test('a copied link pins auto to the kernels that ran, and leaves explicit choices alone', () => {

@@ -223,13 +223,13 @@ export function fixPairing(s: PlayState): string[] {
 }
 
 /**
- * The kernels a state runs on, given what the page offers (`wasmReady`: SIMD, shared memory
- * and the kernels file all available). `note` says why a requested `wasm` could not be honoured.
+ * What the page says about the kernels that ran (core's selectBackend chose them; `reason` is its
+ * sentence): nothing when the choice was honoured, else the cause and what runs instead.
  */
-export function resolveKernels(choice: KernelChoice, wasmReady: boolean): { used: KernelsUsed; note: string | null } {
-  if (choice === 'js') return { used: 'js', note: null };
-  if (wasmReady) return { used: 'wasm', note: null };
-  return { used: 'js', note: choice === 'wasm' ? 'The link asks for WASM kernels, but this page cannot run them (it needs WebAssembly SIMD and cross-origin isolation); training on the JS kernels instead, so the weights differ from a WASM run.' : null };
+export function kernelsNote(choice: KernelChoice, used: KernelsUsed, reason: string): string | null {
+  if (choice === 'js' || used === 'wasm') return null;
+  if (choice === 'wasm') return `The link asks for WASM kernels, but ${reason}, so the weights differ from a WASM run.`;
+  return `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 }
 
 /**

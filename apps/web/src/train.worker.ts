@@ -10,15 +10,13 @@
  */
 import * as Comlink from 'comlink';
 import {
-  Network, Trainer, createWasmBackend, evaluate, fetchKernels, isUserError, jsBackend, now, saveModel,
-  sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported,
-  type Backend, type Dataset, type EpochEvent, type NetworkSpec, type WasmBackend, type WasmModule,
+  Network, Trainer, evaluate, isUserError, now, saveModel, selectBackend, sharedMemoryAvailable,
+  type Backend, type Dataset, type EpochEvent, type NetworkSpec, type WasmBackend,
 } from '@backprop/core';
 import { fetchMnist } from '@backprop/data';
 import { buildData, type Points } from './datasets.js';
-import { errorText } from './messages.js';
 import { CheckedEngine, WorkerSet, type CheckStats } from './pool.js';
-import { OUTPUT_LOSS, layerSizes, resolveKernels, type KernelChoice, type KernelsUsed, type PlayState } from './state.js';
+import { OUTPUT_LOSS, kernelsNote, layerSizes, type KernelChoice, type KernelsUsed, type PlayState } from './state.js';
 
 export type Setup =
   | { kind: 'playground'; state: PlayState; custom: Points | null }
@@ -59,25 +57,18 @@ const WASM_MAX_PAGES = 4096;
  */
 const WASM_RENEW_BYTES = 64 * 2 ** 20;
 
-let kernelsModule: Promise<WasmModule> | null = null;
 let wasm: WasmBackend | null = null;
 
-/** The backend for a kernels choice: the WASM backend (created once, renewed when its memory fills) or the JS kernels. */
+/**
+ * The backend for a kernels choice, from core's selectBackend (the packaged kernels.wasm, compiled
+ * once per thread; SIMD and cross-origin isolation checked; the reason when JS runs). The WASM
+ * backend is reused across resets and renewed when its memory fills.
+ */
 async function backendFor(choice: KernelChoice): Promise<{ backend: Backend; note: string | null }> {
-  const capable = wasmSimdSupported() && wasmSharedMemorySupported();
-  if (choice === 'js' || !capable) {
-    const { note } = resolveKernels(choice, false);
-    return { backend: jsBackend, note };
-  }
-  try {
-    kernelsModule ??= fetchKernels();
-    const module = await kernelsModule;
-    if (!wasm || wasm.memory.buffer.byteLength > WASM_RENEW_BYTES) wasm = await createWasmBackend({ module, maximumPages: WASM_MAX_PAGES });
-    return { backend: wasm, note: null };
-  } catch (err) {
-    kernelsModule = null; // try again at the next reset
-    return { backend: jsBackend, note: `Could not load the WASM kernels (${errorText(err)}); training on the JS kernels.` };
-  }
+  if (choice !== 'js' && wasm && wasm.memory.buffer.byteLength <= WASM_RENEW_BYTES) return { backend: wasm, note: null };
+  const { backend, reason } = await selectBackend(choice === 'js' ? 'js' : 'auto', { maximumPages: WASM_MAX_PAGES });
+  if (backend.name === 'wasm') wasm = backend as WasmBackend;
+  return { backend, note: kernelsNote(choice, backend.name === 'wasm' ? 'wasm' : 'js', reason) };
 }
 
 const pool = new WorkerSet();

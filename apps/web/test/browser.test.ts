@@ -215,7 +215,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
       expect(await plain.inputValue('#workers')).toBe('1');
       // the link asks for WASM, which needs shared memory: the JS kernels run, and the page says so
       expect(await kernels(plain)).toBe('js');
-      expect((await plain.locator('.msg').allTextContents()).join(' ')).toContain('training on the JS kernels');
+      expect((await plain.locator('.msg').allTextContents()).join(' ')).toContain('The link asks for WASM kernels, but this page is not cross-origin isolated');
       await plain.click('#step');
       await plain.waitForFunction(() => document.querySelector('#epoch')?.textContent === '1' && document.body.dataset.running === '0');
       await plain.screenshot({ path: join(artifacts, 'not-isolated.png') });
