@@ -21,6 +21,22 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs a --json command and sends `signal` at its first step event (mid-epoch); its exit code and last event. */
+async function interrupted(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; err: string; last: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [...RUN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('"event":"step"') && !child.killed) child.kill(signal);
+    });
+    child.on('exit', (c) => resolve(c));
+  });
+  return { code, err, last: JSON.parse(out.trim().split('\n').pop()!) };
+}
+
 /** A usage error: exit 2, one or two lines, no stack trace. */
 function expectUsage(r: { code: number; stderr: string }, pattern: RegExp): void {
   expect(r.code, r.stderr).toBe(2);
@@ -68,19 +84,8 @@ describe('train', () => {
   it('Ctrl-C writes a checkpoint, prints the resume command, and resuming is bit-identical', async () => {
     const args = ['--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '--optimizer', 'momentum', '--lr', '0.05'];
     expect(cli('train', ...args, '-o', 'full.bpnn', '--json').code).toBe(0);
-    const child = spawn(process.execPath, [...RUN, 'train', ...args, '-o', 'cut.bpnn', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('"event":"step"') && !child.killed) child.kill('SIGINT'); // mid-epoch
-      });
-      child.on('exit', (c) => resolve(c));
-    });
+    const { code, err, last } = await interrupted(['train', ...args, '-o', 'cut.bpnn', '--json'], 'SIGINT');
     expect(code, err).toBe(130);
-    const last = JSON.parse(out.trim().split('\n').pop()!);
     expect(last).toMatchObject({ event: 'interrupted', signal: 'SIGINT', checkpoint: 'cut.bpnn.ckpt', resume: 'backprop train --resume cut.bpnn.ckpt' });
     expect(existsSync(p('cut.bpnn'))).toBe(false);
     const r = cli('train', '--resume', 'cut.bpnn.ckpt', '--json');
@@ -93,19 +98,9 @@ describe('train', () => {
 
 describe('signals and version (handled in the CLI process itself, no launcher)', () => {
   it('SIGTERM stops at a step boundary, writes the checkpoint and exits 143 (128 + 15)', async () => {
-    const child = spawn(process.execPath, [...RUN, 'train', '--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '-o', 'term.bpnn', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('"event":"step"') && !child.killed) child.kill('SIGTERM');
-      });
-      child.on('exit', (c) => resolve(c));
-    });
+    const { code, err, last } = await interrupted(['train', '--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '-o', 'term.bpnn', '--json'], 'SIGTERM');
     expect(code, err).toBe(143);
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ event: 'interrupted', signal: 'SIGTERM', checkpoint: 'term.bpnn.ckpt' });
+    expect(last).toMatchObject({ event: 'interrupted', signal: 'SIGTERM', checkpoint: 'term.bpnn.ckpt' });
     expect(loadModel(readFileSync(p('term.bpnn.ckpt'))).training).toBeTruthy();
   });
 
