@@ -49,6 +49,18 @@ export function ownNetwork(o: OwnNetwork): Network {
   return net;
 }
 
+/** Text with inline math between $…$, typeset by KaTeX (the rest stays plain text). */
+export function richText(el: HTMLElement, text: string): HTMLElement {
+  const parts = text.split('$');
+  el.replaceChildren(...parts.map((p, i) => {
+    if (i % 2 === 0) return document.createTextNode(p);
+    const span = document.createElement('span');
+    katex.render(p, span, { throwOnError: false });
+    return span;
+  }));
+  return el;
+}
+
 export class LessonView {
   readonly el: HTMLElement;
   private step = 0;
@@ -60,6 +72,7 @@ export class LessonView {
   private readonly counter: HTMLElement;
   private readonly sampleLine: HTMLElement;
   private lastKey = '';
+  private readonly hint = h('p', { class: 'hint' });
 
   constructor(private readonly onLayer: (layer: number | null) => void, private readonly onNewSample: () => void) {
     const modeSel = h('select', { id: 'lesson-mode' });
@@ -137,7 +150,7 @@ export class LessonView {
     });
     const o = this.own;
     return h('div', { id: 'lesson-own', class: 'own' },
-      bind(h('p', { class: 'hint' }), (m) => m.lesson.ownHint),
+      this.hint,
       h('div', { class: 'own-grid' }, matrix('W^[1]', o.W1), matrix('W^[2]', o.W2), vec('a^[0]', o.x), vec('y', o.y)),
       h('div', { class: 'row' },
         h('label', { class: 'field inline' }, h('span', {}, 'φ'), phiSel),
@@ -163,6 +176,7 @@ export class LessonView {
     this.steps = lessonSteps(src.net, src.x0, src.y, src.opt, m);
     this.step = Math.min(this.step, this.steps.length - 1);
     this.sampleLine.textContent = src.sample;
+    richText(this.hint, m.lesson.ownHint);
     this.show();
   }
 
@@ -186,7 +200,7 @@ export class LessonView {
     const phase = t().lesson.phase[s.phase];
     const box = h('div', { class: `lesson-step ${s.phase}`, 'data-step': s.id, 'data-values': JSON.stringify(s.values) },
       h('h3', {}, h('span', { class: 'phase' }, phase), ' ', s.title),
-      h('p', {}, s.text),
+      richText(h('p'), s.text),
       ...eqs);
     this.body.replaceChildren(box);
     this.onLayer(this.mode === 'training' ? s.layer : null);

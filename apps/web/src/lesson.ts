@@ -5,8 +5,8 @@
  *   loss      (0.1) ∂L/∂a^[L] = a^[L] − y (MSE),  (0.2) δ^[L] = (Σy)·a^[L] − y (softmax + CCE)
  *   backward  δ^[l] = ∂L/∂a^[l] ⊙ φ'(net^[l]),  ∂L/∂W^[l] = δ^[l] (x^[l-1])ᵀ,  ∂L/∂a^[l-1] = (W^[l])ᵀ δ^[l] without element 0
  *   update    the optimizer's rule, from its real state (t, m, v) in the training thread
- * Each step lists the numbers it shows (`values`, formatted exactly as typeset), so a test can
- * compare them with forwardSample/backwardSample.
+ * Each step lists the numbers it shows (`values`, formatted exactly as typeset; matrices over 8 rows
+ * or columns are typeset in part), so a test can compare them with forwardSample/backwardSample.
  */
 import { PHI, backwardSample, forwardSample, type Network, type OptimizerName } from '@backprop/core';
 import type { Messages } from './i18n/index.js';
@@ -152,22 +152,25 @@ export function lessonSteps(net: Network, x0: ArrayLike<number>, y: ArrayLike<nu
     const dX = F(bw.dX[l - 1]);
     const tex: string[] = [];
     const dA = F(bw.dA[l - 1]);
+    let showsDA = false; // ∂L/∂a^[l] appears only in the general rule
     if (l === L && lossName === 'cce' && phi === 'softmax') {
       tex.push(`\\delta${sup('L')} = ${texVector(delta)} \\quad ${m.lesson.fromEq('0.2')}`);
     } else if (phi === 'softmax') {
       tex.push(`\\delta${sup(l)} = a${sup(l)} \\odot \\Big(\\frac{\\partial \\mathbf{L}}{\\partial a${sup(l)}} - \\frac{\\partial \\mathbf{L}}{\\partial a${sup(l)}}\\cdot a${sup(l)}\\Big) = ${texVector(delta)}`);
     } else {
       const dphi = F(fw.net[l - 1].map((z, k) => PHI[phi].df(z, fw.a[l - 1][k])));
+      showsDA = true;
       tex.push(`\\delta${sup(l)} = \\frac{\\partial \\mathbf{L}}{\\partial a${sup(l)}} \\odot \\varphi'(\\mathrm{net}${sup(l)}) = ${texVector(dA)} \\odot ${texVector(dphi)} = ${texVector(delta)}`);
     }
     tex.push(`\\frac{\\partial \\mathbf{L}}{\\partial W${sup(l)}} = \\delta${sup(l)} \\,(x${sup(l - 1)})^T = ${texVector(delta)} ${texMatrix([x])} = ${texMatrix(dW)}`);
-    const values: LessonStep['values'] = { dA, delta, dW };
+    const values: LessonStep['values'] = { delta, dW };
+    if (showsDA) values.dA = dA;
     if (l > 1) {
       const dAprev = dX.slice(1);
       tex.push(`\\frac{\\partial \\mathbf{L}}{\\partial x${sup(l - 1)}} = (W${sup(l)})^T \\delta${sup(l)} = ${texVector(dX)} \\;\\Rightarrow\\; \\frac{\\partial \\mathbf{L}}{\\partial a${sup(l - 1)}} = ${texVector(dAprev)}`);
       values.dX = dX;
     }
-    steps.push({ id: `backward-${l}`, phase: 'backward', layer: l, title: m.lesson.backwardTitle(l, L), tex, text: l > 1 ? m.lesson.backwardText(l) : m.lesson.backwardFirst, values });
+    steps.push({ id: `backward-${l}`, phase: 'backward', layer: l, title: m.lesson.backwardTitle(l, L), tex, text: l === 1 ? m.lesson.backwardFirst : l === L && lossName === 'cce' && phi === 'softmax' ? m.lesson.backwardOutput02(l) : m.lesson.backwardText(l), values });
   }
 
   // ---- the update, with the optimizer's real state ----
@@ -204,8 +207,8 @@ export function lessonSteps(net: Network, x0: ArrayLike<number>, y: ArrayLike<nu
           : W.map((r, k) => r.map((w, j) => w - opt.lr * (g[k][j] + mu * v1[k][j])));
         tex.push(`v \\leftarrow \\mu v + ${gName} = ${texNum(fmt(mu))}\\, ${texMatrix(FM(v0))} + ${texMatrix(FM(g))} = ${texMatrix(FM(v1))}`);
         tex.push(opt.name === 'momentum'
-          ? `W${sup(l)} \\leftarrow W${sup(l)} - \\eta\\, v = ${texMatrix(FM(Wnew))}`
-          : `W${sup(l)} \\leftarrow W${sup(l)} - \\eta\\,(${gName} + \\mu v) = ${texMatrix(FM(Wnew))}`);
+          ? `W${sup(l)} \\leftarrow W${sup(l)} - \\eta\\, v = ${texMatrix(FM(W))} - ${eta}\\, ${texMatrix(FM(v1))} = ${texMatrix(FM(Wnew))}`
+          : `W${sup(l)} \\leftarrow W${sup(l)} - \\eta\\,(${gName} + \\mu v) = ${texMatrix(FM(W))} - ${eta}\\,(\\ldots) = ${texMatrix(FM(Wnew))}`);
         values.v = FM(v0);
         values.vNew = FM(v1);
         break;
@@ -219,9 +222,9 @@ export function lessonSteps(net: Network, x0: ArrayLike<number>, y: ArrayLike<nu
         const c1 = 1 - b1 ** t;
         const c2 = 1 - b2 ** t;
         Wnew = W.map((r, k) => r.map((w, j) => w - (opt.lr * (m1[k][j] / c1)) / (Math.sqrt(v1[k][j] / c2) + eps)));
-        tex.push(`m \\leftarrow \\beta_1 m + (1-\\beta_1)\\, ${gName} = ${texMatrix(FM(m1))}`);
-        tex.push(`v \\leftarrow \\beta_2 v + (1-\\beta_2)\\, (${gName})^2 = ${texMatrix(FM(v1))}`);
-        tex.push(`W${sup(l)} \\leftarrow W${sup(l)} - \\eta\\, \\frac{m / (1-\\beta_1^{${t}})}{\\sqrt{v / (1-\\beta_2^{${t}})} + \\varepsilon} = ${texMatrix(FM(Wnew))}`);
+        tex.push(`m \\leftarrow \\beta_1 m + (1-\\beta_1)\\, ${gName} = ${texNum(fmt(b1))}\\, ${texMatrix(FM(m0))} + ${texNum(fmt(1 - b1))}\\, ${texMatrix(FM(g))} = ${texMatrix(FM(m1))}`);
+        tex.push(`v \\leftarrow \\beta_2 v + (1-\\beta_2)\\, (${gName})^2 = ${texNum(fmt(b2))}\\, ${texMatrix(FM(v0))} + ${texNum(fmt(1 - b2))}\\, (${gName})^2 = ${texMatrix(FM(v1))}`);
+        tex.push(`W${sup(l)} \\leftarrow W${sup(l)} - \\eta\\, \\frac{m / (1-\\beta_1^{${t}})}{\\sqrt{v / (1-\\beta_2^{${t}})} + \\varepsilon} = ${texMatrix(FM(W))} - ${eta}\\,\\frac{\\ldots}{\\ldots} = ${texMatrix(FM(Wnew))}`);
         values.m = FM(m0);
         values.v = FM(v0);
         values.mNew = FM(m1);

@@ -15,7 +15,7 @@ import * as Comlink from 'comlink';
 import {
   Trainer, argmax, createWasmBackend, evaluate, fetchKernels, isUserError, jsBackend, now, predictedClass, saveModel,
   sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported,
-  type Backend, type Dataset, type Network, type NetworkSpec, type OptimizerName, type WasmBackend, type WasmModule,
+  type Backend, type Dataset, type Preprocessing, type Network, type NetworkSpec, type OptimizerName, type WasmBackend, type WasmModule,
 } from '@backprop/core';
 import { fetchMnist } from '@backprop/data';
 import { buildData } from './datasets.js';
@@ -116,6 +116,7 @@ let net: Network | null = null;
 let trainer: Trainer | null = null;
 let train: Dataset | null = null;
 let test: Dataset | null = null;
+let preprocessing: Preprocessing | null = null;
 let onUpdate: ((u: Update) => void) | null = null;
 let abort = { aborted: false };
 let running: Promise<void> | null = null;
@@ -126,14 +127,17 @@ let kernelsUsed: KernelsUsed = 'js';
 let pace = Infinity;
 let pacer: Pacer | null = null;
 
-/** The 10k digits from the IDX files the app serves, split exactly as the CLI splits them (@backprop/data). */
-async function loadData(job: TrainJob): Promise<{ train: Dataset; test: Dataset }> {
+/**
+ * The job's data: the playground's points, or the 10k digits from the IDX files the app serves,
+ * split exactly as the CLI splits them (@backprop/data), with their preprocessing (saved in a model file).
+ */
+async function loadData(job: TrainJob): Promise<{ train: Dataset; test: Dataset; preprocessing: Preprocessing | null }> {
   if (job.data.kind === 'points') {
     const d = buildData(job.data.spec, job.data.custom);
-    return { train: d.train, test: d.test };
+    return { train: d.train, test: d.test, preprocessing: null };
   }
   const d = await fetchMnist(job.data.url, { seed: job.data.seed });
-  return { train: d.train, test: d.test! };
+  return { train: d.train, test: d.test!, preprocessing: d.preprocessing };
 }
 
 const batchesPerEpoch = (): number => (trainer && train ? Math.ceil(train.N / trainer.config.batchSize) : 1);
@@ -168,6 +172,7 @@ const api = {
     const d = await loadData(job);
     train = d.train;
     test = d.test;
+    preprocessing = d.preprocessing;
     net = createNetwork(job, backend);
     trainer = new Trainer(net, { epochs: FOREVER, ...job.train });
     pacer = new Pacer(pace, batchesPerEpoch());
@@ -306,7 +311,7 @@ const api = {
 
   save(meta: Record<string, unknown>): Uint8Array {
     if (!net || !trainer) throw new Error('no model to save yet');
-    const bytes = saveModel(net, { trainer, meta });
+    const bytes = saveModel(net, { trainer, meta, preprocessing }); // the CLI maps data to inputs with the preprocessing
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
 };

@@ -89,7 +89,9 @@ export class Controls {
       field((m) => m.controls.trainPct, slider('train', 10, 90, 10)),
       field((m) => m.controls.batch, num('batch', LIMITS.batch[0], LIMITS.batch[1], 1)),
       field((m) => m.controls.seed, num('seed', 0, LIMITS.seed[1], 1)),
-      field((m) => m.controls.uploadCsv, h('input', { id: 'csv', type: 'file', accept: '.csv,text/csv,text/plain' }), bind(h('small'), (m) => m.controls.csvHint)),
+      h('div', { class: 'field' }, label((m) => m.controls.uploadCsv),
+        h('label', { class: 'button file' }, bind(h('span'), (m) => m.controls.chooseFile), h('input', { id: 'csv', type: 'file', accept: '.csv,text/csv,text/plain' })),
+        bind(h('small'), (m) => m.controls.csvHint)),
     );
 
     const featureBox = h('div', { class: 'features', id: 'features' },

@@ -25,7 +25,8 @@ import { Controls } from './controls.js';
 import { centreOf, drawDiagram, hitTest, layout, type Hit, type Layout } from './diagram.js';
 import { Session } from './session.js';
 
-const DIAGRAM = { width: 620, height: 400 };
+/** Diagram canvas: 620 px wide, as tall as the widest layer needs (up to 400 px). */
+const diagramSize = (sizes: number[]): { width: number; height: number } => ({ width: 620, height: Math.min(400, Math.max(200, 44 + Math.max(...sizes) * 40)) });
 
 export class Playground {
   state: PlayState;
@@ -116,7 +117,7 @@ export class Playground {
     const netCol = h('div', { class: 'col network' },
       bind(h('h2'), (m) => m.playground.network),
       this.controls.netControls,
-      h('canvas', { id: 'diagram', width: DIAGRAM.width, height: DIAGRAM.height }),
+      h('canvas', { id: 'diagram', width: 620, height: 400 }),
       bind(h('p', { class: 'hint' }), (m) => m.playground.diagramHint),
     );
     const outCol = h('div', { class: 'col output' },
@@ -346,7 +347,9 @@ export class Playground {
 
   private drawNet(): void {
     const canvas = this.el.diagram as HTMLCanvasElement;
-    this.lay = layout(this.spec.sizes, this.net.W, DIAGRAM);
+    const size = diagramSize(this.spec.sizes);
+    if (canvas.height !== size.height) canvas.height = size.height;
+    this.lay = layout(this.spec.sizes, this.net.W, size);
     const m = t();
     const sizes = this.spec.sizes;
     const L = sizes.length - 1;
