@@ -15,11 +15,12 @@ import * as Comlink from 'comlink';
 import {
   Trainer, argmax, createWasmBackend, evaluate, fetchKernels, isUserError, jsBackend, now, predictedClass, saveModel,
   sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported,
-  type Backend, type Dataset, type Preprocessing, type Network, type NetworkSpec, type OptimizerName, type WasmBackend, type WasmModule,
+  type Backend, type Dataset, type Preprocessing, type Network, type NetworkSpec, type WasmBackend, type WasmModule,
 } from '@backprop/core';
 import { fetchMnist } from '@backprop/data';
 import { buildData } from './datasets.js';
 import { BoundedHistory, type EpochPoint } from './history.js';
+import type { LessonOptimizer } from './lesson.js';
 import { errorText } from './messages.js';
 import { PacedEngine, Pacer } from './pace.js';
 import { CheckedEngine, WorkerSet, type CheckStats } from './pool.js';
@@ -60,19 +61,8 @@ export interface SetupInfo {
   kernelsNote: KernelsNote;
 }
 
-/** The optimizer's real running state (step count t and the state vectors), for the lesson. */
-export interface OptimizerSnapshot {
-  name: OptimizerName;
-  t: number;
-  lr: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  l1: number;
-  l2: number;
-  vectors: Record<string, Float64Array>;
-}
+/** The optimizer's real running state (step count t and the state vectors, float64 copies), for the lesson. */
+export type OptimizerSnapshot = LessonOptimizer & { vectors: Record<string, Float64Array> };
 
 /** Maximum size of one WASM memory: 256 MiB (browsers reserve a shared memory's maximum up front). */
 const WASM_MAX_PAGES = 4096;

@@ -2,57 +2,26 @@
  * Browser tests: build the app, serve it with `vite preview` (COOP/COEP headers), and drive
  * Debian's Chromium with playwright-core. Screenshots of every view go to apps/web/artifacts/.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Network, backwardSample, forwardSample, type NetworkSpec } from '@backprop/core';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { APP, CHROMIUM, longTasks, open as openAt, serve, watchLongTasks, type Served } from './serve.js';
 
-const app = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cliDir = join(app, '..', 'cli');
-const artifacts = join(app, 'artifacts');
-const vite = join(app, 'node_modules', '.bin', 'vite');
-const CHROMIUM = '/usr/bin/chromium';
+const cliDir = join(APP, '..', 'cli');
+const artifacts = join(APP, 'artifacts');
 
-let server: ChildProcess | null = null;
+let served: Served;
 let context: BrowserContext | null = null;
 let page: Page;
 let base = '';
-let profile = '';
 const pageErrors: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`vite preview did not start at ${url}`);
-}
 
 const SPIRAL = 'ds=spiral&n=400&noise=0&train=50&batch=10&f=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&h=8,8,6&act=tanh&out=softmax&opt=adam&lr=0.03&l1=0&l2=0&seed=1&pace=max&lang=en';
 
-async function open(query: string, p: Page = page): Promise<void> {
-  await p.goto(`${base}/?${query}`);
-  await p.waitForFunction(() => Number(document.body.dataset.ready ?? 0) >= 1);
-}
+const open = (query: string, p: Page = page): Promise<void> => openAt(p, base, query);
 
 async function stepTo(epoch: number): Promise<void> {
   for (let e = 1; e <= epoch; e++) {
@@ -68,13 +37,8 @@ const kernels = (p: Page = page): Promise<string | null> => p.getAttribute('#eng
 
 const shot = (name: string, p: Page = page): Promise<Buffer> => p.screenshot({ path: join(artifacts, name), fullPage: true });
 
-/** Starts recording main-thread long tasks (over 50 ms). */
-const watchLongTasks = (): Promise<void> => page.evaluate(() => {
-  const w = window as unknown as { longTasks: number[] };
-  w.longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
-});
-const longTasks = (): Promise<number[]> => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+const watch = (): Promise<void> => watchLongTasks(page);
+const tasksNow = (): Promise<number[]> => longTasks(page);
 
 /** Memory of the page and its workers (bytes): measureUserAgentSpecificMemory after a GC. */
 async function memory(): Promise<number> {
@@ -90,28 +54,13 @@ async function memory(): Promise<number> {
 describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    execFileSync(vite, ['build', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(vite, ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: app, stdio: 'ignore' });
-    await waitForServer(base);
-    profile = mkdtempSync(join(tmpdir(), 'backprop-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1366, height: 900 },
-      acceptDownloads: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    served = await serve();
+    ({ base, context, page } = served);
     page.on('pageerror', (e) => pageErrors.push(e.message));
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
-    server?.kill();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await served?.close();
   });
 
   test('the page is cross-origin isolated and reports WASM kernels; the defaults are the TensorFlow Playground\'s', async () => {
@@ -131,13 +80,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
 
   test('spiral training reaches ≥ 90% test accuracy with no main-thread task over 200 ms; the explain panel follows clicks', async () => {
     await open(SPIRAL);
-    await watchLongTasks();
+    await watch();
     expect(await kernels()).toBe('wasm');
     await page.click('#play');
     await page.waitForFunction(() => Number((document.querySelector('#test-acc') as HTMLElement).dataset.value || 0) >= 0.9, undefined, { timeout: 60_000 });
     await page.click('#play'); // pause
     await page.waitForFunction(() => document.body.dataset.running === '0');
-    const tasks = await longTasks();
+    const tasks = await tasksNow();
     writeFileSync(join(artifacts, 'long-tasks.json'), JSON.stringify({ note: 'main-thread tasks over 50 ms during spiral training (ms)', tasks }, null, 2));
     expect(tasks.filter((d) => d > 200)).toEqual([]);
     // explain: a hidden neuron, then a link (∂L/∂w = δ·x with live numbers)
@@ -196,7 +145,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   test('a long run: 200,000+ epochs in compressed time with no page error, bounded memory and a working UI after', async () => {
     // 5 training points, one batch per epoch, as fast as it goes: hours of a lecture in seconds
     await open('ds=circle&n=50&train=10&batch=10&h=2&pace=max&kernels=wasm&lang=en');
-    await watchLongTasks();
+    await watch();
     await page.click('#play');
     await page.waitForFunction(() => window.backprop.playground.epochs >= 20_000, undefined, { timeout: 60_000, polling: 500 });
     const early = await memory();
@@ -205,13 +154,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await page.click('#play');
     await page.waitForFunction(() => document.body.dataset.running === '0');
     const epochs = await epochNow();
-    writeFileSync(join(artifacts, 'long-run.json'), JSON.stringify({ epochs, memoryAt20k: early, memoryAt200k: late, longTasks: await longTasks() }, null, 2));
+    writeFileSync(join(artifacts, 'long-run.json'), JSON.stringify({ epochs, memoryAt20k: early, memoryAt200k: late, longTasks: await tasksNow() }, null, 2));
     expect(epochs).toBeGreaterThanOrEqual(200_000);
     expect(pageErrors).toEqual([]);
     expect(await page.locator('.msg.error').count()).toBe(0);
     expect(late - early).toBeLessThan(24 * 2 ** 20); // bounded: not growing with the epochs
     expect(await page.evaluate(() => window.backprop.playground.historyLength)).toBeLessThanOrEqual(513);
-    expect((await longTasks()).filter((d) => d > 200)).toEqual([]);
+    expect((await tasksNow()).filter((d) => d > 200)).toEqual([]);
     // the UI still works: a step, the lesson, the chart's last epoch label
     await page.click('#step');
     await page.waitForFunction((n) => window.backprop.playground.epochs === n + 1 && document.body.dataset.running === '0', epochs);

@@ -6,7 +6,7 @@
  */
 import { Network, type NetworkSpec, type Workspace } from '@backprop/core';
 import { LineChart } from '../chart.js';
-import { buildData, featureRow, parsePointsCSV, targetRow, type Points, type Split } from '../datasets.js';
+import { RANGE, buildData, featureRow, parsePointsCSV, targetRow, type Points, type Split } from '../datasets.js';
 import { explainHTML, type Selection } from '../explain.js';
 import type { EpochPoint } from '../history.js';
 import { bind, currentLang, num, setLang, t, type Lang, type Messages } from '../i18n/index.js';
@@ -40,8 +40,11 @@ export class Playground {
   private spec!: NetworkSpec;
   private net!: Network;
   private ws!: Workspace;
-  /** Grid cells per side for the heatmaps: finer for small networks, coarser for big ones (keeps a frame short). */
+  /** Grid cells per side of the output map: finer for small networks, coarser for big ones (keeps a frame short). */
   private G = 40;
+  /** The neuron thumbnails (at most 30 px wide) need only a coarse grid of their own: a frame paints 24² cells per neuron. */
+  private readonly GT = 24;
+  private wsT!: Workspace;
   private series: EpochPoint[] = [];
   private seriesChanged = true;
   private last: EpochPoint | null = null;
@@ -213,14 +216,8 @@ export class Playground {
       this.spec = this.net.spec;
       this.G = this.net.P <= 3000 ? 64 : this.net.P <= 20000 ? 40 : 24;
       const G = this.G;
-      this.ws = this.net.workspace(G * G);
-      for (let r = 0; r < G; r++) {
-        for (let c = 0; c < G; c++) {
-          const u = -6 + ((c + 0.5) / G) * 12;
-          const v = 6 - ((r + 0.5) / G) * 12;
-          featureRow(s.features, u, v, this.ws.X, (r * G + c) * s.features.length);
-        }
-      }
+      this.ws = this.gridWorkspace(G);
+      this.wsT = this.gridWorkspace(this.GT);
       this.plan = planWorkers(s.workers, Math.min(s.batch, this.data.train.N), this.net.P, this.isolated, navigator.hardwareConcurrency || 2);
       this.render();
       const info = await this.session.reset(job, this.plan.workers, s.pace);
@@ -236,6 +233,16 @@ export class Playground {
     } catch (err) {
       showMessage(errorText(err));
     }
+  }
+
+  /** A workspace whose inputs are the features of a G×G grid over the input square (row 0 at the top). */
+  private gridWorkspace(G: number): Workspace {
+    const ws = this.net.workspace(G * G);
+    const f = this.state.features;
+    for (let r = 0; r < G; r++) {
+      for (let c = 0; c < G; c++) featureRow(f, -RANGE + ((c + 0.5) / G) * 2 * RANGE, RANGE - ((r + 0.5) / G) * 2 * RANGE, ws.X, (r * G + c) * f.length);
+    }
+    return ws;
   }
 
   private kernelsNoteText(n: KernelsNote): string | null {
@@ -307,6 +314,7 @@ export class Playground {
     const m = t();
     const s = this.state;
     this.net.forward(this.ws, this.G * this.G);
+    this.net.forward(this.wsT, this.GT * this.GT);
     this.drawOutput();
     this.drawNet();
     if (this.seriesChanged) {
@@ -354,8 +362,8 @@ export class Playground {
     const sizes = this.spec.sizes;
     const L = sizes.length - 1;
     drawDiagram(canvas.getContext('2d')!, this.lay, {
-      G: this.G,
-      values: [this.ws.X, ...this.ws.a.slice(0, L)],
+      G: this.GT,
+      values: [this.wsT.X, ...this.wsT.a.slice(0, L)],
       phi: ['linear', ...this.spec.activations],
       classTint: this.spec.activations[L - 1] === 'softmax' && sizes[L] > 2,
     }, {
@@ -425,9 +433,7 @@ export class Playground {
     const s = this.state;
     const { x0, y, name } = this.sampleRows(m);
     const o = this.optimizer;
-    const opt: LessonOptimizer = o
-      ? { name: o.name, lr: o.lr, momentum: o.momentum, beta1: o.beta1, beta2: o.beta2, eps: o.eps, l1: o.l1, l2: o.l2, t: o.t, vectors: o.vectors }
-      : { name: s.optimizer, lr: s.lr, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, l1: s.l1, l2: s.l2, t: 0, vectors: {} };
+    const opt: LessonOptimizer = o ?? { name: s.optimizer, lr: s.lr, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, l1: s.l1, l2: s.l2, t: 0, vectors: {} };
     return { net: this.net, x0, y, opt, sample: m.lesson.sampleLine(name, this.epoch) };
   }
 
