@@ -214,7 +214,7 @@ export class Playground {
     try {
       this.net = createNetwork(job);
       this.spec = this.net.spec;
-      this.G = this.net.P <= 3000 ? 64 : this.net.P <= 20000 ? 40 : 24;
+      this.G = this.net.P <= 3000 ? 48 : this.net.P <= 20000 ? 40 : 24;
       const G = this.G;
       this.ws = this.gridWorkspace(G);
       this.wsT = this.gridWorkspace(this.GT);
@@ -301,22 +301,43 @@ export class Playground {
     this.schedule();
   }
 
+  /**
+   * One drawing per update at most, in two short tasks instead of one long one: the output map and
+   * numbers in the animation frame, the diagram and the panel right after (the page stays responsive
+   * even on a machine whose cores are shared).
+   */
   private schedule(): void {
     if (!this.frame) this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
+      this.renderOutput();
+      setTimeout(() => {
+        this.frame = 0;
+        this.renderNet();
+      }, 0);
     });
   }
 
   // ---------- drawing ----------
   render(): void {
+    this.renderOutput();
+    this.renderNet();
+  }
+
+  /** The diagram (its own coarse grid) and the explain / lesson panel. */
+  private renderNet(): void {
+    if (!this.net) return;
+    this.net.forward(this.wsT, this.GT * this.GT);
+    this.drawNet();
+    const m = t();
+    if (this.state.panel === 'explain') this.explain(m);
+    else this.showLesson(m);
+  }
+
+  /** The output map, the chart and the numbers. */
+  private renderOutput(): void {
     if (!this.net) return;
     const m = t();
-    const s = this.state;
     this.net.forward(this.ws, this.G * this.G);
-    this.net.forward(this.wsT, this.GT * this.GT);
     this.drawOutput();
-    this.drawNet();
     if (this.seriesChanged) {
       this.seriesChanged = false;
       this.chart.setData(this.series.map((p) => p.epoch), [this.series.map((p) => p.loss), this.series.map((p) => p.valLoss)]);
@@ -340,8 +361,6 @@ export class Playground {
       ? c.mismatches === 0 ? m.controls.checkSame(this.kernelsUsed ?? '', c.batches, c.seen) : m.controls.checkDiffer(c.mismatches, c.batches)
       : '';
     this.el.check.className = `check ${c && c.mismatches > 0 ? 'bad' : 'good'}`;
-    if (s.panel === 'explain') this.explain(m);
-    else this.showLesson(m);
   }
 
   private drawOutput(): void {
