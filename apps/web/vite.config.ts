@@ -31,7 +31,7 @@ function mnistFiles(): Plugin {
 
 /**
  * Core's WASM SIMD kernels (packages/core/build/kernels.wasm) are compiled from AssemblyScript,
- * not committed. core's `fetchKernels()` refers to them with `new URL(…, import.meta.url)`, which
+ * not committed. core's `selectBackend()` / `loadKernels()` refer to them with `new URL(…, import.meta.url)`, which
  * Vite emits as an asset (a real file: `assetsInlineLimit: 0`); if the file is missing (a fresh
  * clone, `npx vitest run` without the package scripts) build it before Vite resolves it.
  */
