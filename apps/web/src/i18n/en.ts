@@ -53,7 +53,7 @@ export const en = {
   kernels: {
     unavailable: 'The link asks for WASM kernels, but this page cannot run them (it needs WebAssembly SIMD and cross-origin isolation); training on the JS kernels instead, so the weights differ from a WASM run.',
     // detail: core's selectBackend reason, a sentence that names the cause and ends with the fallback
-    failed: (detail: string) => `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.`,
+    failed: (detail: string) => `WASM kernels not available: ${detail}.`,
   },
   datasets: {
     circle: 'Circle', xor: 'XOR', gauss: 'Gaussians', spiral: 'Spiral', kspirals: 'k spirals', blobs: 'k blobs', plane: 'Plane (regression)', multigauss: 'Multi-Gauss (regression)',
