@@ -165,6 +165,5 @@ export function importedPreprocessing(net: Network, saved: Preprocessing | null,
     pre.labels = labels ?? Array.from({ length: K === 1 ? 2 : K }, (_, k) => String(k));
     if (!labels) notes.push(`no label names in the file: the classes are called ${pre.labels.length <= 4 ? pre.labels.join(', ') : `0…${pre.labels.length - 1}`}`);
   }
-  if (!classify && pre.labels) pre.labels = null;
   return pre;
 }

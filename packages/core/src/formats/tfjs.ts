@@ -34,7 +34,7 @@ const KERAS_ACTIVATION: Record<Exclude<ActivationName, 'leaky_relu'>, string> = 
 /** How preprocessing.json says what it is for (documentation travelling with the numbers). */
 export const PREPROCESSING_DOC =
   'Apply before the model: for each feature j (in the order of "features"), x\'_j = (x_j - normalization.shift[j]) * normalization.scale[j]. ' +
-  'With tfjs: tf.tensor2d(rows).sub(shift).mul(scale). Outputs are in the order of "labels" (classification) or "targets".';
+  'With tfjs: tf.mul(tf.sub(tf.tensor2d(rows), shift), scale). Outputs are in the order of "labels" (classification) or "targets".';
 
 /**
  * The TF.js layers-model files of a network. `weightsFile` is the name model.json gives the
