@@ -84,6 +84,13 @@ export function exportTfjs(net: Network, pre: Preprocessing | null, o: { weights
   };
 }
 
+/** The preprocessing in a preprocessing.json (as exportTfjs writes it, or a bare Preprocessing object). */
+export function readPreprocessingJson(json: string | Uint8Array): Preprocessing {
+  const value = parseJson(typeof json === 'string' ? json : utf8Decode(json), 'preprocessing.json');
+  const wrapped = value && typeof value === 'object' && (value as { format?: unknown }).format === 'backprop-preprocessing';
+  return checkPreprocessing(wrapped ? (value as { preprocessing: unknown }).preprocessing : value, 'preprocessing.json');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Import
 
