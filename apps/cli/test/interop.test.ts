@@ -305,7 +305,7 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
     await expectRefusedHere(exportHere('iris.bpnn', { format: 'tfjs', out: 'iris-tfjs' }), /iris-tfjs\/preprocessing\.json already exists; pass --force/);
     await expectRefusedHere(exportHere('iris.bpnn', { format: 'tfjs', out: 'flower.csv' }), /flower\.csv exists and is not a directory/);
     await expectRefusedHere(importHere('iris-tfjs', { out: 'keras.bpnn' }), /keras\.bpnn already exists; pass --force/);
-    await expectRefusedHere(importHere('iris-tfjs', { out: 'x.bpnn', labels: 'a,b' }), /--labels gives 2 names but the network has 3 outputs/);
+    await expectRefusedHere(importHere('iris-tfjs', { out: 'x.bpnn', labels: 'a,b' }), /2 label names given but the network has 3 outputs/);
     await expectRefusedHere(importHere('iris.onnx', { out: 'x.bpnn', preprocessing: 'iris-tfjs/preprocessing.json' }), /--preprocessing is for TF\.js models/);
   });
 });

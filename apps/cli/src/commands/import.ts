@@ -45,13 +45,10 @@ function readWeights(modelJson: string, json: Uint8Array): Record<string, Uint8A
   return files;
 }
 
-/** Label names from --labels a,b,c for a classifier with K outputs. */
-function labelsFor(spec: string, m: ImportedModel): string[] {
+/** Label names from --labels a,b,c (the importer checks them against the outputs). */
+function labelList(spec: string): string[] {
   const labels = spec.split(',').map((s) => s.trim());
-  const K = m.net.nOut;
-  if (m.net.task !== 'classification') throw new UsageError(`--labels names classes, but the imported network is a regression (output ${m.net.output}); leave --labels out`);
-  if (labels.some((l) => l === '') || new Set(labels).size !== labels.length) throw new UsageError(`--labels must be distinct, non-empty names separated by commas; got "${spec}"`);
-  if (labels.length !== K && !(K === 1 && labels.length === 2)) throw new UsageError(`--labels gives ${labels.length} names but the network has ${K} output${K === 1 ? ' (give 2 names: negative, positive)' : 's'}`);
+  if (labels.some((l) => l === '')) throw new UsageError(`--labels must be non-empty names separated by commas; got "${spec}"`);
   return labels;
 }
 
@@ -69,18 +66,18 @@ export async function importCommand(input: string, f: ImportFlags): Promise<numb
   let given: Preprocessing | undefined;
   const beside = join(dirname(path), 'preprocessing.json');
   const preFile = f.preprocessing ?? (format === 'tfjs' && existsSync(beside) ? beside : undefined);
+  const labels = f.labels ? labelList(f.labels) : undefined;
   let m: ImportedModel;
   try {
     if (preFile) given = readPreprocessingJson(readBytes(preFile, 'preprocessing file'));
     m = format === 'onnx'
-      ? importOnnx(bytes)
-      : importTfjs(bytes, readWeights(path, bytes), { dropout: f.strict ? 'refuse' : 'drop', ...(given ? { preprocessing: given } : {}) });
+      ? importOnnx(bytes, { labels })
+      : importTfjs(bytes, readWeights(path, bytes), { labels, dropout: f.strict ? 'refuse' : 'drop', ...(given ? { preprocessing: given } : {}) });
   } catch (e) {
     if (e instanceof ModelFileError) throw new ModelFileError(`${path}: ${e.message}`);
     throw e;
   }
   if (preFile && !f.preprocessing) m.notes.push(`preprocessing read from ${preFile}`);
-  if (f.labels) m.preprocessing = { ...m.preprocessing, labels: labelsFor(f.labels, m) };
   const meta = { imported: { from: basename(path), format, producer: m.source.producer, notes: m.notes, importedAt: new Date().toISOString() } };
   writeAtomic(out, saveModel(m.net, { preprocessing: m.preprocessing, meta }));
   if (f.json) {

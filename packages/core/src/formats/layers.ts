@@ -40,6 +40,8 @@ export interface ImportOptions {
   backend?: Backend;
   /** Refuse inputs larger than this many bytes (default 2 GiB). */
   maxBytes?: number;
+  /** Class names in output order, instead of the file's (a classifier with K outputs: K names; one sigmoid output: 2). */
+  labels?: string[];
 }
 
 /** Largest tensor an import accepts, in elements: checked on declared shapes before anything is allocated. */
@@ -146,10 +148,15 @@ export function lossFromKeras(name: unknown, output: ActivationName): LossName |
  * input, one label per output), else the identity on n^[0] features. A classifier without label
  * names gets `labels` (from the file's metadata) or "0"…"K−1".
  */
-export function importedPreprocessing(net: Network, saved: Preprocessing | null, labels: string[] | null, notes: string[]): Preprocessing {
+export function importedPreprocessing(net: Network, saved: Preprocessing | null, fileLabels: string[] | null, notes: string[], given?: string[]): Preprocessing {
   const K = net.nOut;
   const classify = net.task === 'classification';
   const fits = (names: string[]) => names.length === K || (K === 1 && names.length === 2);
+  if (given) {
+    if (!classify) throw new ConfigError(`label names are for classifiers, but the imported network is a regression (output ${net.output})`);
+    if (!fits(given) || new Set(given).size !== given.length) throw new ConfigError(`${given.length} label names given but the network has ${K} output${K === 1 ? ' (give 2 names: negative, positive)' : 's'}; give one distinct name per output`);
+  }
+  const labels = given ?? fileLabels;
   if (labels && classify && !fits(labels)) throw new ModelFileError(`the file names ${labels.length} labels but the network has ${K} outputs; the labels belong to another model`);
   const pre = saved ? { ...saved } : identityPreprocessing(net.nIn, null);
   if (saved) {
@@ -161,6 +168,7 @@ export function importedPreprocessing(net: Network, saved: Preprocessing | null,
   } else {
     notes.push(`no preprocessing in the file: inputs are taken as they are (features x1…x${net.nIn}, no normalisation)`);
   }
+  if (given) pre.labels = given.slice();
   if (classify && !pre.labels) {
     pre.labels = labels ?? Array.from({ length: K === 1 ? 2 : K }, (_, k) => String(k));
     if (!labels) notes.push(`no label names in the file: the classes are called ${pre.labels.length <= 4 ? pre.labels.join(', ') : `0…${pre.labels.length - 1}`}`);

@@ -325,7 +325,7 @@ export function importOnnx(bytes: Uint8Array, o: ImportOptions = {}): ImportedMo
   }
   const net = networkFromLayers(layers, loss, o);
   const labels = metadata(model, 'labels');
-  const pre = importedPreprocessing(net, resolvePreprocessing(saved, affine, net.nIn, notes), labels === undefined ? null : parseLabels(labels, 'the ONNX metadata "labels"'), notes);
+  const pre = importedPreprocessing(net, resolvePreprocessing(saved, affine, net.nIn, notes), labels === undefined ? null : parseLabels(labels, 'the ONNX metadata "labels"'), notes, o.labels);
   return { net, preprocessing: pre, notes, source: { format: 'onnx', producer: `${model.producerName || 'unknown'}${model.producerVersion ? ` ${model.producerVersion}` : ''}`.trim() } };
 }
 

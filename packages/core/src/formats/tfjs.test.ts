@@ -289,6 +289,21 @@ describe('importTfjs', () => {
     formatError(() => importTfjs(negative.json, read), /shape \[4, -3\]: every dimension must be a non-negative integer/);
   });
 
+  it('names the classes: labels given override the file\'s, and must be one per output', () => {
+    const k = keras([dense('dense', 3, 'softmax')], denseWeights('dense', 4, 3));
+    const plain = importTfjs(k.json, k.files);
+    expect(plain.preprocessing.labels).toEqual(['0', '1', '2']);
+    expect(plain.notes).toContain('no label names in the file: the classes are called 0, 1, 2');
+    const named = importTfjs(k.json, k.files, { labels: ['cat', 'dog', 'eel'] });
+    expect(named.preprocessing.labels).toEqual(['cat', 'dog', 'eel']);
+    expect(named.notes.join('\n')).not.toMatch(/label names/);
+    expect(() => importTfjs(k.json, k.files, { labels: ['cat', 'dog'] })).toThrow(/2 label names given but the network has 3 outputs/);
+    expect(() => importTfjs(k.json, k.files, { labels: ['cat', 'cat', 'eel'] })).toThrow(/one distinct name per output/);
+    const reg = keras([dense('dense', 3, 'linear')], denseWeights('dense', 4, 3));
+    expect(importTfjs(reg.json, reg.files).preprocessing.labels).toBeNull();
+    expect(() => importTfjs(reg.json, reg.files, { labels: ['a', 'b', 'c'] })).toThrow(/label names are for classifiers/);
+  });
+
   it('refuses a TF.js graph model, malformed JSON, and JSON that is not a layers model', () => {
     formatError(() => importTfjs(JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }), {}), /graph model.*tfjs_layers_model/);
     formatError(() => importTfjs('{"modelTopology": ', {}), /model.json is not valid JSON/);

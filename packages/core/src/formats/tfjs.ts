@@ -409,7 +409,7 @@ export function importTfjs(modelJson: string | Uint8Array, files: WeightFiles, o
   const loss = ourLoss(meta?.spec?.loss, output) ?? lossFromKeras(training?.loss, output);
   const net = networkFromLayers(layers, loss, o);
   const saved = o.preprocessing !== undefined ? o.preprocessing : meta?.preprocessing ? checkPreprocessing(meta.preprocessing, 'model.json userDefinedMetadata.backprop.preprocessing') : null;
-  const pre = importedPreprocessing(net, saved, null, notes);
+  const pre = importedPreprocessing(net, saved, null, notes, o.labels);
   return { net, preprocessing: pre, notes, source: { format: 'tfjs', producer: [m.generatedBy, m.convertedBy].filter(Boolean).join(', ') || 'unknown' } };
 }
 
