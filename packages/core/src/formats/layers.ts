@@ -61,28 +61,19 @@ export function elementCount(shape: readonly unknown[], what: string): number {
   return n;
 }
 
-/** kernel = W[:,1:]ᵀ (nIn, nOut) and bias = W[:,0] (nOut), as float32: Keras and TF.js Dense. */
-export function kernelAndBias(W: Floats, nIn: number, nOut: number): { kernel: Float32Array; bias: Float32Array } {
-  const kernel = new Float32Array(nIn * nOut); // (nIn, nOut)
+/**
+ * W[:,1:] and W[:,0] as float32. `transposed`: the matrix as the Keras/TF.js Dense kernel
+ * K = W[:,1:]ᵀ (nIn, nOut); else as is (nOut, nIn), what ONNX Gemm with transB = 1 reads. The inverse of denseW.
+ */
+export function matrixAndBias(W: Floats, nIn: number, nOut: number, transposed: boolean): { matrix: Float32Array; bias: Float32Array } {
+  const matrix = new Float32Array(nIn * nOut); // (nIn, nOut) or (nOut, nIn)
   const bias = new Float32Array(nOut); // (nOut)
   for (let k = 0; k < nOut; k++) {
     const row = k * (nIn + 1);
     bias[k] = W[row];
-    for (let i = 0; i < nIn; i++) kernel[i * nOut + k] = W[row + 1 + i];
+    for (let i = 0; i < nIn; i++) matrix[transposed ? i * nOut + k : k * nIn + i] = W[row + 1 + i];
   }
-  return { kernel, bias };
-}
-
-/** W[:,1:] (nOut, nIn) and W[:,0] (nOut) as float32: ONNX Gemm with transB = 1. */
-export function weightRowsAndBias(W: Floats, nIn: number, nOut: number): { weight: Float32Array; bias: Float32Array } {
-  const weight = new Float32Array(nOut * nIn); // (nOut, nIn)
-  const bias = new Float32Array(nOut); // (nOut)
-  for (let k = 0; k < nOut; k++) {
-    const row = k * (nIn + 1);
-    bias[k] = W[row];
-    for (let i = 0; i < nIn; i++) weight[k * nIn + i] = W[row + 1 + i];
-  }
-  return { weight, bias };
+  return { matrix, bias };
 }
 
 /**

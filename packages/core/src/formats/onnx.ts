@@ -11,7 +11,7 @@ import { ConfigError, ModelFileError } from '../errors.js';
 import { checkLoss, type LossName } from '../losses.js';
 import type { Network } from '../network.js';
 import type { Preprocessing } from '../preprocess.js';
-import { denseW, elementCount, importedPreprocessing, networkFromLayers, weightRowsAndBias, type DenseLayer, type ImportedModel, type ImportOptions } from './layers.js';
+import { denseW, elementCount, importedPreprocessing, networkFromLayers, matrixAndBias, type DenseLayer, type ImportedModel, type ImportOptions } from './layers.js';
 import {
   AttributeProto_AttributeType as AttrType, AttributeProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProto_DataLocation as DataLocation,
   TensorProto_DataType as DataType, TensorProtoSchema, ValueInfoProtoSchema,
@@ -63,7 +63,7 @@ export function exportOnnx(net: Network, pre: Preprocessing | null, o: OnnxExpor
   for (let l = 0; l < net.L; l++) {
     const { nIn, nOut, phi } = net.layers[l];
     const L = l + 1;
-    const { weight, bias } = weightRowsAndBias(net.W[l], nIn, nOut);
+    const { matrix: weight, bias } = matrixAndBias(net.W[l], nIn, nOut, false);
     initializer.push(tensor(`layer${L}.weight`, [nOut, nIn], weight), tensor(`layer${L}.bias`, [nOut], bias));
     // net = a·W[:,1:]ᵀ + W[:,0]: Gemm with transB = 1 reads W[:,1:] in our row order
     nodes.push(node('Gemm', [a, `layer${L}.weight`, `layer${L}.bias`], [`net${L}`], `layer${L}/Gemm`, [attrF('alpha', 1), attrF('beta', 1), attrI('transB', 1)]));

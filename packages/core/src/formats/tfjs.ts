@@ -11,7 +11,7 @@ import { checkLoss, type LossName } from '../losses.js';
 import type { Network } from '../network.js';
 import type { Preprocessing } from '../preprocess.js';
 import { utf8Decode } from '../platform.js';
-import { denseW, elementCount, importedPreprocessing, kernelAndBias, lossFromKeras, networkFromLayers, type DenseLayer, type ImportedModel, type ImportOptions } from './layers.js';
+import { denseW, elementCount, importedPreprocessing, lossFromKeras, matrixAndBias, networkFromLayers, type DenseLayer, type ImportedModel, type ImportOptions } from './layers.js';
 import { checkPreprocessing, parseJson } from './preprocessing.js';
 
 /** The files of a TF.js layers model, as bytes and text (write them side by side). */
@@ -49,7 +49,7 @@ export function exportTfjs(net: Network, pre: Preprocessing | null, o: { weights
   for (let l = 0; l < net.L; l++) {
     const { nIn, nOut, phi } = net.layers[l];
     const name = `dense_${l + 1}`;
-    const { kernel, bias } = kernelAndBias(net.W[l], nIn, nOut);
+    const { matrix: kernel, bias } = matrixAndBias(net.W[l], nIn, nOut, true);
     layers.push({
       class_name: 'Dense',
       config: {
