@@ -90,6 +90,7 @@ describe('exportOnnx', () => {
   it('starts at the first Gemm without normalisation, or with preprocessing: false (the statistics stay in the metadata)', () => {
     const none = { ...tinyPre, normalization: { kind: 'none' as const, shift: [0, 0], scale: [1, 1] } };
     expect(decode(exportOnnx(tiny(), none)).graph!.node[0].opType).toBe('Gemm');
+    expect(importOnnx(exportOnnx(tiny(), none)).preprocessing).toEqual(none);
     expect(decode(exportOnnx(tiny(), null)).graph!.node[0].opType).toBe('Gemm');
     const off = decode(exportOnnx(tiny(), tinyPre, { preprocessing: false }));
     expect(off.graph!.node[0].opType).toBe('Gemm');
@@ -100,6 +101,10 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(tiny(), { ...tinyPre, expand: ['u*v'] })).toThrow(ConfigError);
     expect(() => exportOnnx(tiny(), { ...tinyPre, expand: ['u*v'] })).toThrow(/derives features \(u\*v\).*--no-preprocessing/);
     expect(() => exportOnnx(tiny(), { ...tinyPre, normalization: { kind: 'zscore', shift: [1], scale: [1] } })).toThrow(/1 shifts and 1 scales but the network takes 2/);
+    // a preprocessing step this export was not taught is refused, not left out of the graph
+    const later = { ...tinyPre, fill: [0, 0] } as typeof tinyPre;
+    expect(() => exportOnnx(tiny(), later)).toThrow(/preprocessing has fill, which this ONNX export cannot express as graph nodes/);
+    expect(decode(exportOnnx(tiny(), later, { preprocessing: false })).graph!.node[0].opType).toBe('Gemm');
   });
 });
 

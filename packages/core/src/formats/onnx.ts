@@ -50,10 +50,10 @@ export function exportOnnx(net: Network, pre: Preprocessing | null, o: OnnxExpor
   const n0 = net.nIn;
   const nodes: NodeProto[] = [];
   const initializer: TensorProto[] = [];
-  const inGraph = o.preprocessing !== false && pre !== null && pre.normalization.kind !== 'none';
+  const inGraph = o.preprocessing !== false && pre !== null; // the graph applies all of it: raw features in
   if (pre) checkExportable(net, pre, inGraph);
   let a = 'x';
-  if (inGraph) {
+  if (inGraph && pre!.normalization.kind !== 'none') {
     // x' = (x − shift)·scale, the arithmetic of normalizeRows (scale = 1/std or 1/(max − min))
     const { shift, scale } = pre!.normalization;
     initializer.push(tensor('preprocess.shift', [n0], Float32Array.from(shift)), tensor('preprocess.scale', [n0], Float32Array.from(scale)));
@@ -79,7 +79,7 @@ export function exportOnnx(net: Network, pre: Preprocessing | null, o: OnnxExpor
     opsetImport: [{ domain: '', version: BigInt(ONNX_OPSET) }],
     producerName: 'backprop',
     producerVersion: o.producerVersion ?? '',
-    docString: o.doc ?? `${describe}. Input x: ${inGraph ? 'raw features; the graph applies the saved normalisation' : pre && pre.normalization.kind !== 'none' ? 'normalised features (apply metadata "preprocessing" first)' : 'features as they are'}. Output y: ${net.task === 'classification' ? 'class probabilities in the order of metadata "labels"' : 'predicted values'}.`,
+    docString: o.doc ?? `${describe}. Input x: ${inGraph ? 'raw features; the graph applies the saved preprocessing' : pre && pre.normalization.kind !== 'none' ? 'normalised features (apply metadata "preprocessing" first)' : 'features as they are'}. Output y: ${net.task === 'classification' ? 'class probabilities in the order of metadata "labels"' : 'predicted values'}.`,
     graph: {
       name: 'backprop',
       node: nodes,
@@ -92,11 +92,19 @@ export function exportOnnx(net: Network, pre: Preprocessing | null, o: OnnxExpor
   return toBinary(ModelProtoSchema, model);
 }
 
+/** Preprocessing fields the graph expresses (or that need no node: names, the source). */
+const EXPRESSED = new Set(['features', 'normalization', 'labels', 'targets', 'expand', 'source']);
+
 /** Refuses preprocessing that Sub/Mul nodes cannot express, rather than exporting a graph that computes something else. */
 function checkExportable(net: Network, pre: Preprocessing, inGraph: boolean): void {
   const { shift, scale } = pre.normalization;
   if (inGraph && pre.expand && pre.expand.length > 0) {
     throw new ConfigError(`this model derives features (${pre.expand.join(', ')}) from its raw inputs, which the ONNX graph cannot compute from x; export with preprocessing off (CLI: --no-preprocessing) and feed the derived, normalised features`);
+  }
+  // a step added to Preprocessing later (and not taught to this export) must not be silently left out
+  const other = Object.entries(pre).filter(([k, v]) => !EXPRESSED.has(k) && v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)).map(([k]) => k);
+  if (inGraph && other.length > 0) {
+    throw new ConfigError(`the model's preprocessing has ${other.join(', ')}, which this ONNX export cannot express as graph nodes; export with preprocessing off (CLI: --no-preprocessing) and apply the preprocessing in metadata "preprocessing" before the graph`);
   }
   if (shift.length !== net.nIn || scale.length !== net.nIn) {
     throw new ConfigError(`the preprocessing has ${shift.length} shifts and ${scale.length} scales but the network takes ${net.nIn} inputs; the model file is damaged`);
@@ -416,7 +424,8 @@ function resolvePreprocessing(saved: { pre: Preprocessing; inGraph: boolean } | 
   const widen = (v: number[]) => (v.length === 1 ? new Array<number>(n0).fill(v[0]) : v);
   if (saved) {
     const { shift, scale } = saved.pre.normalization;
-    if (saved.inGraph !== has) throw new ModelFileError(`the metadata says the preprocessing is ${saved.inGraph ? '' : 'not '}in the graph, but the graph ${has ? 'has' : 'has no'} Sub/Mul steps before the first layer; the file was modified`);
+    const nodes = saved.inGraph && saved.pre.normalization.kind !== 'none';
+    if (nodes !== has) throw new ModelFileError(`the metadata says the ${saved.pre.normalization.kind} normalisation is ${nodes ? '' : 'not '}in the graph, but the graph ${has ? 'has' : 'has no'} Sub/Mul steps before the first layer; the file was modified`);
     if (has) {
       const s = widen(affine.shift);
       const k = widen(affine.scale);
