@@ -124,6 +124,11 @@ describe('export: the runtimes agree with predict on raw rows', () => {
     expect(onnx.maxDiff).toBeLessThanOrEqual(1e-5);
     expect(onnx.sameArgmax).toBe(true);
 
+    // --no-preprocessing: the graph takes the normalised inputs
+    await exportCommand(p('iris.bpnn'), { format: 'onnx', out: p('iris-normalised.onnx'), preprocessing: false });
+    const inputs = Float32Array.from(applyPreprocessing(file.preprocessing!, irisRaw));
+    expect(compare(await onnxRun(p('iris-normalised.onnx'), inputs, 150, 4), want, 3).maxDiff).toBeLessThanOrEqual(1e-5);
+
     const j = cli('export', 'iris.bpnn', '--format', 'tfjs', '-o', 'iris-tfjs', '--json');
     expect(j.code, j.stderr).toBe(0);
     expect(JSON.parse(j.stdout).files.map((f: string) => f.replace(/.*iris-tfjs\//, ''))).toEqual(['preprocessing.json', 'weights.bin', 'model.json']);
@@ -307,5 +312,6 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
     await expectRefusedHere(importHere('iris-tfjs', { out: 'keras.bpnn' }), /keras\.bpnn already exists; pass --force/);
     await expectRefusedHere(importHere('iris-tfjs', { out: 'x.bpnn', labels: 'a,b' }), /2 label names given but the network has 3 outputs/);
     await expectRefusedHere(importHere('iris.onnx', { out: 'x.bpnn', preprocessing: 'iris-tfjs/preprocessing.json' }), /--preprocessing is for TF\.js models/);
+    await expectRefusedHere(importHere('keras', { out: 'x.bpnn', strict: true }), /layer "dropout_Dropout\d+" \(Dropout\) refused: it is the identity at inference/);
   });
 });
