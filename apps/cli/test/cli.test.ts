@@ -3,15 +3,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '@backprop/core';
+import { RUN } from './run.js';
 
-// The CLI from source, in one node process (as the installed bin runs dist/): tsx loads the
-// TypeScript, the @backprop/source condition the workspace packages. tests/consumer runs the bin.
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const RUN = ['--conditions=@backprop/source', '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, MAIN];
 const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (name: string) => join(dir, name);
@@ -318,7 +313,7 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
     rmSync(p('model.bpnn'));
   });
   it('--help works on every command, with examples', () => {
-    for (const c of ['train', 'eval', 'predict', 'info', 'gradcheck', 'explain']) {
+    for (const c of ['train', 'eval', 'predict', 'info', 'gradcheck', 'explain', 'export', 'import']) {
       const r = cli(c, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Example/);
