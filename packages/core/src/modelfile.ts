@@ -42,7 +42,6 @@ export interface ModelHeader {
     config: ResolvedTrainConfig;
     state: TrainerState;
     optimizer: { t: number; vectors: string[] };
-    kernels?: string;
   } | null;
   meta: Record<string, unknown>;
   sections: Section[];
