@@ -1,7 +1,7 @@
 // Node-only test helper: a WASM SIMD backend from @backprop/core's build/kernels.wasm.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createWasmBackend, kernelsWasmUrl, type WasmBackend } from '@backprop/core';
+import { createWasmBackend, kernelsWasmUrl, type WasmBackend } from '@backprop/core/engine';
 
 /** A WASM backend on a fresh shared memory (build the kernels with `pnpm --filter @backprop/core build:wasm`). */
 export function newWasmBackend(): Promise<WasmBackend> {
