@@ -4,13 +4,14 @@
  * The page thread only draws: one small forward pass over a grid per frame.
  */
 import * as Comlink from 'comlink';
-import { Network, type NetworkSpec, type Workspace } from '@backprop/core';
+import { Network, type NetworkSpec } from '@backprop/core';
+import type { Workspace } from '@backprop/core/engine';
 import { RANGE, buildData, featureRow, parsePointsCSV, targetRow, type Points, type Split } from './datasets.js';
 import { CLASS_COLORS, blit, divergingRGB, drawLossChart, gridImage, rgb } from './draw.js';
 import { explainHTML, type Selection } from './explain.js';
 import { errorText, h, showMessage } from './messages.js';
 import {
-  DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTS, KERNELS, LIMITS, MULTICLASS, OPTIMIZERS, OUTPUTS, OUTPUT_LOSS, classCount, decodeState,
+  DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTS, KERNELS, LIMITS, MULTICLASS, OPTIMIZERS, OUTPUTS, classCount, decodeState,
   encodeState, fixPairing, isRegression, layerSizes, pinnedState, type KernelsUsed, type PlayState,
 } from './state.js';
 import type { TrainApi, Update } from './train.worker.js';
@@ -294,7 +295,7 @@ export class Playground {
     this.selection = null;
     this.el.explain.replaceChildren(h('p', { class: 'hint' }, 'Explain: click a neuron or a link in the network.'));
     try {
-      this.net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output, loss: OUTPUT_LOSS[s.output] }, { seed: s.seed });
+      this.net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output }, { seed: s.seed }); // the loss is core's defaultLoss(output)
       this.spec = this.net.spec;
       this.G = this.net.P <= 3000 ? 64 : this.net.P <= 20000 ? 40 : 24;
       const G = this.G;

@@ -3,6 +3,8 @@
  * link reproduces it exactly (data, network and training are all seeded). `decodeState`
  * never throws: a nonsense value is replaced by its default and reported as a problem.
  */
+import { BACKEND_CHOICES, HIDDEN_ACTIVATIONS, OPTIMIZERS, type BackendChoice, type OptimizerName } from '@backprop/core';
+
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'kspirals', 'blobs', 'plane', 'multigauss'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 /** Datasets whose target is a real value (regression); the rest are classification. */
@@ -16,20 +18,19 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   x1: 'x₁', x2: 'x₂', x1sq: 'x₁²', x2sq: 'x₂²', x1x2: 'x₁·x₂', sinx1: 'sin x₁', sinx2: 'sin x₂',
 };
 
-export const HIDDEN_ACTS = ['tanh', 'relu', 'sigmoid', 'leaky_relu', 'softplus', 'linear'] as const;
+export const HIDDEN_ACTS = HIDDEN_ACTIVATIONS;
 export type HiddenAct = (typeof HIDDEN_ACTS)[number];
 /** Output layer and the loss it pairs with. */
 export const OUTPUTS = ['softmax', 'sigmoid', 'linear', 'tanh'] as const;
 export type OutputName = (typeof OUTPUTS)[number];
-export const OUTPUT_LOSS: Record<OutputName, 'cce' | 'bce' | 'mse'> = { softmax: 'cce', sigmoid: 'bce', linear: 'mse', tanh: 'mse' };
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+export { OPTIMIZERS };
+export type { OptimizerName };
 /**
  * Kernel family: `auto` is core's WASM SIMD kernels where SIMD and shared memory (cross-origin
  * isolation) exist, else the JS kernels. The two give different bits, so a link names the choice.
  */
-export const KERNELS = ['auto', 'js', 'wasm'] as const;
-export type KernelChoice = (typeof KERNELS)[number];
+export const KERNELS = BACKEND_CHOICES;
+export type KernelChoice = BackendChoice;
 /** Kernels that actually run (what `auto` resolved to). */
 export type KernelsUsed = 'js' | 'wasm';
 

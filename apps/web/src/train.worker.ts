@@ -9,16 +9,15 @@
  * can run it (SIMD + cross-origin isolation + the kernels file); otherwise on the JS kernels.
  */
 import * as Comlink from 'comlink';
+import { Network, Trainer, batchesPerEpoch, evaluate, isUserError, jsBackend, saveModel, type Backend, type Dataset, type EpochEvent, type NetworkSpec } from '@backprop/core';
 import {
-  Network, Trainer, createWasmBackend, evaluate, fetchKernels, isUserError, jsBackend, now, saveModel,
-  sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported,
-  type Backend, type Dataset, type EpochEvent, type NetworkSpec, type WasmBackend, type WasmModule,
-} from '@backprop/core';
+  createWasmBackend, fetchKernels, now, sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported, type WasmBackend, type WasmModule,
+} from '@backprop/core/engine';
 import { fetchMnist } from '@backprop/data';
 import { buildData, type Points } from './datasets.js';
 import { errorText } from './messages.js';
 import { CheckedEngine, WorkerSet, type CheckStats } from './pool.js';
-import { OUTPUT_LOSS, layerSizes, resolveKernels, type KernelChoice, type KernelsUsed, type PlayState } from './state.js';
+import { layerSizes, resolveKernels, type KernelChoice, type KernelsUsed, type PlayState } from './state.js';
 
 export type Setup =
   | { kind: 'playground'; state: PlayState; custom: Points | null }
@@ -126,7 +125,7 @@ const api = {
       const d = buildData(s, cfg.custom);
       train = d.train;
       test = d.test;
-      net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output, loss: OUTPUT_LOSS[s.output] }, { seed: s.seed, backend });
+      net = Network.create({ sizes: layerSizes(s), activation: s.activation, output: s.output }, { seed: s.seed, backend }); // the loss is core's defaultLoss(output)
       trainer = new Trainer(net, { epochs: 1_000_000, batchSize: s.batch, seed: s.seed, optimizer: { name: s.optimizer, lr: s.lr, l1: s.l1, l2: s.l2 } });
     } else {
       const d = await loadDigits(cfg.url, cfg.seed);
@@ -163,7 +162,7 @@ const api = {
     rate = { samples: 0, t: now(), value: rate.value };
     const progress = (): number => {
       const span = untilEpoch - startEpoch;
-      return span > 0 && Number.isFinite(span) ? Math.min(1, (t.state.epoch - startEpoch + t.state.batchInEpoch / Math.ceil(train!.N / t.config.batchSize)) / span) : 0;
+      return span > 0 && Number.isFinite(span) ? Math.min(1, (t.state.epoch - startEpoch + t.state.batchInEpoch / batchesPerEpoch(train!.N, t.config, true)) / span) : 0;
     };
     const tick = (B: number): void => {
       rate.samples += B;

@@ -9,7 +9,7 @@ import type { Floats } from './arena.js';
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'linear' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus', 'softmax'];
 /** Activations allowed on hidden layers (softmax only on the output). */
-export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus'];
+export const HIDDEN_ACTIVATIONS: readonly Exclude<ActivationName, 'softmax'>[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus'];
 
 /** Slope of leaky ReLU for net < 0 (the WASM kernels receive it as an argument: one constant). */
 export const LEAKY_SLOPE = 0.01;

@@ -84,7 +84,7 @@ export function resolveSpec(config: NetworkConfig): NetworkSpec {
   const activations: ActivationName[] = [];
   for (let l = 1; l < L; l++) {
     const phi = per ? checkActivation(per[l - 1], `hidden layer ${l}`) : hidden;
-    if (!HIDDEN_ACTIVATIONS.includes(phi)) {
+    if (!(HIDDEN_ACTIVATIONS as readonly string[]).includes(phi)) {
       throw new ConfigError(`softmax mixes a whole layer and is only for the output; layer ${l} is hidden: use relu, tanh, sigmoid, leaky_relu, softplus or linear there`);
     }
     activations.push(phi);

@@ -4,6 +4,7 @@
  * checkpoint (weights + optimizer state + loop position) that `--resume` continues bit-exactly.
  */
 import * as core from '@backprop/core';
+import * as engine from '@backprop/core/engine';
 import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
 import type { NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
@@ -98,7 +99,7 @@ function checkOut(meta: CliMeta, force: boolean): string | null {
 
 /** The compiled kernels' bytes, read from @backprop/core's build/kernels.wasm. */
 async function wasmBytes(): Promise<{ bytes: Uint8Array }> {
-  const url = core.kernelsWasmUrl();
+  const url = engine.kernelsWasmUrl();
   try {
     return { bytes: await readFile(new URL(url.href)) };
   } catch {
@@ -112,16 +113,16 @@ async function wasmBytes(): Promise<{ bytes: Uint8Array }> {
  * where SIMD and shared memory exist, and the JS kernels otherwise.
  */
 export async function backendFor(kernels: string): Promise<Backend> {
-  const choice = core.checkBackendChoice(kernels);
+  const choice = engine.checkBackendChoice(kernels);
   if (choice === 'js') return core.jsBackend;
   if (choice === 'wasm') {
-    if (!core.wasmSimdSupported() || !core.wasmSharedMemorySupported()) throw new UsageError('WASM kernels are not available here (this Node lacks WebAssembly SIMD or shared memory); use --kernels js');
+    if (!engine.wasmSimdSupported() || !engine.wasmSharedMemorySupported()) throw new UsageError('WASM kernels are not available here (this Node lacks WebAssembly SIMD or shared memory); use --kernels js');
     return core.selectBackend('wasm', wasmBytes);
   }
   const backend = await core.selectBackend('auto', wasmBytes);
-  if (backend.name === 'js' && core.wasmSimdSupported() && core.wasmSharedMemorySupported()) {
+  if (backend.name === 'js' && engine.wasmSimdSupported() && engine.wasmSharedMemorySupported()) {
     // auto fell back although this Node could run WASM: the kernels file is missing or broken
-    process.stderr.write(`note: training on the JS kernels (about 10× slower): ${fileURLToPath(core.kernelsWasmUrl().href)} is missing or unreadable; run "pnpm --filter @backprop/core build:wasm"\n`);
+    process.stderr.write(`note: training on the JS kernels (about 10× slower): ${fileURLToPath(engine.kernelsWasmUrl().href)} is missing or unreadable; run "pnpm --filter @backprop/core build:wasm"\n`);
   }
   return backend;
 }
@@ -207,7 +208,7 @@ export async function train(f: TrainFlags): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const progress = new Progress(mode, workers);
-  const batches = Math.ceil(train.N * (1 - cfg.validationSplit) / cfg.batchSize);
+  const batches = core.batchesPerEpoch(train.N, cfg);
   let result: core.FitResult;
   try {
     result = await trainer.fit(train, {
