@@ -72,7 +72,7 @@ export function bestSeconds(f: () => void, rounds: number, ms: number): number {
   for (let r = 0; r < rounds; r++) {
     let n = 0;
     const t0 = now();
-    let t = t0;
+    let t: number;
     do {
       f();
       n++;

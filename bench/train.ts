@@ -101,7 +101,7 @@ function tfEpoch(data: Dataset, rows: number, B: number, vars: tf.Variable[]): n
       const h1 = tf.fused.matMul({ a: x, b: vars[0], bias: vars[1], activation: 'relu' });
       const h2 = tf.fused.matMul({ a: h1, b: vars[2], bias: vars[3], activation: 'relu' });
       const logits = tf.fused.matMul({ a: h2, b: vars[4], bias: vars[5] });
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar; // mean over the batch, like our (1/B)Σ
+      return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits); // mean over the batch, like our (1/B)Σ
     }, false, vars);
     if (start === 0) {
       vars[0].dataSync(); // the first step is done

@@ -32,7 +32,7 @@ export function generatePoints(name: DatasetName, N: number, noisePct: number, k
 }
 
 /** Feature j of point (u, v): inputs are scaled to about ±2 so every activation starts unsaturated. */
-export function feature(f: FeatureName, u: number, v: number): number {
+function feature(f: FeatureName, u: number, v: number): number {
   const x1 = u / 3;
   const x2 = v / 3;
   switch (f) {

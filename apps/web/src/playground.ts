@@ -20,7 +20,7 @@ const DATASET_LABELS: Record<string, string> = {
   circle: 'Circle', xor: 'XOR', gauss: 'Gaussians', spiral: 'Spiral', kspirals: 'k spirals', blobs: 'k blobs', plane: 'Plane (regression)', multigauss: 'Multi-Gauss (regression)',
 };
 
-export const KERNELS_TITLE = 'auto: WASM SIMD when the page is cross-origin isolated, else JS. The two kernel families round differently, so the link names the choice.';
+const KERNELS_TITLE = 'auto: WASM SIMD when the page is cross-origin isolated, else JS. The two kernel families round differently, so the link names the choice.';
 
 export class Playground {
   state: PlayState;
@@ -70,7 +70,6 @@ export class Playground {
 
   // ---------- controls ----------
   private build(): void {
-    const s = this.state;
     const select = (id: string, options: readonly string[], labels: Record<string, string> = {}): HTMLSelectElement =>
       h('select', { id }, ...options.map((o) => h('option', { value: o }, labels[o] ?? o)));
     const num = (id: string, min: number, max: number, step: number | 'any'): HTMLInputElement => h('input', { id, type: 'number', min, max, step });
@@ -342,7 +341,7 @@ export class Playground {
   }
 
   play(): void {
-    this.run(Number.POSITIVE_INFINITY);
+    void this.run(Number.POSITIVE_INFINITY);
   }
 
   pause(): void {

@@ -8,7 +8,7 @@ import { BACKEND_CHOICES, HIDDEN_ACTIVATIONS, OPTIMIZERS, type BackendChoice, ty
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'kspirals', 'blobs', 'plane', 'multigauss'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 /** Datasets whose target is a real value (regression); the rest are classification. */
-export const REGRESSION: readonly DatasetName[] = ['plane', 'multigauss'];
+const REGRESSION: readonly DatasetName[] = ['plane', 'multigauss'];
 /** Datasets whose class count is chosen (`k`); the others have 2 classes. */
 export const MULTICLASS: readonly DatasetName[] = ['kspirals', 'blobs'];
 
@@ -19,12 +19,11 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
 };
 
 export const HIDDEN_ACTS = HIDDEN_ACTIVATIONS;
-export type HiddenAct = (typeof HIDDEN_ACTS)[number];
+type HiddenAct = (typeof HIDDEN_ACTS)[number];
 /** Output layer and the loss it pairs with. */
 export const OUTPUTS = ['softmax', 'sigmoid', 'linear', 'tanh'] as const;
-export type OutputName = (typeof OUTPUTS)[number];
+type OutputName = (typeof OUTPUTS)[number];
 export { OPTIMIZERS };
-export type { OptimizerName };
 /**
  * Kernel family: `auto` is core's WASM SIMD kernels where SIMD and shared memory (cross-origin
  * isolation) exist, else the JS kernels. The two give different bits, so a link names the choice.

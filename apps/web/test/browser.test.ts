@@ -192,7 +192,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await shot('nonsense-url.png');
     // a CSV that does not parse
     await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n1,2,0\nhello,3\n') });
-    await page.waitForFunction(() => document.body.textContent!.includes('Could not read that CSV'));
+    await page.waitForFunction(() => document.body.textContent.includes('Could not read that CSV'));
     expect(pageErrors).toEqual([]);
   });
 
@@ -245,7 +245,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await shot('digits.png');
     // a corrupt model file: a message, and the demo keeps its model
     await page.setInputFiles('#d-load', { name: 'broken.bpnn', mimeType: 'application/octet-stream', buffer: Buffer.from('BPNN not really a model') });
-    await page.waitForFunction(() => document.body.textContent!.includes('Could not load broken.bpnn'));
+    await page.waitForFunction(() => document.body.textContent.includes('Could not load broken.bpnn'));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -117,7 +117,7 @@ export const FUSED: Readonly<Partial<Record<Pair, FusedOutput>>> = {
 };
 
 /** The fused entry of an output pairing, if its algebra cancels. */
-export function fusedOutput(output: ActivationName, loss: LossName): FusedOutput | undefined {
+function fusedOutput(output: ActivationName, loss: LossName): FusedOutput | undefined {
   return FUSED[`${output}+${loss}`];
 }
 

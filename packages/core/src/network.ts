@@ -95,7 +95,7 @@ export function resolveSpec(config: NetworkConfig): NetworkSpec {
     throw new ConfigError('softmax over a single output is always 1; use output "sigmoid" with loss "bce" for one class, or 2+ outputs');
   }
   const dtype = config.dtype ?? DEFAULTS.dtype;
-  if (dtype !== 'f32' && dtype !== 'f64') throw new ConfigError(`dtype must be "f32" or "f64"; got "${dtype}"`);
+  if (dtype !== 'f32' && dtype !== 'f64') throw new ConfigError(`dtype must be "f32" or "f64"; got "${String(dtype)}"`);
   return { sizes: sizes.slice(), activations, loss, dtype };
 }
 
@@ -114,7 +114,7 @@ export function layerTable(spec: NetworkSpec): { layers: LayerInfo[]; P: number 
 }
 
 /** One view per layer into a flat vector laid out like the parameters (weights or gradients). */
-export function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
+function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
   return layers.map((L) => flat.subarray(L.offset, L.offset + L.size));
 }
 

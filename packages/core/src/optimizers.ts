@@ -114,7 +114,7 @@ export class Optimizer {
 }
 
 /** g = grad·scale + λ₂ w + λ₁ sign(w) on weights; biases (column 0) get no penalty. */
-export function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number): void {
+function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number): void {
   const P = params.length;
   for (let i = 0; i < P; i++) grad[i] *= scale;
   if (l1 === 0 && l2 === 0) return;

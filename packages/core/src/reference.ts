@@ -92,11 +92,11 @@ export function backwardSample(net: Network, fw: SampleForward, y: ArrayLike<num
   const L = net.L;
   const yy = Array.from(y);
   const { loss, dA: dAL } = sampleLoss(net, fw, yy);
-  const dA: number[][] = new Array(L);
-  const dphi: (number[] | null)[] = new Array(L);
-  const delta: number[][] = new Array(L);
-  const dW: number[][][] = new Array(L);
-  const dX: number[][] = new Array(L);
+  const dA = new Array<number[]>(L);
+  const dphi = new Array<number[] | null>(L);
+  const delta = new Array<number[]>(L);
+  const dW = new Array<number[][]>(L);
+  const dX = new Array<number[]>(L);
   dA[L - 1] = dAL;
   for (let l = L - 1; l >= 0; l--) {
     const { nIn, nOut, phi } = net.layers[l];

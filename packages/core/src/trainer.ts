@@ -101,7 +101,7 @@ export interface FitResult {
 }
 
 /** Validates a training config and fills its defaults. */
-export function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
+function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
   const intAtLeast = (x: unknown, min: number, what: string, fix: string): number => {
     if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new ConfigError(`${what} must be an integer ≥ ${min}; got ${String(x)}. ${fix}`);
     return x;

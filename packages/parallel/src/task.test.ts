@@ -70,7 +70,7 @@ describe('task (one thread playing two workers)', () => {
   });
 
   it('the injected fault fires once, on its step and shard', () => {
-    const { ctl, lanes } = setup(data, 16, 8, 64);
+    const { lanes } = setup(data, 16, 8, 64);
     lanes[0].init.fault = { step: 0, shard: 1, kind: 'throw' };
     expect(() => runStep(lanes[0], 1, host)).toThrow('injected fault (test only) in shard 1');
   });

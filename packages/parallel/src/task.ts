@@ -112,7 +112,7 @@ const SPIN_SHARDS = 20000;
  * the WASM kernels lasts well under a millisecond, so an Atomics.wait/notify round trip (tens of
  * µs when the thread has to be rescheduled) would be a large share of it.
  */
-export function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
+function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
   for (let n = 0; n < spin; n++) if (Atomics.load(ctl, i) !== v) return;
   Atomics.wait(ctl, i, v); // returns at once if ctl[i] has already moved on
 }

@@ -67,7 +67,7 @@ function activationBackward(name: ActivationName, delta: Floats, g: Floats, net:
 // parameters is updated by passing subarray views of params, grad and state (the same bits).
 
 /** SGD on the flat vector: g = scale·grad (written back to grad); w ← w − η g. */
-export function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void {
+function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void {
   const P = params.length;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale; // stored, then read back: the mean gradient in the parameters' precision
@@ -76,7 +76,7 @@ export function sgdStep(params: Floats, grad: Floats, scale: number, lr: number)
 }
 
 /** g = scale·grad; v ← μv + g; w ← w − η v  (nesterov: w ← w − η (g + μv)). */
-export function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void {
+function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void {
   const P = params.length;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale;
@@ -93,7 +93,7 @@ export function adamBiasCorrection(beta: number, t: number): number {
 }
 
 /** g = scale·grad; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
-export function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
   const P = params.length;
   const c1 = adamBiasCorrection(beta1, t); // m̂ = m·c1, v̂ = v·c2
   const c2 = adamBiasCorrection(beta2, t);
@@ -109,7 +109,7 @@ export function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, sca
 }
 
 /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), summed in shard order s = 0, 1, … (DESIGN.md §4). */
-export function reduceSlots(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void {
+function reduceSlots(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void {
   for (let i = from; i < to; i++) grad[i] = slots[i];
   for (let s = 1; s < nShards; s++) {
     const base = s * P;

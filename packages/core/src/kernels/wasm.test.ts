@@ -300,7 +300,7 @@ describe('the WASM backend on shared memory', () => {
   });
 
   it('falls back to the JS kernels for float64 views and for views outside its memory, and counts it', () => {
-    const b = wasm as WasmBackend;
+    const b = wasm;
     const before = b.fallbacks;
     const W = new Float64Array([0.25, 2]);
     const X = new Float64Array([3]);

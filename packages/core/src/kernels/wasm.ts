@@ -43,7 +43,7 @@ export interface WasmUrl {
 declare const fetch: (url: WasmUrl | string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
 
 /** Bytes per WebAssembly page. */
-export const WASM_PAGE = 65536;
+const WASM_PAGE = 65536;
 /** Largest memory the module accepts (its `--maximumMemory`): 16384 pages = 1 GiB. */
 export const WASM_MAX_PAGES = 16384;
 /** Smallest memory the module accepts (its `--initialMemory`). */
