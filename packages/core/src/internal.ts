@@ -22,6 +22,7 @@ export {
 export type { WasmBackend, WasmBackendOptions, WasmMemory, WasmModule, WasmUrl } from './kernels/wasm.js';
 export { FUSED, LOSS, lossSum, outputDelta } from './losses.js';
 export type { FusedOutput, Loss } from './losses.js';
+export { argmax } from './metrics.js';
 export type { Evaluation } from './metrics.js';
 export { FORMAT_VERSION, crc32 } from './modelfile.js';
 export type { ModelHeader, SaveOptions } from './modelfile.js';

@@ -8,7 +8,7 @@ import { gatherRows } from './dataset.js';
 import type { Network } from './network.js';
 
 /** Index of the largest of n values starting at `at`. */
-function argmax(v: ArrayLike<number>, at = 0, n = v.length - at): number {
+export function argmax(v: ArrayLike<number>, at = 0, n = v.length - at): number {
   let best = 0;
   let max = v[at];
   for (let k = 1; k < n; k++) {
