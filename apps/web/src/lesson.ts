@@ -12,7 +12,7 @@ import { backwardSample, forwardSample, type Network, type OptimizerName } from 
 import { ACT } from '@backprop/core/engine';
 import type { Messages } from './i18n/index.js';
 
-export type Phase = 'forward' | 'loss' | 'backward' | 'update';
+type Phase = 'forward' | 'loss' | 'backward' | 'update';
 
 export interface LessonStep {
   id: string; // e.g. 'forward-1', 'loss', 'backward-2', 'update-1'

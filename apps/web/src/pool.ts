@@ -41,7 +41,7 @@ export interface CheckStats {
 }
 
 /** Share of the training time the check may use. */
-export const CHECK_BUDGET = 0.05;
+const CHECK_BUDGET = 0.05;
 
 export class CheckedEngine implements GradientEngine {
   private readonly reference: LocalEngine | null;

@@ -13,7 +13,7 @@ import { layerSizes, type KernelChoice, type PlayState } from './state.js';
 /** What the points data of a playground run depends on. */
 export type PointsSpec = Pick<PlayState, 'dataset' | 'k' | 'n' | 'noise' | 'trainPct' | 'features' | 'output' | 'seed'>;
 
-export type DataJob =
+type DataJob =
   | { kind: 'points'; spec: PointsSpec; custom: Points | null }
   | { kind: 'mnist'; url: string; seed: number };
 

@@ -223,8 +223,8 @@ const api = {
     };
     running = (async () => {
       try {
-        await t.fit(train!, {
-          validation: test!,
+        await t.fit(train, {
+          validation: test,
           signal: mine,
           yieldEveryMs: 12, // pause and worker-count messages get through between steps
           engine: async (n, data, opts) => new PacedEngine(new CheckedEngine(await pool.engine(n, data, opts), n, data, opts, check), p, () => mine.aborted),
@@ -247,7 +247,7 @@ const api = {
           },
         });
       } catch (err) {
-        throw new Error(isUserError(err) ? err.message : `training stopped: ${(err as Error).message}`);
+        throw new Error(isUserError(err) ? err.message : `training stopped: ${(err as Error).message}`, { cause: err });
       } finally {
         running = null;
         rate.value = 0;

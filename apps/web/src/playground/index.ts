@@ -387,7 +387,7 @@ export class Playground {
       phi: ['linear', ...this.spec.activations],
       classTint: this.spec.activations[L - 1] === 'softmax' && sizes[L] > 2,
     }, {
-      selected: this.state.panel === 'explain' ? this.selection as Hit | null : null,
+      selected: this.state.panel === 'explain' ? this.selection : null,
       layer: this.state.panel === 'lesson' ? this.lessonLayer : null,
       labels: sizes.map((n, c) => (c === 0 ? m.playground.inputsLabel : c === L ? m.playground.outputLabel : m.playground.layerLabel(c, n))),
       inputNames: this.state.features.map((f) => FEATURE_LABELS[f]),
