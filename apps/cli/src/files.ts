@@ -9,7 +9,7 @@ import { loadModel, ModelFileError, type Backend, type ModelFile } from '@backpr
 import { UsageError } from './errors.js';
 
 /** Reads a file whole, turning ENOENT/EACCES/EISDIR into a usage error. */
-function readBytes(path: string, what: string): Uint8Array {
+export function readBytes(path: string, what: string): Uint8Array {
   try {
     if (statSync(path).isDirectory()) throw new UsageError(`${what} ${path} is a directory; pass a file`);
     return readFileSync(path);

@@ -55,7 +55,7 @@ function checkActivation(name: string, where: string): ActivationName {
 }
 
 /** Checks a loss name and its pairing with the output activation. */
-function checkLoss(name: string, output: ActivationName): LossName {
+export function checkLoss(name: string, output: ActivationName): LossName {
   if (!(LOSSES as readonly string[]).includes(name)) {
     throw new ConfigError(`unknown loss "${name}"; use one of ${LOSSES.join(', ')} (mse = ½Σ(y−a)², cce = categorical cross-entropy, bce = binary cross-entropy)`);
   }
