@@ -1,7 +1,7 @@
 // Shared vitest settings: read workspace packages from source via the @backprop/source condition.
 import { defineConfig } from 'vitest/config';
 
-export const conditions = ['@backprop/source'];
+const conditions = ['@backprop/source'];
 
 export default defineConfig({
   resolve: { conditions: [...conditions, 'import', 'module', 'default'] },

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createWasmBackend, loadKernels, now, sharedFloats, type Dataset, type WasmBackend } from '@backprop/core';
+import { jsBackend, type Dataset } from '@backprop/core';
+import { createWasmBackend, loadKernels, now, type WasmBackend } from '@backprop/core/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -46,8 +47,8 @@ export { tf };
 export function mnist(perClass: number): Dataset {
   const dir = join(dirname(require.resolve('mnist')), 'digits');
   const N = 10 * perClass;
-  const X = sharedFloats('f32', N * 784); // (N, 784)
-  const Y = sharedFloats('f32', N * 10); //  (N, 10)
+  const X = jsBackend.floats('f32', N * 784); // (N, 784)
+  const Y = jsBackend.floats('f32', N * 10); //  (N, 10)
   for (let d = 0; d < 10; d++) {
     const raw = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
     if (raw.length < perClass * 784) throw new Error(`the mnist package has only ${raw.length / 784} digits of class ${d}`);
@@ -69,7 +70,7 @@ export function bestSeconds(f: () => void, rounds: number, ms: number): number {
   for (let r = 0; r < rounds; r++) {
     let n = 0;
     const t0 = now();
-    let t = t0;
+    let t: number;
     do {
       f();
       n++;

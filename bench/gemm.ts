@@ -9,7 +9,8 @@
  *   pnpm --filter @backprop/bench bench            (this, then train.ts)
  *   cd bench && npx tsx --conditions=@backprop/source gemm.ts [--ms 60] [--rounds 8]
  */
-import { Rng, jsKernels, sharedFloats, type Kernels } from '@backprop/core';
+import { jsBackend } from '@backprop/core';
+import { Rng, jsKernels, type Kernels } from '@backprop/core/engine';
 import { bestSeconds, compare, pad, runMain, tf, useTf, wasmBackend } from './common.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
 
   for (const [B, nIn, nOut] of SHAPES) {
     const flops = 2 * B * nIn * nOut;
-    const js = operands(B, nIn, nOut, (n) => sharedFloats('f32', n));
+    const js = operands(B, nIn, nOut, (n) => jsBackend.floats('f32', n));
     const ar = wasm.arena(4 * (2 * nOut * (nIn + 1) + 2 * B * nOut + 2 * B * nIn) + 256);
     const wa = operands(B, nIn, nOut, (n) => ar.f32(n));
     const { Ws, bias } = split(js.W, nIn, nOut);

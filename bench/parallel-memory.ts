@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Network, Trainer, sharedFloats } from '@backprop/core';
+import { Network, Trainer, jsBackend } from '@backprop/core';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
 
 const mb = (b: number) => Math.round(b / 2 ** 20);
@@ -18,8 +18,8 @@ const child = process.argv.indexOf('--workers');
 if (child > 0) {
   // one measurement: train with this many workers and report RSS in the middle of the epoch
   const workers = Number(process.argv[child + 1]);
-  const X = sharedFloats('f32', N * 784); // (N, 784) like MNIST
-  const Y = sharedFloats('f32', N * 10);
+  const X = jsBackend.floats('f32', N * 784); // (N, 784) like MNIST
+  const Y = jsBackend.floats('f32', N * 10);
   for (let i = 0; i < X.length; i += 7) X[i] = (i % 255) / 255; // touch every page
   for (let i = 0; i < N; i++) Y[i * 10 + (i % 10)] = 1;
   const pool = new NodePool({ workers });

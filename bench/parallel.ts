@@ -14,7 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Network, Trainer, createWasmBackend, crc32, jsBackend, loadKernels, now, sharedFloats, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { Network, Trainer, jsBackend, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { createWasmBackend, crc32, loadKernels, now } from '@backprop/core/engine';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
 
 const arg = (name: string, dflt: number): number => {
@@ -37,8 +38,8 @@ function loadMnist(maxRows: number): Dataset {
   for (let d = 0; d < 10; d++) perClass.push((JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data);
   const counts = perClass.map((a) => a.length / 784);
   const N = Math.min(maxRows, counts.reduce((a, b) => a + b, 0));
-  const X = sharedFloats('f32', N * 784); // (N, 784) on shared memory: workers read it in place
-  const Y = sharedFloats('f32', N * 10); //  (N, 10)
+  const X = jsBackend.floats('f32', N * 784); // (N, 784) on shared memory: workers read it in place
+  const Y = jsBackend.floats('f32', N * 10); //  (N, 10)
   const taken = new Array(10).fill(0);
   for (let i = 0, d = 0; i < N; d = (d + 1) % 10) {
     if (taken[d] >= counts[d]) continue; // classes interleaved until one runs out
@@ -83,8 +84,8 @@ async function epochRate(data: Dataset, batchSize: number, engine: FitOptions['e
 /** Mean time of one optimizer step on a tiny network (4-8-2, batch 4): almost all of it is the step's overhead. */
 async function stepMicros(engine: FitOptions['engine'], backend: Backend): Promise<number> {
   const N = 4096;
-  const X = sharedFloats('f32', N * 4);
-  const Y = sharedFloats('f32', N * 2);
+  const X = jsBackend.floats('f32', N * 4);
+  const Y = jsBackend.floats('f32', N * 2);
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < 4; j++) X[i * 4 + j] = ((i * 7 + j * 3) % 11) / 11;
     Y[i * 2 + (i % 2)] = 1;

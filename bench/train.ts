@@ -15,7 +15,8 @@
  *   cd bench && npx tsx --conditions=@backprop/source train.ts [--rounds 3] [--seconds 1.5]
  */
 import { availableParallelism } from 'node:os';
-import { Network, Trainer, createWasmBackend, jsBackend, now, type Backend, type WasmBackend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { Network, Trainer, jsBackend, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { createWasmBackend, now, type WasmBackend } from '@backprop/core/engine';
 import { compare, mnist, pad, runMain, tf, useTf, wasmBackend } from './common.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -100,7 +101,7 @@ function tfEpoch(data: Dataset, rows: number, B: number, vars: tf.Variable[]): n
       const h1 = tf.fused.matMul({ a: x, b: vars[0], bias: vars[1], activation: 'relu' });
       const h2 = tf.fused.matMul({ a: h1, b: vars[2], bias: vars[3], activation: 'relu' });
       const logits = tf.fused.matMul({ a: h2, b: vars[4], bias: vars[5] });
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar; // mean over the batch, like our (1/B)Σ
+      return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits); // mean over the batch, like our (1/B)Σ
     }, false, vars);
     if (start === 0) {
       vars[0].dataSync(); // the first step is done
@@ -163,21 +164,14 @@ async function main(): Promise<void> {
     },
   ];
 
-  // all cores through @backprop/parallel, when its worker engine exists and can run the backend
+  // all cores through @backprop/parallel, when its worker engine exists (every backend describes itself to workers)
   const parallel = await import('@backprop/parallel/node').catch((e: unknown) => e as Error);
-  const describe = await import('@backprop/parallel').then((m) => m.describeBackend).catch(() => null);
   const skipped: string[] = [];
   if (parallel instanceof Error) {
     skipped.push(`all-worker variants: @backprop/parallel/node did not load (${parallel.message.split('\n')[0]})`);
   } else {
     const pool = new parallel.NodePool({ workers: cores });
     for (const [kind, backend] of [['js', jsBackend], ['wasm', wasm]] as const) {
-      try {
-        describe?.(backend);
-      } catch (e) {
-        skipped.push(`backprop ${kind} kernels, ${cores} workers: ${(e as Error).message}`);
-        continue;
-      }
       const engine = parallel.nodeEngine({ pool });
       variants.push({
         name: `backprop ${kind} kernels, ${cores} workers`,

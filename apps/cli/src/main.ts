@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
+import { ACTIVATIONS, DEFAULTS, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
 import { isUsage } from './errors.js';
 import { NORMALIZATIONS } from '@backprop/data';
 import { DEFAULT_TRAIN, defaultLr, defaultWorkers } from './defaults.js';
@@ -37,15 +37,15 @@ Examples:
     .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral|plane|multi-gauss[:N points], spirals:K|blobs:K (K classes), a .csv/.tsv[.gz] file, or IDX files (a directory or *-images-idx3-ubyte[.gz]) (default: mnist)')
     .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10', sizes)
     .option('--hidden <sizes>', 'hidden layer sizes; input and output sizes come from the data', sizes, [128, 64])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation φ').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('relu'))
-    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
+    .addOption(new Option('-a, --activation <name>', 'hidden activation φ').choices([...HIDDEN_ACTIVATIONS]).default(DEFAULTS.activation))
+    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default(DEFAULTS.output))
     .addOption(new Option('--loss <name>', 'loss (default: cce for softmax, bce for sigmoid, else mse)').choices([...LOSSES]))
     .addOption(new Option('--init <name>', 'weight initialisation (default: by activation)').choices([...INITS]))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default(DEFAULT_TRAIN.optimizer))
-    .option('--lr <η>', `learning rate (default: ${defaultLr('momentum')} for sgd/momentum/nesterov, ${defaultLr('adam')} for adam)`, positive)
-    .option('--momentum <μ>', 'momentum for momentum/nesterov (default 0.9)', nonNegative)
-    .option('--beta1 <β1>', 'adam β1 (default 0.9)', nonNegative)
-    .option('--beta2 <β2>', 'adam β2 (default 0.999)', nonNegative)
+    .option('--lr <η>', `learning rate (default: ${defaultLr('sgd')} for sgd, ${defaultLr('momentum')} for momentum/nesterov, ${defaultLr('adam')} for adam)`, positive)
+    .option('--momentum <μ>', `momentum for momentum/nesterov (default ${DEFAULTS.momentum})`, nonNegative)
+    .option('--beta1 <β1>', `adam β1 (default ${DEFAULTS.beta1})`, nonNegative)
+    .option('--beta2 <β2>', `adam β2 (default ${DEFAULTS.beta2})`, nonNegative)
     .option('--l1 <λ>', 'L1 regularisation on weights', nonNegative)
     .option('--l2 <λ>', 'L2 regularisation on weights', nonNegative)
     .option('-b, --batch-size <n>', 'mini-batch size', int(1), DEFAULT_TRAIN.batchSize)
@@ -133,7 +133,7 @@ Examples:
     .argument('[model]', 'model file (default: a fresh seeded network on the data)')
     .option('-d, --data <spec>', 'data to check on (default: the model\'s, else circle)')
     .option('--hidden <sizes>', 'hidden sizes of a fresh network', sizes, [5, 4])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('tanh'))
+    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network').choices([...HIDDEN_ACTIVATIONS]).default('tanh'))
     .option('--rows <n>', 'rows of data to use', int(1), 8)
     .option('--per-layer <n>', 'parameters checked per layer (default: all)', int(1))
     .option('--tolerance <x>', 'fail (exit 1) above this relative error', positive, 1e-5)
@@ -146,7 +146,7 @@ Examples:
     .description('one forward and backward pass of a tiny network, step by step, with the numbers')
     .argument('[model]', 'a small model file to explain (at most 8 neurons per layer, e.g. an imported one) instead of a fresh network')
     .option('--layers <sizes>', 'layer sizes', sizes, [2, 3, 2])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('sigmoid'))
+    .addOption(new Option('-a, --activation <name>', 'hidden activation').choices([...HIDDEN_ACTIVATIONS]).default('sigmoid'))
     .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
     .addOption(new Option('--loss <name>', 'loss').choices([...LOSSES]))
     .option('-x, --input <numbers>', 'the sample a^[0], comma-separated (default 0.5,-1,…)')

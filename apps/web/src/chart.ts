@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { onLangChange, t, type Messages } from './i18n/index.js';
 
-export interface SeriesSpec {
+interface SeriesSpec {
   label: (m: Messages) => string;
   stroke: string;
   dash?: number[];

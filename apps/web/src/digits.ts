@@ -315,7 +315,7 @@ export class Digits {
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, c.width, c.height);
     for (let d = 0; d < 10; d++) {
-      (this.el[`d-bar-${d}`] as HTMLElement).style.width = '0%';
+      (this.el[`d-bar-${d}`]).style.width = '0%';
       this.el[`d-p-${d}`].textContent = '';
     }
     this.el['d-pred'].textContent = '';
@@ -427,7 +427,7 @@ export class Digits {
     let best = 0;
     for (let d = 0; d < 10; d++) {
       if (p[d] > p[best]) best = d;
-      (this.el[`d-bar-${d}`] as HTMLElement).style.width = `${(p[d] * 100).toFixed(1)}%`;
+      (this.el[`d-bar-${d}`]).style.width = `${(p[d] * 100).toFixed(1)}%`;
       this.el[`d-p-${d}`].textContent = `${num(p[d] * 100, 1)}%`;
       this.el[`d-bar-${d}`].classList.toggle('best', false);
     }

@@ -4,7 +4,8 @@
  *   x^[l-1] = [1; a^[l-1]],  net^[l] = W^[l] x^[l-1],  a^[l] = φ(net^[l]),
  *   δ^[l] = ∂L/∂a^[l] ⊙ φ'(net^[l]),  ∂L/∂W^[l] = δ^[l] (x^[l-1])ᵀ.
  */
-import { backwardSample, forwardSample, resolveOptimizer, type Network, type OptimizerName } from '@backprop/core';
+import { backwardSample, forwardSample, type Network, type OptimizerName } from '@backprop/core';
+import { resolveOptimizer } from '@backprop/core/engine';
 import type { Messages } from './i18n/index.js';
 
 export type Selection = { kind: 'neuron'; l: number; k: number } | { kind: 'link'; l: number; k: number; j: number };

@@ -50,7 +50,7 @@ export function ownNetwork(o: OwnNetwork): Network {
 }
 
 /** Text with inline math between $…$, typeset by KaTeX (the rest stays plain text). */
-export function richText(el: HTMLElement, text: string): HTMLElement {
+function richText(el: HTMLElement, text: string): HTMLElement {
   const parts = text.split('$');
   el.replaceChildren(...parts.map((p, i) => {
     if (i % 2 === 0) return document.createTextNode(p);
@@ -195,7 +195,7 @@ export class LessonView {
     const s = this.steps[this.step];
     if (!s) return;
     this.counter.textContent = `${this.step + 1} / ${this.steps.length}`;
-    const eqs = s.tex.map((tex) => h('div', { class: 'eq' }));
+    const eqs = s.tex.map(() => h('div', { class: 'eq' }));
     s.tex.forEach((tex, i) => katex.render(tex, eqs[i], { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }));
     const phase = t().lesson.phase[s.phase];
     const box = h('div', { class: `lesson-step ${s.phase}`, 'data-step': s.id, 'data-values': JSON.stringify(s.values) },

@@ -8,10 +8,11 @@
  * Each step lists the numbers it shows (`values`, formatted exactly as typeset; matrices over 8 rows
  * or columns are typeset in part), so a test can compare them with forwardSample/backwardSample.
  */
-import { PHI, backwardSample, forwardSample, type Network, type OptimizerName } from '@backprop/core';
+import { backwardSample, forwardSample, type Network, type OptimizerName } from '@backprop/core';
+import { ACT } from '@backprop/core/engine';
 import type { Messages } from './i18n/index.js';
 
-export type Phase = 'forward' | 'loss' | 'backward' | 'update';
+type Phase = 'forward' | 'loss' | 'backward' | 'update';
 
 export interface LessonStep {
   id: string; // e.g. 'forward-1', 'loss', 'backward-2', 'update-1'
@@ -158,7 +159,7 @@ export function lessonSteps(net: Network, x0: ArrayLike<number>, y: ArrayLike<nu
     } else if (phi === 'softmax') {
       tex.push(`\\delta${sup(l)} = a${sup(l)} \\odot \\Big(\\frac{\\partial \\mathbf{L}}{\\partial a${sup(l)}} - \\frac{\\partial \\mathbf{L}}{\\partial a${sup(l)}}\\cdot a${sup(l)}\\Big) = ${texVector(delta)}`);
     } else {
-      const dphi = F(fw.net[l - 1].map((z, k) => PHI[phi].df(z, fw.a[l - 1][k])));
+      const dphi = F(fw.net[l - 1].map((z, k) => ACT[phi].df(z, fw.a[l - 1][k])));
       showsDA = true;
       tex.push(`\\delta${sup(l)} = \\frac{\\partial \\mathbf{L}}{\\partial a${sup(l)}} \\odot \\varphi'(\\mathrm{net}${sup(l)}) = ${texVector(dA)} \\odot ${texVector(dphi)} = ${texVector(delta)}`);
     }

@@ -46,7 +46,7 @@ function forget(key: string): void {
 }
 
 /** Removes every message. */
-export function dismissAll(): void {
+function dismissAll(): void {
   for (const key of [...shown.keys()]) forget(key);
 }
 

@@ -4,7 +4,8 @@
  * epoch's batches over its share of the second. A run that falls behind (a slow machine, a
  * paused tab) does not race to catch up: the schedule restarts from now.
  */
-import { now, type BatchStats, type Floats, type GradientEngine } from '@backprop/core';
+import type { Floats } from '@backprop/core';
+import { now, type BatchStats, type GradientEngine } from '@backprop/core/engine';
 
 export type Clock = () => number;
 export type Sleep = (ms: number) => Promise<void>;

@@ -8,7 +8,8 @@
  * The reference runs on the network's own backend, so on WASM it is a single-thread run on
  * the same WASM kernels (kernels differ in bits from each other, never across worker counts).
  */
-import { LocalEngine, now, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
+import type { Dataset, Floats, Network } from '@backprop/core';
+import { LocalEngine, now, type BatchStats, type EngineOptions, type GradientEngine } from '@backprop/core/engine';
 import { BrowserPool, browserEngine } from '@backprop/parallel/browser';
 
 /** Long-lived worker pool, reused across fits; rebuilt when the count changes. */
@@ -40,7 +41,7 @@ export interface CheckStats {
 }
 
 /** Share of the training time the check may use. */
-export const CHECK_BUDGET = 0.05;
+const CHECK_BUDGET = 0.05;
 
 export class CheckedEngine implements GradientEngine {
   private readonly reference: LocalEngine | null;

@@ -5,14 +5,15 @@
  * network from the same job (`createNetwork`) as the training thread, so both agree by
  * construction. The digits tab builds its job with `digitsJob`.
  */
-import { Network, type Backend, type NetworkConfig, type OptimizerSettings } from '@backprop/core';
+import { Network, type Backend, type NetworkConfig } from '@backprop/core';
+import type { OptimizerSettings } from '@backprop/core/engine';
 import type { Points } from './datasets.js';
 import { layerSizes, type KernelChoice, type PlayState } from './state.js';
 
 /** What the points data of a playground run depends on. */
 export type PointsSpec = Pick<PlayState, 'dataset' | 'k' | 'n' | 'noise' | 'trainPct' | 'features' | 'output' | 'seed'>;
 
-export type DataJob =
+type DataJob =
   | { kind: 'points'; spec: PointsSpec; custom: Points | null }
   | { kind: 'mnist'; url: string; seed: number };
 

@@ -17,11 +17,11 @@ export const DATASET_SOURCE = {
 export type DatasetName = keyof typeof DATASET_SOURCE;
 export const DATASETS = Object.keys(DATASET_SOURCE) as DatasetName[];
 /** Datasets whose target is a real value (regression); the rest are classification. */
-export const REGRESSION: readonly DatasetName[] = ['plane', 'multigauss'];
+const REGRESSION: readonly DatasetName[] = ['plane', 'multigauss'];
 /** Datasets whose class count is chosen (`k`); the others have 2 classes. */
 export const MULTICLASS: readonly DatasetName[] = ['kspirals', 'blobs'];
-/** Every synthetic set of @backprop/data has a URL name (checked by a test). */
-export const SOURCE_SETS: readonly SyntheticName[] = SYNTHETIC_SETS;
+/** Every synthetic set of @backprop/data has a URL name (checked by the type checker: this assignment compiles). */
+const _SOURCE_SETS: readonly SyntheticName[] = SYNTHETIC_SETS;
 
 export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -33,8 +33,8 @@ export type HiddenAct = ActivationName;
 export const HIDDEN_ACTS: readonly HiddenAct[] = HIDDEN_ACTIVATIONS;
 /** Output layers the playground offers; core pairs each with its loss (softmax → cce, sigmoid → bce, else mse). */
 export const OUTPUTS = ['softmax', 'sigmoid', 'linear', 'tanh'] as const satisfies readonly ActivationName[];
-export type OutputName = (typeof OUTPUTS)[number];
-export { OPTIMIZERS, type OptimizerName };
+type OutputName = (typeof OUTPUTS)[number];
+export { OPTIMIZERS };
 /**
  * Kernel family (core's backend choices): `auto` is core's WASM SIMD kernels where SIMD and
  * shared memory (cross-origin isolation) exist, else the JS kernels. The two give different
@@ -47,7 +47,7 @@ export type KernelsUsed = 'js' | 'wasm';
 
 /** Training pace in epochs per second; `Infinity` = as fast as it goes (`pace=max` in a link). */
 export const PACES = [1, 2, 5, 10, 20, 30, 60, 120, 300, 1000, 3000, Infinity] as const;
-export const PANELS = ['explain', 'lesson'] as const;
+const PANELS = ['explain', 'lesson'] as const;
 export type Panel = (typeof PANELS)[number];
 export const WORKER_CHOICES = ['auto', 1, 2, 3, 4, 6, 8] as const;
 export type WorkerChoice = 'auto' | number;
@@ -189,7 +189,7 @@ export interface Decoded {
 const oneOfSchema = <T extends string>(list: readonly T[]) => v.picklist(list as T[]);
 const numberSchema = (lo: number, hi: number) => v.pipe(v.string(), v.trim(), v.nonEmpty(), v.toNumber(), v.number(), v.finite(), v.minValue(lo), v.maxValue(hi));
 const integerSchema = (lo: number, hi: number) => v.pipe(v.string(), v.trim(), v.nonEmpty(), v.toNumber(), v.number(), v.integer(), v.minValue(lo), v.maxValue(hi));
-export const paceSchema = v.union([v.pipe(v.literal('max'), v.transform(() => Infinity)), numberSchema(LIMITS.pace[0], LIMITS.pace[1])]);
+const paceSchema = v.union([v.pipe(v.literal('max'), v.transform(() => Infinity)), numberSchema(LIMITS.pace[0], LIMITS.pace[1])]);
 const workersSchema = v.union([v.literal('auto'), integerSchema(LIMITS.workers[0], LIMITS.workers[1])]);
 const featuresSchema = v.pipe(
   v.string(),

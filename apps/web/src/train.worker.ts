@@ -13,10 +13,12 @@
  */
 import * as Comlink from 'comlink';
 import {
-  Trainer, argmax, evaluate, isUserError, now, predictedClass, saveModel, selectBackend,
-  sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported,
-  type Backend, type Dataset, type Preprocessing, type Network, type NetworkSpec, type WasmBackend,
+  Trainer, batchesPerEpoch as epochBatches, evaluate, isUserError, predictedClass, saveModel, selectBackend,
+  type Backend, type Dataset, type Preprocessing, type Network, type NetworkSpec,
 } from '@backprop/core';
+import {
+  argmax, now, sharedMemoryAvailable, wasmSharedMemorySupported, wasmSimdSupported, type WasmBackend,
+} from '@backprop/core/engine';
 import { fetchMnist } from '@backprop/data';
 import { buildData } from './datasets.js';
 import { BoundedHistory, type EpochPoint } from './history.js';
@@ -130,7 +132,7 @@ async function loadData(job: TrainJob): Promise<{ train: Dataset; test: Dataset;
   return { train: d.train, test: d.test!, preprocessing: d.preprocessing };
 }
 
-const batchesPerEpoch = (): number => (trainer && train ? Math.ceil(train.N / trainer.config.batchSize) : 1);
+const batchesPerEpoch = (): number => (trainer && train ? epochBatches(train.N, trainer.config, true) : 1); // the validation set is given
 
 function report(progress: number): void {
   if (!onUpdate || !net || !trainer) return;
@@ -221,8 +223,8 @@ const api = {
     };
     running = (async () => {
       try {
-        await t.fit(train!, {
-          validation: test!,
+        await t.fit(train, {
+          validation: test,
           signal: mine,
           yieldEveryMs: 12, // pause and worker-count messages get through between steps
           engine: async (n, data, opts) => new PacedEngine(new CheckedEngine(await pool.engine(n, data, opts), n, data, opts, check), p, () => mine.aborted),
@@ -245,7 +247,7 @@ const api = {
           },
         });
       } catch (err) {
-        throw new Error(isUserError(err) ? err.message : `training stopped: ${(err as Error).message}`);
+        throw new Error(isUserError(err) ? err.message : `training stopped: ${(err as Error).message}`, { cause: err });
       } finally {
         running = null;
         rate.value = 0;

@@ -18,7 +18,7 @@ export class UploadError extends Error {
 /** Largest files read: CSV of points, and model files (the digit networks are a few MB). */
 export const MAX_CSV_BYTES = 5 * 2 ** 20;
 export const MAX_MODEL_BYTES = 64 * 2 ** 20;
-export const MAX_POINTS = 5000;
+const MAX_POINTS = 5000;
 
 const fileSchema = (maxBytes: number) => v.object({ name: v.string(), size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(maxBytes)) });
 
@@ -30,7 +30,7 @@ export function checkFile(file: { name: string; size: number }, maxBytes: number
 }
 
 /** What a parsed CSV must be for the playground: 2 feature columns, 2–8 classes, 4 to 5,000 rows. */
-export const pointsTableSchema = v.object({
+const pointsTableSchema = v.object({
   nIn: v.literal(2),
   classes: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(8)),
   N: v.pipe(v.number(), v.integer(), v.minValue(4), v.maxValue(MAX_POINTS)),
@@ -55,7 +55,7 @@ export function checkPointsTable(t: PointsTableFacts): void {
 }
 
 /** A model the digit demo can use: 784 inputs, 10 softmax outputs. */
-export const digitsModelSchema = v.object({
+const digitsModelSchema = v.object({
   sizes: v.pipe(v.array(v.number()), v.minLength(2), v.check((s) => s[0] === 784, 'inputs'), v.check((s) => s[s.length - 1] === 10, 'outputs')),
   output: v.literal('softmax'),
 });

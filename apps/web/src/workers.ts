@@ -4,11 +4,11 @@
  * batch holds enough work: B·P multiply-adds (forward) plus twice that (backward). The page
  * shows the reason, e.g. "batch 10 is too small to split: 1 worker".
  */
-import { defaultShardSize, shardCount } from '@backprop/core';
+import { defaultShardSize, shardCount } from '@backprop/core/engine';
 import type { WorkerChoice } from './state.js';
 
 /** Multiply-adds of one batch's forward pass (B·P) below which one thread is fastest. */
-export const SPLIT_WORK = 250_000;
+const SPLIT_WORK = 250_000;
 /** More than this many workers has not been faster on the page's networks (and browsers cap threads). */
 const MAX_AUTO = 4;
 

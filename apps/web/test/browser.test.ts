@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Network, backwardSample, forwardSample, type NetworkSpec } from '@backprop/core';
+import { Network, backwardSample, forwardSample } from '@backprop/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { APP, CHROMIUM, longTasks, open as openAt, serve, watchLongTasks, type Served } from './serve.js';
@@ -187,7 +187,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await page.evaluate(() => window.backprop.playground.selectSample(7)); // one fixed sample
     await page.waitForSelector('#lesson-body .lesson-step[data-step="forward-1"]');
     const inputs = await page.evaluate(() => window.backprop.playground.lessonInputs());
-    const net = new Network(inputs.spec as NetworkSpec);
+    const net = new Network(inputs.spec);
     net.params.set(inputs.params);
     const fw = forwardSample(net, inputs.x0);
     const bw = backwardSample(net, fw, inputs.y);
@@ -199,7 +199,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     };
     expect(await page.textContent('#lesson-counter')).toBe('1 / 7'); // 3L + 1 steps for L = 2
     for (let i = 0; i < 7; i++) {
-      const step = await page.locator('#lesson-body .lesson-step').first();
+      const step = page.locator('#lesson-body .lesson-step').first();
       const id = (await step.getAttribute('data-step'))!;
       const values = JSON.parse((await step.getAttribute('data-values'))!) as Record<string, unknown>;
       const typeset = await step.locator('annotation').allTextContents(); // KaTeX's TeX source of what is shown
@@ -317,13 +317,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     await stepTo(1);
     await shot('nonsense-url.png');
     await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n1,2,0\nhello,3\n') });
-    await page.waitForFunction(() => document.body.textContent!.includes('Could not read that CSV'));
+    await page.waitForFunction(() => document.body.textContent.includes('Could not read that CSV'));
     await page.setInputFiles('#csv', { name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c,label\n1,2,3,x\n1,2,3,y\n1,2,3,x\n1,2,3,y\n') });
-    await page.waitForFunction(() => document.body.textContent!.includes('three.csv has 3 feature columns'));
+    await page.waitForFunction(() => document.body.textContent.includes('three.csv has 3 feature columns'));
     await page.setInputFiles('#csv', { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('') });
-    await page.waitForFunction(() => document.body.textContent!.includes('empty.csv is empty'));
+    await page.waitForFunction(() => document.body.textContent.includes('empty.csv is empty'));
     await page.setInputFiles('#csv', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n1,2,a\n-1,0.5,b\n3,3,b\n0,0,a\n2,1,a\n-2,-1,b\n') });
-    await page.waitForFunction(() => document.body.textContent!.includes('Loaded 6 points from good.csv'));
+    await page.waitForFunction(() => document.body.textContent.includes('Loaded 6 points from good.csv'));
     expect(pageErrors).toEqual([]);
   });
 
@@ -399,7 +399,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     expect(ev.accuracy).toBeGreaterThan(0.85);
     // a corrupt model file: a clean message, and the demo keeps its model
     await page.setInputFiles('#d-load', { name: 'broken.bpnn', mimeType: 'application/octet-stream', buffer: Buffer.from('BPNN not really a model') });
-    await page.waitForFunction(() => document.body.textContent!.includes('Could not load broken.bpnn'));
+    await page.waitForFunction(() => document.body.textContent.includes('Could not load broken.bpnn'));
     expect(await page.getAttribute('#d-pred', 'data-digit')).toBe('1');
     expect(pageErrors).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // WASM SIMD (f32x4) kernels of a dense layer on an imported shared memory (DESIGN.md §5):
 //   forward  net = X·W[:,1:]ᵀ + W[:,0]    weight gradient  dW += Δᵀ·[1|X]    input gradient  da = Δ·W[:,1:]
-// plus φ and φ', the softmax/CE output error δ = (Σy)·a − y and the optimizer updates.
+// plus the SIMD twins of φ and φ', the optimizer updates, the slot reduction and the finite scan.
 // Every pointer is a byte offset that JS handed out; nothing here allocates, so one module
 // instantiated in every worker over the same memory runs on the same tensors.
 
@@ -506,183 +506,95 @@ export function denseBackwardInput(da: usize, delta: usize, W: usize, B: i32, nI
   store4(a0, c0, l);
   store4(a0 + 16, c1, h);
 }
-// ---- activations a = φ(net) and δ = J_φᵀ g (codes follow ACTIVATION_CODES in wasm.ts) ----
+// ---- SIMD twins of the activation table (src/activations.ts) ----
+// Only the φ and φ' with a vector body live here; every other one (the exponentials, softmax)
+// runs the JS reference on the same memory, so each formula has one scalar copy. Constants
+// such as the leaky slope arrive as arguments from TypeScript. len = B·n floats.
 
-const SIGMOID = 0;
-const TANH = 1;
-const RELU = 2;
-const LEAKY_RELU = 3;
-const LINEAR = 4;
-const SOFTPLUS = 5;
-const SOFTMAX = 6;
-const LEAKY_SLOPE: f32 = 0.01;
-
-// Exponentials run in f64 like the JS reference, so both round the same value to f32.
-@inline function sigmoid(x: f64): f64 {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
-
-@inline function softplus(x: f64): f64 {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-/** a = φ(net) over B rows of n values; softmax per row with the row max subtracted. */
-export function activationForward(code: i32, a: usize, net: usize, B: i32, n: i32): void {
-  const len = B * n;
+/** a = max(net, 0). */
+export function reluForward(a: usize, net: usize, len: i32): void {
   const bytes = <usize>len << 2;
   const end4 = <usize>(len & ~3) << 2;
   const zero = f32x4.splat(0);
-  switch (code) {
-    case RELU: {
-      for (let o: usize = 0; o < end4; o += 16) v128.store(a + o, f32x4.pmax(zero, v128.load(net + o))); // net > 0 ? net : 0
-      for (let o = end4; o < bytes; o += 4) {
-        const x = load<f32>(net + o);
-        store<f32>(a + o, x > 0 ? x : 0);
-      }
-      return;
-    }
-    case LEAKY_RELU: {
-      const slope = f32x4.splat(LEAKY_SLOPE);
-      for (let o: usize = 0; o < end4; o += 16) {
-        const x = v128.load(net + o);
-        v128.store(a + o, v128.bitselect(x, f32x4.mul(slope, x), f32x4.gt(x, zero)));
-      }
-      for (let o = end4; o < bytes; o += 4) {
-        const x = load<f32>(net + o);
-        store<f32>(a + o, x > 0 ? x : LEAKY_SLOPE * x);
-      }
-      return;
-    }
-    case LINEAR: {
-      if (a != net) memory.copy(a, net, bytes);
-      return;
-    }
-    case SIGMOID: {
-      for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>sigmoid(load<f32>(net + o)));
-      return;
-    }
-    case TANH: {
-      for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>Math.tanh(load<f32>(net + o)));
-      return;
-    }
-    case SOFTPLUS: {
-      for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>softplus(load<f32>(net + o)));
-      return;
-    }
-    case SOFTMAX: {
-      softmaxRows(a, net, B, n);
-      return;
-    }
+  for (let o: usize = 0; o < end4; o += 16) v128.store(a + o, f32x4.pmax(zero, v128.load(net + o))); // net > 0 ? net : 0
+  for (let o = end4; o < bytes; o += 4) {
+    const x = load<f32>(net + o);
+    store<f32>(a + o, x > 0 ? x : 0);
   }
 }
 
-/** a_k = exp(net_k − max) / Σ_j exp(net_j − max), per row. */
-function softmaxRows(a: usize, net: usize, B: i32, n: i32): void {
-  const rowBytes = <usize>n << 2;
-  for (let b = 0; b < B; b++) {
-    const r = <usize>b * rowBytes;
-    let mx: f64 = -Infinity;
-    for (let o: usize = 0; o < rowBytes; o += 4) {
-      const x: f64 = load<f32>(net + r + o);
-      if (x > mx) mx = x;
-    }
-    let s: f64 = 0;
-    for (let o: usize = 0; o < rowBytes; o += 4) {
-      const e = Math.exp(<f64>load<f32>(net + r + o) - mx);
-      store<f32>(a + r + o, <f32>e);
-      s += e;
-    }
-    const inv = 1 / s;
-    for (let o: usize = 0; o < rowBytes; o += 4) store<f32>(a + r + o, <f32>(<f64>load<f32>(a + r + o) * inv));
-  }
-}
-
-/** δ = J_φᵀ g: elementwise δ = g ⊙ φ'(net); softmax δ = a ⊙ (g − g·a) per row. `delta` may alias `g`. */
-export function activationBackward(code: i32, delta: usize, g: usize, net: usize, a: usize, B: i32, n: i32): void {
-  const len = B * n;
+/** δ = g ⊙ [net > 0]. */
+export function reluBackward(delta: usize, g: usize, net: usize, len: i32): void {
   const bytes = <usize>len << 2;
   const end4 = <usize>(len & ~3) << 2;
   const zero = f32x4.splat(0);
+  for (let o: usize = 0; o < end4; o += 16) v128.store(delta + o, v128.and(v128.load(g + o), f32x4.gt(v128.load(net + o), zero)));
+  for (let o = end4; o < bytes; o += 4) store<f32>(delta + o, load<f32>(net + o) > 0 ? load<f32>(g + o) : 0);
+}
+
+/** a = net > 0 ? net : slope·net. */
+export function leakyReluForward(a: usize, net: usize, len: i32, slope: f32): void {
+  const bytes = <usize>len << 2;
+  const end4 = <usize>(len & ~3) << 2;
+  const zero = f32x4.splat(0);
+  const sv = f32x4.splat(slope);
+  for (let o: usize = 0; o < end4; o += 16) {
+    const x = v128.load(net + o);
+    v128.store(a + o, v128.bitselect(x, f32x4.mul(sv, x), f32x4.gt(x, zero)));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const x = load<f32>(net + o);
+    store<f32>(a + o, x > 0 ? x : slope * x);
+  }
+}
+
+/** δ = g ⊙ (net > 0 ? 1 : slope). */
+export function leakyReluBackward(delta: usize, g: usize, net: usize, len: i32, slope: f32): void {
+  const bytes = <usize>len << 2;
+  const end4 = <usize>(len & ~3) << 2;
+  const zero = f32x4.splat(0);
+  const sv = f32x4.splat(slope);
+  for (let o: usize = 0; o < end4; o += 16) {
+    const gv = v128.load(g + o);
+    v128.store(delta + o, v128.bitselect(gv, f32x4.mul(sv, gv), f32x4.gt(v128.load(net + o), zero)));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const gv = load<f32>(g + o);
+    store<f32>(delta + o, load<f32>(net + o) > 0 ? gv : slope * gv);
+  }
+}
+
+/** δ = g ⊙ a(1 − a). */
+export function sigmoidBackward(delta: usize, g: usize, a: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  const end4 = <usize>(len & ~3) << 2;
   const one = f32x4.splat(1);
-  switch (code) {
-    case RELU: {
-      for (let o: usize = 0; o < end4; o += 16) v128.store(delta + o, v128.and(v128.load(g + o), f32x4.gt(v128.load(net + o), zero)));
-      for (let o = end4; o < bytes; o += 4) store<f32>(delta + o, load<f32>(net + o) > 0 ? load<f32>(g + o) : 0);
-      return;
-    }
-    case LEAKY_RELU: {
-      const slope = f32x4.splat(LEAKY_SLOPE);
-      for (let o: usize = 0; o < end4; o += 16) {
-        const gv = v128.load(g + o);
-        v128.store(delta + o, v128.bitselect(gv, f32x4.mul(slope, gv), f32x4.gt(v128.load(net + o), zero)));
-      }
-      for (let o = end4; o < bytes; o += 4) {
-        const gv = load<f32>(g + o);
-        store<f32>(delta + o, load<f32>(net + o) > 0 ? gv : LEAKY_SLOPE * gv);
-      }
-      return;
-    }
-    case LINEAR: {
-      if (delta != g) memory.copy(delta, g, bytes);
-      return;
-    }
-    case SIGMOID: {
-      for (let o: usize = 0; o < end4; o += 16) {
-        const av = v128.load(a + o);
-        v128.store(delta + o, f32x4.mul(f32x4.mul(v128.load(g + o), av), f32x4.sub(one, av)));
-      }
-      for (let o = end4; o < bytes; o += 4) {
-        const av = load<f32>(a + o);
-        store<f32>(delta + o, load<f32>(g + o) * av * (1 - av));
-      }
-      return;
-    }
-    case TANH: {
-      for (let o: usize = 0; o < end4; o += 16) {
-        const av = v128.load(a + o);
-        v128.store(delta + o, f32x4.mul(v128.load(g + o), f32x4.sub(one, f32x4.mul(av, av))));
-      }
-      for (let o = end4; o < bytes; o += 4) {
-        const av = load<f32>(a + o);
-        store<f32>(delta + o, load<f32>(g + o) * (1 - av * av));
-      }
-      return;
-    }
-    case SOFTPLUS: {
-      for (let o: usize = 0; o < bytes; o += 4) store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * sigmoid(load<f32>(net + o))));
-      return;
-    }
-    case SOFTMAX: {
-      const rowBytes = <usize>n << 2;
-      for (let b = 0; b < B; b++) {
-        const r = <usize>b * rowBytes;
-        let ga: f64 = 0;
-        for (let o: usize = 0; o < rowBytes; o += 4) ga += <f64>load<f32>(g + r + o) * <f64>load<f32>(a + r + o);
-        for (let o: usize = 0; o < rowBytes; o += 4) {
-          store<f32>(delta + r + o, <f32>(<f64>load<f32>(a + r + o) * (<f64>load<f32>(g + r + o) - ga)));
-        }
-      }
-      return;
-    }
+  for (let o: usize = 0; o < end4; o += 16) {
+    const av = v128.load(a + o);
+    v128.store(delta + o, f32x4.mul(v128.load(g + o), f32x4.mul(av, f32x4.sub(one, av))));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const av = load<f32>(a + o);
+    store<f32>(delta + o, load<f32>(g + o) * (av * (1 - av)));
   }
 }
 
-// ---- output error and optimizer updates ----
-
-/** Softmax + categorical cross-entropy: δ = (Σ_k y_k)·a − y per row (note eq. 0.2). */
-export function softmaxCrossEntropyDelta(delta: usize, a: usize, Y: usize, B: i32, n: i32): void {
-  const rowBytes = <usize>n << 2;
-  for (let b = 0; b < B; b++) {
-    const r = <usize>b * rowBytes;
-    let sy: f64 = 0;
-    for (let o: usize = 0; o < rowBytes; o += 4) sy += load<f32>(Y + r + o);
-    for (let o: usize = 0; o < rowBytes; o += 4) {
-      store<f32>(delta + r + o, <f32>(sy * <f64>load<f32>(a + r + o) - <f64>load<f32>(Y + r + o)));
-    }
+/** δ = g ⊙ (1 − a²). */
+export function tanhBackward(delta: usize, g: usize, a: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  const end4 = <usize>(len & ~3) << 2;
+  const one = f32x4.splat(1);
+  for (let o: usize = 0; o < end4; o += 16) {
+    const av = v128.load(a + o);
+    v128.store(delta + o, f32x4.mul(v128.load(g + o), f32x4.sub(one, f32x4.mul(av, av))));
+  }
+  for (let o = end4; o < bytes; o += 4) {
+    const av = load<f32>(a + o);
+    store<f32>(delta + o, load<f32>(g + o) * (1 - av * av));
   }
 }
+
+// ---- optimizer updates (the adapter passes the bias corrections c1, c2 of adam) ----
 
 /** g = scale·grad (written back to grad);  w ← w − η g. */
 export function sgdStep(params: usize, grad: usize, P: i32, scale: f32, lr: f32): void {
@@ -761,11 +673,6 @@ export function adamStep(
     store<f32>(v + o, vi);
     store<f32>(params + o, load<f32>(params + o) - (lr * (mi * c1)) / (Mathf.sqrt(vi * c2) + eps));
   }
-}
-
-/** x ← 0 over n floats (gradient slots are cleared before each shard). */
-export function zero(x: usize, n: i32): void {
-  memory.fill(x, 0, <usize>n << 2);
 }
 
 /**

@@ -1,26 +1,32 @@
 /**
- * Activations φ with their derivatives: a = φ(net), and the backward rule
- * δ = ∂L/∂a ⊙ φ'(net) (elementwise φ) or δ = J_φᵀ ∂L/∂a (softmax, which mixes a row).
+ * Activations φ, one table entry each: the scalar pair { f, df } of the note, then the batched
+ * forward a = φ(net) a few lines above its backward δ = J_φᵀ g (elementwise φ: δ = g ⊙ φ'(net);
+ * softmax mixes a row). Plain loops over typed arrays, the reference every kernel family
+ * matches; like the math files of nn.ts this one imports nothing but types.
  */
-import { ConfigError } from './errors.js';
 import type { Floats } from './arena.js';
 
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'linear' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus', 'softmax'];
 /** Activations allowed on hidden layers (softmax only on the output). */
-export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus'];
+export const HIDDEN_ACTIVATIONS: readonly Exclude<ActivationName, 'softmax'>[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus'];
 
-/** Slope of leaky ReLU for net < 0. */
+/** Slope of leaky ReLU for net < 0 (the WASM kernels receive it as an argument: one constant). */
 export const LEAKY_SLOPE = 0.01;
 
-/** A scalar activation: f(net) and φ'(net) given both net and a = f(net). */
-export interface Phi {
-  readonly name: ActivationName;
+/** Batched φ over B rows of n values: a = φ(net), and δ = J_φ(net)ᵀ g (`delta` may alias `g`). */
+export interface Activation {
+  forward(a: Floats, net: Floats, B: number, n: number): void;
+  backward(delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void;
+}
+
+/** An elementwise φ: also the scalar f(net) and φ'(net) given both net and a = f(net). */
+export interface Elementwise extends Activation {
   f(net: number): number;
   df(net: number, a: number): number;
 }
 
-/** log(1 + e^x) without overflow. */
+/** log(1 + e^x) without overflow (also log σ(x) = −softplus(−x), which the fused losses use). */
 export function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
@@ -32,101 +38,101 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-/** The elementwise activations as scalar pairs (softmax is not elementwise: see softmaxRows). */
-export const PHI: Readonly<Record<Exclude<ActivationName, 'softmax'>, Phi>> = {
-  sigmoid: { name: 'sigmoid', f: sigmoid, df: (_n, a) => a * (1 - a) },
-  tanh: { name: 'tanh', f: Math.tanh, df: (_n, a) => 1 - a * a },
-  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), df: (n) => (n > 0 ? 1 : 0) },
-  leaky_relu: { name: 'leaky_relu', f: (x) => (x > 0 ? x : LEAKY_SLOPE * x), df: (n) => (n > 0 ? 1 : LEAKY_SLOPE) },
-  linear: { name: 'linear', f: (x) => x, df: () => 1 },
-  softplus: { name: 'softplus', f: softplus, df: (n) => sigmoid(n) },
-};
+// Each φ' once, as a named function: the scalar df and the batched backward loop both call it.
+const dsigmoid = (a: number): number => a * (1 - a);
+const dtanh = (a: number): number => 1 - a * a;
+const relu = (x: number): number => (x > 0 ? x : 0);
+const drelu = (x: number): number => (x > 0 ? 1 : 0);
+const leaky = (x: number): number => (x > 0 ? x : LEAKY_SLOPE * x);
+const dleaky = (x: number): number => (x > 0 ? 1 : LEAKY_SLOPE);
 
-/** Checks an activation name and says which ones exist. */
-export function checkActivation(name: string, where: string): ActivationName {
-  if (!(ACTIVATIONS as readonly string[]).includes(name)) {
-    throw new ConfigError(`unknown activation "${name}" for ${where}; use one of ${ACTIVATIONS.join(', ')}`);
-  }
-  return name as ActivationName;
-}
-
-/** a = φ(net) for B rows of n values; softmax is stable (the row max is subtracted). */
-export function activationForward(name: ActivationName, a: Floats, net: Floats, B: number, n: number): void {
-  const len = B * n;
-  switch (name) {
-    case 'sigmoid':
-      for (let i = 0; i < len; i++) a[i] = sigmoid(net[i]);
-      return;
-    case 'tanh':
-      for (let i = 0; i < len; i++) a[i] = Math.tanh(net[i]);
-      return;
-    case 'relu':
-      for (let i = 0; i < len; i++) a[i] = net[i] > 0 ? net[i] : 0;
-      return;
-    case 'leaky_relu':
-      for (let i = 0; i < len; i++) a[i] = net[i] > 0 ? net[i] : LEAKY_SLOPE * net[i];
-      return;
-    case 'linear':
-      if (a !== net) for (let i = 0; i < len; i++) a[i] = net[i];
-      return;
-    case 'softplus':
-      for (let i = 0; i < len; i++) a[i] = softplus(net[i]);
-      return;
-    case 'softmax':
-      softmaxRows(a, net, B, n);
-      return;
-  }
-}
-
-/** Row-wise softmax: a_k = exp(net_k − max) / Σ_j exp(net_j − max). */
-export function softmaxRows(a: Floats, net: Floats, B: number, n: number): void {
-  for (let b = 0; b < B; b++) {
-    const row = b * n;
-    let max = -Infinity;
-    for (let k = 0; k < n; k++) if (net[row + k] > max) max = net[row + k];
-    let s = 0;
-    for (let k = 0; k < n; k++) {
-      const e = Math.exp(net[row + k] - max);
-      a[row + k] = e;
-      s += e;
-    }
-    const inv = 1 / s;
-    for (let k = 0; k < n; k++) a[row + k] *= inv;
-  }
-}
-
-/**
- * δ = J_φ(net)ᵀ g, with g = ∂L/∂a. Elementwise φ: δ = g ⊙ φ'(net).
- * Softmax: δ = a ⊙ (g − (g·a)) per row. `delta` may alias `g`.
- */
-export function activationBackward(name: ActivationName, delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void {
-  const len = B * n;
-  switch (name) {
-    case 'sigmoid':
-      for (let i = 0; i < len; i++) delta[i] = g[i] * a[i] * (1 - a[i]);
-      return;
-    case 'tanh':
-      for (let i = 0; i < len; i++) delta[i] = g[i] * (1 - a[i] * a[i]);
-      return;
-    case 'relu':
-      for (let i = 0; i < len; i++) delta[i] = net[i] > 0 ? g[i] : 0;
-      return;
-    case 'leaky_relu':
-      for (let i = 0; i < len; i++) delta[i] = net[i] > 0 ? g[i] : LEAKY_SLOPE * g[i];
-      return;
-    case 'linear':
-      if (delta !== g) for (let i = 0; i < len; i++) delta[i] = g[i];
-      return;
-    case 'softplus':
-      for (let i = 0; i < len; i++) delta[i] = g[i] * sigmoid(net[i]);
-      return;
-    case 'softmax':
+/** The activation table: ACT[name] = { f, df, forward, backward } (softmax: forward and backward only). */
+export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwise> & { softmax: Activation }> = {
+  sigmoid: {
+    f: sigmoid,
+    df: (_net, a) => dsigmoid(a),
+    forward(a, net, B, n) {
+      for (let i = 0; i < B * n; i++) a[i] = sigmoid(net[i]);
+    },
+    backward(delta, g, _net, a, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = g[i] * dsigmoid(a[i]);
+    },
+  },
+  tanh: {
+    f: Math.tanh,
+    df: (_net, a) => dtanh(a),
+    forward(a, net, B, n) {
+      for (let i = 0; i < B * n; i++) a[i] = Math.tanh(net[i]);
+    },
+    backward(delta, g, _net, a, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = g[i] * dtanh(a[i]);
+    },
+  },
+  relu: {
+    f: relu,
+    df: (net) => drelu(net),
+    forward(a, net, B, n) {
+      for (let i = 0; i < B * n; i++) a[i] = relu(net[i]);
+    },
+    backward(delta, g, net, _a, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = g[i] * drelu(net[i]);
+    },
+  },
+  leaky_relu: {
+    f: leaky,
+    df: (net) => dleaky(net),
+    forward(a, net, B, n) {
+      for (let i = 0; i < B * n; i++) a[i] = leaky(net[i]);
+    },
+    backward(delta, g, net, _a, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = g[i] * dleaky(net[i]);
+    },
+  },
+  linear: {
+    f: (x) => x,
+    df: () => 1,
+    forward(a, net, B, n) {
+      if (a !== net) for (let i = 0; i < B * n; i++) a[i] = net[i]; // a network's linear layer keeps a = net: no copy
+    },
+    backward(delta, g, _net, _a, B, n) {
+      if (delta !== g) for (let i = 0; i < B * n; i++) delta[i] = g[i];
+    },
+  },
+  softplus: {
+    f: softplus,
+    df: (net) => sigmoid(net), // d/dx log(1 + e^x) = σ(x)
+    forward(a, net, B, n) {
+      for (let i = 0; i < B * n; i++) a[i] = softplus(net[i]);
+    },
+    backward(delta, g, net, _a, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = g[i] * sigmoid(net[i]);
+    },
+  },
+  softmax: {
+    /** a_k = exp(net_k − max) / Σ_j exp(net_j − max) per row: stable for any net. */
+    forward(a, net, B, n) {
+      for (let b = 0; b < B; b++) {
+        const row = b * n;
+        let max = -Infinity;
+        for (let k = 0; k < n; k++) if (net[row + k] > max) max = net[row + k];
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const e = Math.exp(net[row + k] - max);
+          a[row + k] = e;
+          s += e;
+        }
+        const inv = 1 / s;
+        for (let k = 0; k < n; k++) a[row + k] *= inv;
+      }
+    },
+    /** δ = J_softmaxᵀ g = a ⊙ (g − (g·a)) per row. */
+    backward(delta, g, _net, a, B, n) {
       for (let b = 0; b < B; b++) {
         const row = b * n;
         let ga = 0;
         for (let k = 0; k < n; k++) ga += g[row + k] * a[row + k];
         for (let k = 0; k < n; k++) delta[row + k] = a[row + k] * (g[row + k] - ga);
       }
-      return;
-  }
-}
+    },
+  },
+};

@@ -1,7 +1,9 @@
 /**
- * Arena: one shared block of memory that hands out aligned typed-array views.
- * Parameters, gradient slots, optimizer state and scratch are all views into arenas,
- * so workers that receive the buffer once see the same tensors (DESIGN.md §3).
+ * Arena: one block of shared memory that hands out aligned typed-array views. Parameters,
+ * gradient slots, optimizer state and scratch are all views into arenas, so workers that
+ * receive the buffer once see the same tensors (DESIGN.md §3). Arenas come from a Backend
+ * (`backend.arena(bytes)`): the JS backend's are fresh SharedArrayBuffers, the WASM backend's
+ * are regions of its one WebAssembly.Memory. Nothing else in core allocates tensors.
  */
 import { ShapeError } from './errors.js';
 
@@ -42,11 +44,6 @@ export class Arena {
     this.top = this.base;
   }
 
-  /** A new arena over fresh shared memory of `bytes` bytes. */
-  static shared(bytes: number): Arena {
-    return new Arena(allocBuffer(align(bytes)));
-  }
-
   /** Bytes handed out so far (including alignment padding). */
   get used(): number {
     return this.top - this.base;
@@ -78,7 +75,7 @@ export class Arena {
     const end = align(at + bytes);
     if (end > this.end) {
       throw new ShapeError(
-        `arena is full: asked for ${bytes} bytes with ${this.end - at} left; size the arena with arenaBytes() for the whole network`,
+        `arena is full: asked for ${bytes} bytes with ${this.end - at} left; ask the backend for a larger arena (Workspace.bytes gives what a workspace needs)`,
       );
     }
     this.top = end;
@@ -89,9 +86,4 @@ export class Arena {
 /** Round up to the arena alignment. */
 export function align(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
-}
-
-/** A standalone float vector on its own shared memory. */
-export function sharedFloats<D extends DType>(dtype: D, n: number): FloatsOf<D> {
-  return Arena.shared(n * bytesOf(dtype) + ALIGN).floats(dtype, n);
 }

@@ -4,6 +4,7 @@
  */
 import type { Floats } from './arena.js';
 import { DataError, NumericError, ShapeError } from './errors.js';
+import { firstNonFinite } from './kernels/js.js';
 
 export interface Dataset {
   X: Floats; // (N, nIn)
@@ -30,16 +31,13 @@ export function checkDataset(data: Dataset, nIn: number, nOut: number, name = 'd
   if (data.nIn !== nIn) throw new ShapeError(`${name} has ${data.nIn} features per row but the network's input layer has ${nIn}; set the first layer size to ${data.nIn}`);
   if (data.nOut !== nOut) throw new ShapeError(`${name} has labels of width ${data.nOut} but the network has ${nOut} outputs; set the last layer size to ${data.nOut} (one output per class)`);
   if (data.X.length !== data.N * nIn || data.Y.length !== data.N * nOut) throw new ShapeError(`${name} matrices do not match N = ${data.N}`);
-  firstNonFinite(data.X, nIn, `${name} inputs`);
-  firstNonFinite(data.Y, nOut, `${name} targets`);
+  checkFinite(data.X, nIn, `${name} inputs`);
+  checkFinite(data.Y, nOut, `${name} targets`);
 }
 
-function firstNonFinite(M: Floats, cols: number, what: string): void {
-  for (let i = 0; i < M.length; i++) {
-    if (!Number.isFinite(M[i])) {
-      throw new NumericError(`${what} contain ${M[i]} at row ${Math.floor(i / cols)}, column ${i % cols}; clean or drop that row before training`);
-    }
-  }
+function checkFinite(M: Floats, cols: number, what: string): void {
+  const i = firstNonFinite(M, 0, M.length);
+  if (i >= 0) throw new NumericError(`${what} contain ${M[i]} at row ${Math.floor(i / cols)}, column ${i % cols}; clean or drop that row before training`);
 }
 
 /** Copies rows `idx[start … start+B)` of X and Y into dense (B, ·) buffers. */

@@ -1,7 +1,7 @@
 // Bad input gets a typed error whose message names the problem and the fix.
 import { describe, expect, it } from 'vitest';
 import { dataset } from './dataset.js';
-import { ConfigError, DataError, NumericError, ShapeError, isUserError, type BackpropError } from './errors.js';
+import { DataError, NumericError, ShapeError, isUserError, type BackpropError } from './errors.js';
 import { Network, resolveSpec } from './network.js';
 import { Trainer } from './trainer.js';
 

@@ -1,44 +1,31 @@
-// @backprop/core: dense networks and backpropagation on shared-memory tensors.
-export { Arena, align, allocBuffer, bytesOf, sharedFloats, sharedMemoryAvailable } from './arena.js';
+// @backprop/core: dense networks and backpropagation on shared-memory tensors. What a user needs:
+// build a Network, train it with a Trainer, evaluate, save and load it, check its gradients,
+// follow one sample through the note's equations. Internals for sibling packages (kernels,
+// engines, gradient slots, tables) are at the documented subpath "@backprop/core/engine".
+export { ACTIVATIONS, HIDDEN_ACTIVATIONS } from './activations.js';
+export type { ActivationName } from './activations.js';
 export type { DType, Floats } from './arena.js';
-export { ACTIVATIONS, HIDDEN_ACTIVATIONS, LEAKY_SLOPE, PHI, activationBackward, activationForward, checkActivation, softmaxRows, softplus } from './activations.js';
-export type { ActivationName, Phi } from './activations.js';
-export { checkDataset, dataset, gatherRows, subset } from './dataset.js';
+export { dataset } from './dataset.js';
 export type { Dataset } from './dataset.js';
-export { LocalEngine, allocSlots, sumStats } from './engine.js';
-export type { BatchStats, EngineOptions, GradientEngine } from './engine.js';
+export { DEFAULTS, batchesPerEpoch, defaultLoss } from './defaults.js';
 export { BackpropError, ConfigError, DataError, ModelFileError, NumericError, ShapeError, isUserError } from './errors.js';
 export { gradCheck } from './gradcheck.js';
-export type { GradCheckOptions, GradCheckResult, LayerCheck } from './gradcheck.js';
-export { INITS, checkInit, defaultInit, initLayer } from './init.js';
+export { INITS } from './init.js';
 export type { InitName } from './init.js';
-export { jsBackend, jsKernels } from './kernels/index.js';
-export type { Backend, Kernels } from './kernels/index.js';
-export { denseBackwardInput, denseBackwardWeights, denseForward } from './kernels/js.js';
-export {
-  WASM_MAX_PAGES, WASM_PAGE, compileKernels, createKernelMemory, createWasmBackend,
-  instantiateWasmBackend, wasmSharedMemorySupported, wasmSimdSupported,
-} from './kernels/wasm.js';
-export type { WasmBackend, WasmBackendOptions, WasmBytes, WasmKernels, WasmMemory, WasmModule } from './kernels/wasm.js';
-export { BACKEND_CHOICES, checkBackendChoice, kernelsWasmUrl, loadKernels, selectBackend } from './kernels/load.js';
-export type { BackendChoice, BackendSelection, KernelsLoader, SelectBackendOptions, WasmUrl } from './kernels/load.js';
-export { LOSSES, checkLoss, lossSum, outputDelta } from './losses.js';
+export type { Backend } from './kernels/index.js';
+export { jsBackend } from './kernels/js.js';
+export { BACKEND_CHOICES, selectBackend } from './kernels/load.js';
+export type { BackendChoice, BackendSelection } from './kernels/load.js';
+export { LOSSES } from './losses.js';
 export type { LossName } from './losses.js';
-export { argmax, countCorrect, evaluate, predictedClass } from './metrics.js';
-export type { Evaluation } from './metrics.js';
-export { FORMAT_VERSION, crc32, loadModel, resumeTrainer, saveModel } from './modelfile.js';
-export type { ModelFile, ModelHeader, SaveOptions } from './modelfile.js';
-export { Network, Workspace, layerTable, layerViews, resolveSpec } from './network.js';
-export type { LayerInfo, NetworkConfig, NetworkSpec } from './network.js';
-export { OPTIMIZERS, Optimizer, meanRegularisedGradient, regularisationLoss, resolveOptimizer } from './optimizers.js';
-export type { OptimizerConfig, OptimizerName, OptimizerSettings, OptimizerState } from './optimizers.js';
-export { identityPreprocessing, normalizeRows } from './preprocess.js';
+export { evaluate, predictedClass } from './metrics.js';
+export { loadModel, resumeTrainer, saveModel } from './modelfile.js';
+export type { ModelFile } from './modelfile.js';
+export { Network } from './network.js';
+export type { NetworkConfig, NetworkSpec } from './network.js';
+export { OPTIMIZERS } from './optimizers.js';
+export type { OptimizerName } from './optimizers.js';
 export type { Preprocessing } from './preprocess.js';
 export { backwardSample, forwardSample } from './reference.js';
-export type { SampleBackward, SampleForward } from './reference.js';
-export { Rng, mixSeed, permutation } from './rng.js';
-export type { RngState } from './rng.js';
-export { defaultShardSize, reduceSlots, shardCount, shardGradient } from './shard.js';
-export { Trainer, resolveTrainConfig } from './trainer.js';
-export type { BatchEvent, EarlyStopping, EpochEvent, FitOptions, FitResult, ResolvedTrainConfig, TrainConfig, TrainerState } from './trainer.js';
-export { now } from './clock.js';
+export { Trainer } from './trainer.js';
+export type { BatchEvent, EpochEvent, FitOptions, FitResult, TrainConfig } from './trainer.js';

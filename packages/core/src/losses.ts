@@ -1,97 +1,139 @@
 /**
- * Losses per sample and the output error δ^[L].
- *   MSE  L = ½ Σ (y − a)²             ∂L/∂a = a − y                       (note eq. 0.1)
- *   CCE  L = −Σ y log a, a = softmax   δ^[L] = (Σ y)·a − y                 (note eq. 0.2)
- *   BCE  L = −Σ y log a + (1−y) log(1−a), a = sigmoid   δ^[L] = a − y
- * Any other pairing: δ^[L] = J_φᵀ ∂L/∂a (activationBackward).
+ * Losses per sample and the output error δ^[L], one table entry each, value beside gradient:
+ *   MSE  L = ½ Σ (y − a)²                 ∂L/∂a = a − y                       (note eq. 0.1)
+ *   CCE  L = −Σ y log a                    ∂L/∂a = −y / a
+ *   BCE  L = −Σ y log a + (1−y) log(1−a)   ∂L/∂a = (a − y) / (a (1 − a))
+ * δ^[L] = J_φᵀ ∂L/∂a in general; the output pairs where the algebra cancels are fused:
+ *   softmax + CCE  δ^[L] = (Σ y)·a − y   (note eq. 0.2)     sigmoid + BCE  δ^[L] = a − y
+ *   sigmoid + CCE  δ^[L] = y ⊙ (a − 1)
+ * and compute their loss from net (log-sum-exp, softplus), so a saturated output gives a large
+ * finite loss, not Infinity. Plain loops; this file imports only types and softplus.
  */
 import { softplus, type ActivationName } from './activations.js';
 import type { Floats } from './arena.js';
-import { ConfigError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 
 export type LossName = 'mse' | 'cce' | 'bce';
 export const LOSSES: readonly LossName[] = ['mse', 'cce', 'bce'];
 
-/** Checks a loss name and its pairing with the output activation. */
-export function checkLoss(name: string, output: ActivationName): LossName {
-  if (!(LOSSES as readonly string[]).includes(name)) {
-    throw new ConfigError(`unknown loss "${name}"; use one of ${LOSSES.join(', ')} (mse = ½Σ(y−a)², cce = categorical cross-entropy, bce = binary cross-entropy)`);
-  }
-  if ((name === 'cce' || name === 'bce') && output !== 'softmax' && output !== 'sigmoid') {
-    throw new ConfigError(`loss "${name}" takes log a, so it needs outputs in (0, 1); use output "softmax" (or "sigmoid"), not "${output}"`);
-  }
-  return name as LossName;
+/** A loss over B rows of n outputs: its value from a, and g = ∂L/∂a. */
+export interface Loss {
+  value(a: Floats, Y: Floats, B: number, n: number): number;
+  dA(g: Floats, a: Floats, Y: Floats, B: number, n: number): void;
 }
 
-/**
- * Σ over B rows of the per-sample loss. Cross-entropies are computed from net with
- * log-sum-exp / softplus, so a saturated output gives a large finite loss, not Infinity.
- */
-export function lossSum(loss: LossName, output: ActivationName, net: Floats, a: Floats, Y: Floats, B: number, n: number): number {
-  let total = 0;
-  if (loss === 'mse') {
-    for (let i = 0; i < B * n; i++) {
-      const e = Y[i] - a[i];
-      total += 0.5 * e * e;
-    }
-  } else if (loss === 'cce') {
-    for (let b = 0; b < B; b++) {
-      const row = b * n;
-      if (output === 'softmax') {
-        // log a_k = net_k − log Σ_j exp(net_j)
+export const LOSS: Readonly<Record<LossName, Loss>> = {
+  mse: {
+    value(a, Y, B, n) {
+      let total = 0;
+      for (let i = 0; i < B * n; i++) {
+        const e = Y[i] - a[i];
+        total += 0.5 * e * e;
+      }
+      return total;
+    },
+    dA(g, a, Y, B, n) {
+      for (let i = 0; i < B * n; i++) g[i] = a[i] - Y[i];
+    },
+  },
+  cce: {
+    value(a, Y, B, n) {
+      let total = 0;
+      for (let i = 0; i < B * n; i++) if (Y[i] !== 0) total -= Y[i] * Math.log(a[i]);
+      return total;
+    },
+    dA(g, a, Y, B, n) {
+      for (let i = 0; i < B * n; i++) g[i] = -Y[i] / a[i];
+    },
+  },
+  bce: {
+    value(a, Y, B, n) {
+      let total = 0;
+      for (let i = 0; i < B * n; i++) total -= Y[i] * Math.log(a[i]) + (1 - Y[i]) * Math.log1p(-a[i]);
+      return total;
+    },
+    dA(g, a, Y, B, n) {
+      for (let i = 0; i < B * n; i++) g[i] = (a[i] - Y[i]) / (a[i] * (1 - a[i]));
+    },
+  },
+};
+
+/** An output activation fused with its loss: the same Σ L computed from net, and δ^[L] = ∂L/∂net directly. */
+export interface FusedOutput {
+  value(net: Floats, Y: Floats, B: number, n: number): number;
+  delta(delta: Floats, a: Floats, Y: Floats, B: number, n: number): void;
+}
+
+type Pair = `${ActivationName}+${LossName}`;
+
+export const FUSED: Readonly<Partial<Record<Pair, FusedOutput>>> = {
+  'softmax+cce': {
+    /** log a_k = net_k − log Σ_j exp(net_j). */
+    value(net, Y, B, n) {
+      let total = 0;
+      for (let b = 0; b < B; b++) {
+        const row = b * n;
         let max = -Infinity;
         for (let k = 0; k < n; k++) if (net[row + k] > max) max = net[row + k];
         let s = 0;
         for (let k = 0; k < n; k++) s += Math.exp(net[row + k] - max);
         const lse = max + Math.log(s);
         for (let k = 0; k < n; k++) if (Y[row + k] !== 0) total -= Y[row + k] * (net[row + k] - lse);
-      } else {
-        // sigmoid outputs: log a = −softplus(−net)
-        for (let k = 0; k < n; k++) if (Y[row + k] !== 0) total += Y[row + k] * softplus(-net[row + k]);
       }
-    }
-  } else {
-    if (output === 'sigmoid') {
-      // log a = −softplus(−net), log(1 − a) = −softplus(net)
+      return total;
+    },
+    /** δ = (Σ_k y_k)·a − y: a − y only when Σy = 1 (label smoothing, soft or unnormalised targets). */
+    delta(delta, a, Y, B, n) {
+      for (let b = 0; b < B; b++) {
+        const row = b * n;
+        let sy = 0;
+        for (let k = 0; k < n; k++) sy += Y[row + k];
+        for (let k = 0; k < n; k++) delta[row + k] = sy * a[row + k] - Y[row + k];
+      }
+    },
+  },
+  'sigmoid+bce': {
+    /** log a = −softplus(−net), log(1 − a) = −softplus(net). */
+    value(net, Y, B, n) {
+      let total = 0;
       for (let i = 0; i < B * n; i++) total += Y[i] * softplus(-net[i]) + (1 - Y[i]) * softplus(net[i]);
-    } else {
-      for (let i = 0; i < B * n; i++) total -= Y[i] * Math.log(a[i]) + (1 - Y[i]) * Math.log1p(-a[i]);
-    }
-  }
-  return total;
+      return total;
+    },
+    delta(delta, a, Y, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = a[i] - Y[i];
+    },
+  },
+  'sigmoid+cce': {
+    value(net, Y, B, n) {
+      let total = 0;
+      for (let i = 0; i < B * n; i++) if (Y[i] !== 0) total += Y[i] * softplus(-net[i]);
+      return total;
+    },
+    /** −y/a · a(1 − a) = y (a − 1): no division, so a saturated a = 0 gives −y, not NaN. */
+    delta(delta, a, Y, B, n) {
+      for (let i = 0; i < B * n; i++) delta[i] = Y[i] * (a[i] - 1);
+    },
+  },
+};
+
+/** The fused entry of an output pairing, if its algebra cancels. */
+function fusedOutput(output: ActivationName, loss: LossName): FusedOutput | undefined {
+  return FUSED[`${output}+${loss}`];
 }
 
-/**
- * δ^[L] for B rows. Fused where the algebra cancels (softmax+CCE, sigmoid+BCE, linear+MSE);
- * otherwise δ = J_φᵀ ∂L/∂a through the activation's backward rule.
- */
+/** Σ over B rows of the per-sample loss (from net where the pairing is fused, else from a). */
+export function lossSum(loss: LossName, output: ActivationName, net: Floats, a: Floats, Y: Floats, B: number, n: number): number {
+  const fused = fusedOutput(output, loss);
+  return fused ? fused.value(net, Y, B, n) : LOSS[loss].value(a, Y, B, n);
+}
+
+/** δ^[L] for B rows: fused, or g = ∂L/∂a into delta and then δ = J_φᵀ g in place on the kernels. */
 export function outputDelta(
   kernels: Kernels, loss: LossName, output: ActivationName,
   delta: Floats, net: Floats, a: Floats, Y: Floats, B: number, n: number,
 ): void {
-  const len = B * n;
-  if (loss === 'cce' && output === 'softmax') {
-    if (kernels.softmaxCrossEntropyDelta) return kernels.softmaxCrossEntropyDelta(delta, a, Y, B, n);
-    for (let b = 0; b < B; b++) {
-      const row = b * n;
-      let sy = 0;
-      for (let k = 0; k < n; k++) sy += Y[row + k];
-      for (let k = 0; k < n; k++) delta[row + k] = sy * a[row + k] - Y[row + k]; // (Σy)·a − y
-    }
-    return;
-  }
-  if (loss === 'bce' && output === 'sigmoid') {
-    for (let i = 0; i < len; i++) delta[i] = a[i] - Y[i];
-    return;
-  }
-  // g = ∂L/∂a into delta, then δ = J_φᵀ g in place
-  if (loss === 'mse') {
-    for (let i = 0; i < len; i++) delta[i] = a[i] - Y[i];
-  } else if (loss === 'cce') {
-    for (let i = 0; i < len; i++) delta[i] = -Y[i] / a[i];
-  } else {
-    for (let i = 0; i < len; i++) delta[i] = (a[i] - Y[i]) / (a[i] * (1 - a[i]));
-  }
+  const fused = fusedOutput(output, loss);
+  if (fused) return fused.delta(delta, a, Y, B, n);
+  LOSS[loss].dA(delta, a, Y, B, n);
   kernels.activationBackward(output, delta, delta, net, a, B, n);
 }

@@ -68,7 +68,7 @@ export function evaluate(net: Network, data: Dataset, chunk = 256): Evaluation {
       }
     }
   } finally {
-    net.backend.release?.(ws.arena); // transient scratch: reusable by the next call
+    net.backend.release(ws.arena); // transient scratch: reusable by the next call
   }
   return { loss: loss / data.N, accuracy: classify ? correct / data.N : null, confusion, N: data.N };
 }

@@ -42,7 +42,6 @@ export interface ModelHeader {
     config: ResolvedTrainConfig;
     state: TrainerState;
     optimizer: { t: number; vectors: string[] };
-    kernels?: string;
   } | null;
   meta: Record<string, unknown>;
   sections: Section[];
@@ -164,7 +163,7 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?
   if (crc32(bytes.subarray(16)) !== dv.getUint32(12, true)) fail('model file is corrupt: its checksum does not match (truncated or modified); copy it again or retrain');
   let header: ModelHeader;
   try {
-    header = JSON.parse(utf8Decode(bytes.subarray(16, 16 + H)));
+    header = JSON.parse(utf8Decode(bytes.subarray(16, 16 + H))) as ModelHeader;
   } catch {
     fail('model file header is not valid JSON; the file is corrupt');
   }
@@ -179,7 +178,7 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?
   const bodyStart = 16 + H;
   const sections = new Map<string, Floats>();
   for (const s of header.sections) {
-    const esize = s.dtype === 'f64' ? 8 : s.dtype === 'f32' ? 4 : fail(`section ${s.name} has unknown dtype ${s.dtype}`);
+    const esize = s.dtype === 'f64' ? 8 : s.dtype === 'f32' ? 4 : fail(`section ${s.name} has unknown dtype ${String(s.dtype)}`);
     if (!Number.isInteger(s.offset) || !Number.isInteger(s.length) || s.offset < 0 || s.length < 0) fail(`section ${s.name} has an invalid offset or length`);
     if (bodyStart + s.offset + s.length * esize > bytes.length) fail(`model file is truncated: section ${s.name} needs ${s.length * esize} bytes past the end of the file`);
     if (s.length !== P) fail(`section ${s.name} has ${s.length} numbers but the architecture ${spec.sizes.join('-')} has ${P} parameters`);

@@ -3,25 +3,27 @@
  * n^[l] × (n^[l-1]+1), bias in column 0. Batched forward and backward (mean-free sums of
  * per-sample δ·xᵀ) live side by side; `reference.ts` keeps the per-sample path of the note.
  */
-import { HIDDEN_ACTIVATIONS, checkActivation, type ActivationName } from './activations.js';
-import { Arena, align, bytesOf, type DType, type Floats } from './arena.js';
+import { ACTIVATIONS, HIDDEN_ACTIVATIONS, type ActivationName } from './activations.js';
+import { align, bytesOf, type Arena, type DType, type Floats } from './arena.js';
+import { DEFAULTS, defaultLoss } from './defaults.js';
 import { ConfigError, ShapeError } from './errors.js';
 import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
-import { jsBackend, type Backend, type Kernels } from './kernels/index.js';
-import { checkLoss, lossSum, outputDelta, type LossName } from './losses.js';
+import type { Backend, Kernels } from './kernels/index.js';
+import { jsBackend } from './kernels/js.js';
+import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
 import { Rng } from './rng.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
   /** [n^[0], n^[1], …, n^[L]]: inputs, hidden sizes, outputs. */
   sizes: number[];
-  /** φ of every hidden layer (the note uses one φ for all). Default relu. */
+  /** φ of every hidden layer (the note uses one φ for all). Default relu (DEFAULTS.activation). */
   activation?: ActivationName;
   /** Per-layer override for layers 1…L−1 (length L−1). */
   hiddenActivations?: ActivationName[];
   /** φ of layer L. Default softmax. */
   output?: ActivationName;
-  /** Default: cce for softmax, bce for sigmoid, mse otherwise. */
+  /** Default: cce for softmax, bce for sigmoid, mse otherwise (defaultLoss). */
   loss?: LossName;
   dtype?: DType;
 }
@@ -44,6 +46,25 @@ export interface LayerInfo {
   size: number;
 }
 
+/** Checks an activation name and says which ones exist. */
+function checkActivation(name: string, where: string): ActivationName {
+  if (!(ACTIVATIONS as readonly string[]).includes(name)) {
+    throw new ConfigError(`unknown activation "${name}" for ${where}; use one of ${ACTIVATIONS.join(', ')}`);
+  }
+  return name as ActivationName;
+}
+
+/** Checks a loss name and its pairing with the output activation. */
+export function checkLoss(name: string, output: ActivationName): LossName {
+  if (!(LOSSES as readonly string[]).includes(name)) {
+    throw new ConfigError(`unknown loss "${name}"; use one of ${LOSSES.join(', ')} (mse = ½Σ(y−a)², cce = categorical cross-entropy, bce = binary cross-entropy)`);
+  }
+  if ((name === 'cce' || name === 'bce') && output !== 'softmax' && output !== 'sigmoid') {
+    throw new ConfigError(`loss "${name}" takes log a, so it needs outputs in (0, 1); use output "softmax" (or "sigmoid"), not "${output}"`);
+  }
+  return name as LossName;
+}
+
 /** Validates a config and fills the defaults. */
 export function resolveSpec(config: NetworkConfig): NetworkSpec {
   const sizes = config.sizes;
@@ -54,8 +75,8 @@ export function resolveSpec(config: NetworkConfig): NetworkSpec {
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`layer sizes must be positive integers; got ${JSON.stringify(sizes)}`);
   }
   const L = sizes.length - 1;
-  const hidden = checkActivation(config.activation ?? 'relu', 'the hidden layers');
-  const output = checkActivation(config.output ?? 'softmax', 'the output layer');
+  const hidden = checkActivation(config.activation ?? DEFAULTS.activation, 'the hidden layers');
+  const output = checkActivation(config.output ?? DEFAULTS.output, 'the output layer');
   const per = config.hiddenActivations;
   if (per && per.length !== L - 1) {
     throw new ConfigError(`hiddenActivations has ${per.length} entries but the network has ${L - 1} hidden layers; give one per hidden layer`);
@@ -63,18 +84,18 @@ export function resolveSpec(config: NetworkConfig): NetworkSpec {
   const activations: ActivationName[] = [];
   for (let l = 1; l < L; l++) {
     const phi = per ? checkActivation(per[l - 1], `hidden layer ${l}`) : hidden;
-    if (!HIDDEN_ACTIVATIONS.includes(phi)) {
+    if (!(HIDDEN_ACTIVATIONS as readonly string[]).includes(phi)) {
       throw new ConfigError(`softmax mixes a whole layer and is only for the output; layer ${l} is hidden: use relu, tanh, sigmoid, leaky_relu, softplus or linear there`);
     }
     activations.push(phi);
   }
   activations.push(output);
-  const loss = checkLoss(config.loss ?? (output === 'softmax' ? 'cce' : output === 'sigmoid' ? 'bce' : 'mse'), output);
+  const loss = checkLoss(config.loss ?? defaultLoss(output), output);
   if (output === 'softmax' && sizes[L] < 2) {
     throw new ConfigError('softmax over a single output is always 1; use output "sigmoid" with loss "bce" for one class, or 2+ outputs');
   }
-  const dtype = config.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f64') throw new ConfigError(`dtype must be "f32" or "f64"; got "${dtype}"`);
+  const dtype = config.dtype ?? DEFAULTS.dtype;
+  if (dtype !== 'f32' && dtype !== 'f64') throw new ConfigError(`dtype must be "f32" or "f64"; got "${String(dtype)}"`);
   return { sizes: sizes.slice(), activations, loss, dtype };
 }
 
@@ -93,7 +114,7 @@ export function layerTable(spec: NetworkSpec): { layers: LayerInfo[]; P: number 
 }
 
 /** One view per layer into a flat vector laid out like the parameters (weights or gradients). */
-export function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
+function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
   return layers.map((L) => flat.subarray(L.offset, L.offset + L.size));
 }
 
@@ -161,7 +182,7 @@ export class Network {
       if (!(params instanceof want)) throw new ShapeError(`parameters must be a ${want.name} for dtype ${spec.dtype}`);
       this.params = params;
     } else {
-      this.params = backend.arena(P * bytesOf(spec.dtype) + 16).floats(spec.dtype, P);
+      this.params = backend.floats(spec.dtype, P);
     }
     this.W = layerViews(this.params, layers);
     this.backend = backend;
@@ -270,7 +291,7 @@ export class Network {
         out.set(a.subarray(0, B * this.nOut), start * this.nOut);
       }
     } finally {
-      this.backend.release?.(ws.arena); // transient scratch: reusable by the next call
+      this.backend.release(ws.arena); // transient scratch: reusable by the next call
     }
     return out;
   }

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from './network.js';
 import { Optimizer, regularisationLoss } from './optimizers.js';
+import { Rng } from './rng.js';
+import { backends } from './test-utils/backends.js';
 
 const layers = Network.create({ sizes: [1, 1], output: 'linear', dtype: 'f64' }).layers;
 
@@ -48,5 +50,38 @@ describe('optimizers', () => {
     expect(w1[1]).toBeCloseTo(-0.98, 15);
     // penalty ½·0.5·1² + 0.2·1 = 0.45 (bias excluded)
     expect(regularisationLoss(new Float64Array([0.5, -1]), layers, 0.2, 0.5)).toBeCloseTo(0.45, 15);
+  });
+});
+
+describe.each(backends)('optimizer updates on the $name kernels', (backend) => {
+  it.each(['sgd', 'momentum', 'nesterov', 'adam'] as const)('%s over stripes [from, to) of subarray views gives the bits of one whole-vector update', (name) => {
+    const P = 1037; // stripes that are not multiples of 4 run the scalar tails too
+    const rng = new Rng(23);
+    const fill = (v: Float32Array, lo: number, hi: number) => v.forEach((_, i) => (v[i] = rng.uniform(lo, hi)));
+    const vec = () => backend.floats('f32', P);
+    const [w1, g1, m1, v1] = [vec(), vec(), vec(), vec()];
+    fill(w1, -1, 1);
+    fill(g1, -3, 3);
+    fill(m1, -0.1, 0.1);
+    fill(v1, 0, 0.1);
+    const [w2, g2, m2, v2] = [w1, g1, m1, v1].map((x) => {
+      const y = vec();
+      y.set(x);
+      return y;
+    });
+    const k = backend.kernels;
+    const run = (w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array) => {
+      if (name === 'sgd') k.sgdStep(w, g, 0.25, 0.1);
+      else if (name === 'adam') k.adamStep(w, g, m, v, 0.25, 0.01, 0.9, 0.999, 1e-8, 3);
+      else k.momentumStep(w, g, v, 0.25, 0.1, 0.9, name === 'nesterov');
+    };
+    run(w1, g1, m1, v1);
+    const cuts = [0, 1, 258, 259, 700, P];
+    for (let c = 0; c + 1 < cuts.length; c++) {
+      const [from, to] = [cuts[c], cuts[c + 1]];
+      run(w2.subarray(from, to), g2.subarray(from, to), m2.subarray(from, to), v2.subarray(from, to));
+    }
+    for (const [a, b] of [[w1, w2], [g1, g2], [m1, m2], [v1, v2]]) expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(w1)).not.toEqual(Array.from(w2.map(() => 0))); // a real update ran
   });
 });

@@ -8,9 +8,11 @@
  *   adam      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂ / (√v̂ + ε)
  * State vectors are contiguous like the parameters, so a checkpoint can save them whole.
  */
-import { bytesOf, type DType, type Floats } from './arena.js';
+import type { DType, Floats } from './arena.js';
+import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
-import { jsKernels, type Backend, type Kernels } from './kernels/index.js';
+import type { Backend, Kernels } from './kernels/index.js';
+import { jsBackend } from './kernels/js.js';
 import type { LayerInfo } from './network.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam';
@@ -51,19 +53,19 @@ function unitInterval(x: number, what: string): number {
 
 /** Validates an optimizer config and fills its defaults. */
 export function resolveOptimizer(c: OptimizerSettings): Required<OptimizerConfig> {
-  const name = c.name ?? 'sgd';
+  const name = c.name ?? DEFAULTS.optimizer;
   if (!(OPTIMIZERS as readonly string[]).includes(name)) throw new ConfigError(`unknown optimizer "${name}"; use one of ${OPTIMIZERS.join(', ')}`);
-  const lr = positive(c.lr ?? (name === 'adam' ? 0.001 : 0.1), 'learning rate', 'Try 0.1 for sgd or 0.001 for adam.');
+  const lr = positive(c.lr ?? DEFAULTS.learningRate[name as OptimizerName], 'learning rate', `Try ${DEFAULTS.learningRate.sgd} for sgd or ${DEFAULTS.learningRate.adam} for adam.`);
   const l1 = c.l1 ?? 0;
   const l2 = c.l2 ?? 0;
   if (!(l1 >= 0) || !(l2 >= 0) || !Number.isFinite(l1) || !Number.isFinite(l2)) throw new ConfigError(`L1/L2 strengths must be ≥ 0; got l1=${l1}, l2=${l2}`);
   return {
     name: name as OptimizerName,
     lr,
-    momentum: unitInterval(c.momentum ?? 0.9, 'momentum'),
-    beta1: unitInterval(c.beta1 ?? 0.9, 'beta1'),
-    beta2: unitInterval(c.beta2 ?? 0.999, 'beta2'),
-    eps: positive(c.eps ?? 1e-8, 'eps', 'The usual value is 1e-8.'),
+    momentum: unitInterval(c.momentum ?? DEFAULTS.momentum, 'momentum'),
+    beta1: unitInterval(c.beta1 ?? DEFAULTS.beta1, 'beta1'),
+    beta2: unitInterval(c.beta2 ?? DEFAULTS.beta2, 'beta2'),
+    eps: positive(c.eps ?? DEFAULTS.eps, 'eps', `The usual value is ${DEFAULTS.eps}.`),
     l1,
     l2,
   };
@@ -73,11 +75,10 @@ export class Optimizer {
   readonly config: Required<OptimizerConfig>;
   readonly state: OptimizerState;
 
-  /** State vectors live in `backend`'s memory when given (so its fused steps can address them). */
-  constructor(config: OptimizerSettings, P: number, dtype: DType, backend?: Backend) {
+  /** State vectors live in `backend`'s memory (so its kernels, on any thread, can address them). */
+  constructor(config: OptimizerSettings, P: number, dtype: DType, private readonly backend: Backend = jsBackend) {
     this.config = resolveOptimizer(config);
-    const make = () =>
-      backend ? backend.arena(P * bytesOf(dtype) + 16).floats(dtype, P) : dtype === 'f32' ? new Float32Array(P) : new Float64Array(P);
+    const make = () => backend.floats(dtype, P);
     const vectors: Record<string, Floats> = {};
     if (this.config.name === 'momentum' || this.config.name === 'nesterov') vectors.v = make();
     if (this.config.name === 'adam') {
@@ -95,9 +96,9 @@ export class Optimizer {
 
   /**
    * One update of `params` from the gradient sum `grad` of B samples. `grad` is overwritten
-   * with the mean regularised gradient g.
+   * with the mean regularised gradient g. Runs on the kernels of the backend the state lives in.
    */
-  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = jsKernels): void {
+  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): void {
     const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = this.config;
     let scale = 1 / B; // the mean over the batch is folded into the update loop
     if (l1 !== 0 || l2 !== 0) {
@@ -113,7 +114,7 @@ export class Optimizer {
 }
 
 /** g = grad·scale + λ₂ w + λ₁ sign(w) on weights; biases (column 0) get no penalty. */
-export function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number): void {
+function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number): void {
   const P = params.length;
   for (let i = 0; i < P; i++) grad[i] *= scale;
   if (l1 === 0 && l2 === 0) return;

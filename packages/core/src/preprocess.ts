@@ -24,7 +24,7 @@ export interface Preprocessing {
 export function identityPreprocessing(n: number, labels: string[] | null = null): Preprocessing {
   return {
     features: Array.from({ length: n }, (_, i) => `x${i + 1}`),
-    normalization: { kind: 'none', shift: new Array(n).fill(0), scale: new Array(n).fill(1) },
+    normalization: { kind: 'none', shift: new Array<number>(n).fill(0), scale: new Array<number>(n).fill(1) },
     labels,
   };
 }

@@ -5,8 +5,7 @@
  * Everything is materialised (x with its leading 1, ∂L/∂x with element 0) so that tests and
  * `backprop explain` can show each quantity. Arithmetic in float64.
  */
-import { PHI, softmaxRows } from './activations.js';
-import { softplus } from './activations.js';
+import { ACT, softplus } from './activations.js';
 import type { Network } from './network.js';
 
 export interface SampleForward {
@@ -19,8 +18,9 @@ export interface SampleForward {
 
 export interface SampleBackward {
   loss: number;
-  /** ∂L/∂a^[l], δ^[l], ∂L/∂W^[l] (rows × (nIn+1)), ∂L/∂x^[l-1] (with element 0) for l = 1 … L, at index l−1. */
+  /** ∂L/∂a^[l], φ'(net^[l]) (null for softmax, which mixes a row), δ^[l], ∂L/∂W^[l] (rows × (nIn+1)), ∂L/∂x^[l-1] (with element 0) for l = 1 … L, at index l−1. */
   dA: number[][];
+  dphi: (number[] | null)[];
   delta: number[][];
   dW: number[][][];
   dX: number[][];
@@ -45,10 +45,10 @@ export function forwardSample(net: Network, a0: ArrayLike<number>): SampleForwar
     let al: number[];
     if (phi === 'softmax') {
       const out = new Float64Array(nOut);
-      softmaxRows(out, Float64Array.from(netl), 1, nOut);
+      ACT.softmax.forward(out, Float64Array.from(netl), 1, nOut);
       al = Array.from(out);
     } else {
-      al = netl.map((v) => PHI[phi].f(v));
+      al = netl.map((v) => ACT[phi].f(v));
     }
     x.push(xl);
     nets.push(netl);
@@ -92,16 +92,18 @@ export function backwardSample(net: Network, fw: SampleForward, y: ArrayLike<num
   const L = net.L;
   const yy = Array.from(y);
   const { loss, dA: dAL } = sampleLoss(net, fw, yy);
-  const dA: number[][] = new Array(L);
-  const delta: number[][] = new Array(L);
-  const dW: number[][][] = new Array(L);
-  const dX: number[][] = new Array(L);
+  const dA = new Array<number[]>(L);
+  const dphi = new Array<number[] | null>(L);
+  const delta = new Array<number[]>(L);
+  const dW = new Array<number[][]>(L);
+  const dX = new Array<number[]>(L);
   dA[L - 1] = dAL;
   for (let l = L - 1; l >= 0; l--) {
     const { nIn, nOut, phi } = net.layers[l];
     const a = fw.a[l];
     const z = fw.net[l];
     const g = dA[l];
+    dphi[l] = phi === 'softmax' ? null : z.map((zk, k) => ACT[phi].df(zk, a[k]));
     if (l === L - 1 && phi === 'softmax' && net.spec.loss === 'cce') {
       const sy = yy.reduce((s, v) => s + v, 0);
       delta[l] = a.map((ak, k) => sy * ak - yy[k]); // eq. 0.2: δ^[L] = (Σy)·a − y
@@ -109,7 +111,8 @@ export function backwardSample(net: Network, fw: SampleForward, y: ArrayLike<num
       const ga = g.reduce((s, gk, k) => s + gk * a[k], 0);
       delta[l] = a.map((ak, k) => ak * (g[k] - ga)); // J_softmaxᵀ g
     } else {
-      delta[l] = g.map((gk, k) => gk * PHI[phi].df(z[k], a[k])); // ∂L/∂a ⊙ φ'(net)
+      const d = dphi[l]!;
+      delta[l] = g.map((gk, k) => gk * d[k]); // ∂L/∂a ⊙ φ'(net)
     }
     // ∂L/∂W = δ xᵀ
     dW[l] = delta[l].map((dk) => fw.x[l].map((xj) => dk * xj));
@@ -124,5 +127,5 @@ export function backwardSample(net: Network, fw: SampleForward, y: ArrayLike<num
     dX[l] = dx;
     if (l > 0) dA[l - 1] = dx.slice(1); // drop element 0: x_0 = 1 is not an activation
   }
-  return { loss, dA, delta, dW, dX };
+  return { loss, dA, dphi, delta, dW, dX };
 }

@@ -2,9 +2,10 @@
  * The unit of parallel work: one shard of a mini-batch. Its gradient sum Σ_b δ_b x_bᵀ goes
  * into the shard's own slot; slots are then reduced in shard order. Because a shard's sum is
  * computed in one piece and the reduction order is fixed, any number of workers (or the
- * single-thread trainer) produces the same bits (DESIGN.md §4).
+ * single-thread trainer) produces the same bits (DESIGN.md §4). `GradientSlots` holds the
+ * slots; the local engine and every worker use the same one (allocated once, attached by workers).
  */
-import type { Floats } from './arena.js';
+import type { Arena, Floats } from './arena.js';
 import { gatherRows, type Dataset } from './dataset.js';
 import { countCorrect } from './metrics.js';
 import type { Network, Workspace } from './network.js';
@@ -14,32 +15,107 @@ export function shardCount(B: number, shardSize: number): number {
   return Math.ceil(B / shardSize);
 }
 
-/** Default shard size: 32 rows, smaller for small batches so that every core gets work. Never depends on workers. */
-export function defaultShardSize(batchSize: number): number {
-  return Math.max(1, Math.min(32, Math.ceil(batchSize / 4)));
+/** Loss sum and correct count over the rows of one batch. */
+export interface BatchStats {
+  loss: number;
+  correct: number;
+}
+
+/** The views of a set of slots that cross to workers (structured-cloneable: shared memory, no copy). */
+export interface SharedSlots {
+  maxShards: number;
+  slots: Floats; // (maxShards, P)
+  grad: Floats; // (P)
+  stats: Float64Array; // (maxShards, 2)
 }
 
 /**
- * Gradient sum of rows order[start … start+B) into dW (zeroed first); writes the shard's loss
- * sum and correct count into stats[2s], stats[2s+1].
+ * Gradient slots: one P-vector per shard of the largest batch, the reduced gradient, and each
+ * shard's loss and correct count, in one arena of the network's backend (so the kernels of every
+ * thread can address them). Per-slot views (flat and per layer) are built once.
  */
-export function shardGradient(
-  net: Network, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number,
-  dWflat: Floats, dW: Floats[], stats: Float64Array, s: number,
-): void {
-  gatherRows(ws.X, ws.Y, data, order, start, B);
-  const a = net.forward(ws, B);
-  stats[2 * s] = net.lossSum(ws, B);
-  stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a, ws.Y, B, net.nOut) : 0;
-  dWflat.fill(0);
-  net.backward(ws, B, dW);
-}
+export class GradientSlots {
+  readonly P: number;
+  readonly maxShards: number;
+  /** (maxShards, P): slot s is the gradient sum of shard s. */
+  readonly slots: Floats;
+  /** (P): Σ_s slots[s], written by `reduce`. */
+  readonly grad: Floats;
+  /** (maxShards, 2): loss sum and correct count of each shard. */
+  readonly stats: Float64Array;
+  private readonly views: { flat: Floats; W: Floats[] }[] = [];
 
-/** grad[i] = Σ_s slots[s·P + i] for i in [from, to), summed in shard order s = 0, 1, …. */
-export function reduceSlots(grad: Floats, slots: Floats, nShards: number, P: number, from = 0, to = P): void {
-  for (let i = from; i < to; i++) grad[i] = slots[i];
-  for (let s = 1; s < nShards; s++) {
-    const base = s * P;
-    for (let i = from; i < to; i++) grad[i] += slots[base + i];
+  private constructor(
+    private readonly net: Network,
+    shared: SharedSlots,
+    /** The arena this thread allocated (given back by `release`), or null for attached views. */
+    private readonly arena: Arena | null,
+  ) {
+    const P = net.P;
+    this.P = P;
+    this.maxShards = shared.maxShards;
+    this.slots = shared.slots;
+    this.grad = shared.grad;
+    this.stats = shared.stats;
+    for (let s = 0; s < this.maxShards; s++) {
+      const flat = this.slots.subarray(s * P, (s + 1) * P);
+      this.views.push({ flat, W: net.gradViews(flat) });
+    }
+  }
+
+  /** New slots for batches of up to `maxShards` shards, in the network's backend memory. */
+  static allocate(net: Network, maxShards: number): GradientSlots {
+    const { P, spec } = net;
+    const e = spec.dtype === 'f32' ? 4 : 8;
+    const arena = net.backend.arena((maxShards + 1) * P * e + maxShards * 16 + 64);
+    const shared = { maxShards, slots: arena.floats(spec.dtype, maxShards * P), grad: arena.floats(spec.dtype, P), stats: arena.f64(2 * maxShards) };
+    return new GradientSlots(net, shared, arena);
+  }
+
+  /** The same slots on another thread (`shared` from `share()`), re-based on `net`'s backend. */
+  static attach(net: Network, shared: SharedSlots): GradientSlots {
+    const b = net.backend;
+    return new GradientSlots(net, { maxShards: shared.maxShards, slots: b.adopt(shared.slots), grad: b.adopt(shared.grad), stats: b.adopt(shared.stats) }, null);
+  }
+
+  /** What a worker needs to `attach` to these slots. */
+  share(): SharedSlots {
+    return { maxShards: this.maxShards, slots: this.slots, grad: this.grad, stats: this.stats };
+  }
+
+  /**
+   * Gradient sum of rows order[start … start+B) into slot s (zeroed first), with the shard's
+   * loss sum and correct count in stats[2s], stats[2s+1].
+   */
+  computeShard(s: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number): void {
+    const net = this.net;
+    const slot = this.views[s];
+    gatherRows(ws.X, ws.Y, data, order, start, B);
+    const a = net.forward(ws, B);
+    this.stats[2 * s] = net.lossSum(ws, B);
+    this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a, ws.Y, B, net.nOut) : 0;
+    slot.flat.fill(0);
+    net.backward(ws, B, slot.W);
+  }
+
+  /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the reduction). */
+  reduce(nShards: number, from = 0, to = this.P): void {
+    this.net.kernels.reduceSlots(this.grad, this.slots, nShards, this.P, from, to);
+  }
+
+  /** The batch's loss and correct count: shard statistics summed in shard order. */
+  sumStats(nShards: number): BatchStats {
+    let loss = 0;
+    let correct = 0;
+    for (let s = 0; s < nShards; s++) {
+      loss += this.stats[2 * s];
+      correct += this.stats[2 * s + 1];
+    }
+    return { loss, correct };
+  }
+
+  /** Gives the slots back to the backend (WASM memory is reused, not collected); attached views own nothing. */
+  release(): void {
+    if (this.arena) this.net.backend.release(this.arena);
   }
 }

@@ -4,18 +4,18 @@
  * state that a checkpoint saves so a resumed run continues bit-identically. Where the batch
  * gradient is computed is the engine's business (this thread, or workers).
  */
-import { allocBuffer, type Floats } from './arena.js';
+import type { Floats } from './arena.js';
 import { macrotask, now } from './clock.js';
 import { checkDataset, subset, type Dataset } from './dataset.js';
+import { DEFAULTS, batchesPerEpoch, defaultShardSize, validationRows } from './defaults.js';
 import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
 import { ConfigError, NumericError } from './errors.js';
+import { jsBackend } from './kernels/js.js';
 import { evaluate } from './metrics.js';
-import type { Kernels } from './kernels/index.js';
 import type { Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
-import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
+import { Optimizer, regularisationLoss, resolveOptimizer, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { mixSeed, permutation, Rng } from './rng.js';
-import { defaultShardSize } from './shard.js';
 
 export interface EarlyStopping {
   /** Epochs without improvement of the monitored loss before stopping. */
@@ -101,7 +101,7 @@ export interface FitResult {
 }
 
 /** Validates a training config and fills its defaults. */
-export function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
+function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
   const intAtLeast = (x: unknown, min: number, what: string, fix: string): number => {
     if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new ConfigError(`${what} must be an integer ≥ ${min}; got ${String(x)}. ${fix}`);
     return x;
@@ -109,11 +109,11 @@ export function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
   const batchSize = intAtLeast(c.batchSize, 1, 'batch size', 'Try 32.');
   const epochs = intAtLeast(c.epochs, 1, 'epochs', 'Try 10.');
   const shardSize = intAtLeast(c.shardSize ?? defaultShardSize(batchSize), 1, 'shard size', 'Leave it unset for the default.');
-  const validationSplit = c.validationSplit ?? 0;
+  const validationSplit = c.validationSplit ?? DEFAULTS.validationSplit;
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ConfigError(`validation split must be in [0, 1); got ${validationSplit}`);
   const es = c.earlyStopping;
   if (es) intAtLeast(es.patience, 1, 'early-stopping patience', 'Try 3.');
-  const seed = c.seed ?? 1;
+  const seed = c.seed ?? DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer; got ${seed}`);
   return {
     epochs,
@@ -121,7 +121,7 @@ export function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
     shardSize,
     seed,
     validationSplit,
-    optimizer: new Optimizer(c.optimizer ?? {}, 0, 'f32').config,
+    optimizer: resolveOptimizer(c.optimizer ?? {}),
     earlyStopping: es ? { patience: es.patience, minDelta: es.minDelta ?? 0, restoreBest: es.restoreBest ?? true } : null,
   };
 }
@@ -159,7 +159,7 @@ export class Trainer {
       return { rows, validation: validation ?? null };
     }
     const idx = permutation(data.N, mixSeed(seed, VALIDATION_STREAM));
-    const nVal = Math.round(data.N * validationSplit);
+    const nVal = validationRows(data.N, validationSplit);
     if (nVal === 0 || nVal === data.N) throw new ConfigError(`validation split ${validationSplit} of ${data.N} rows leaves an empty side; use more data or another split`);
     return { rows: idx.slice(nVal).sort(), validation: subset(data, idx.subarray(0, nVal)) };
   }
@@ -181,9 +181,9 @@ export class Trainer {
     const maxBatch = Math.min(batchSize, rows.length);
     const engineOpts: EngineOptions = { shardSize, maxBatch };
     const engine = opts.engine ? await opts.engine(net, data, engineOpts) : new LocalEngine(net, data, engineOpts);
-    const order = new Int32Array(allocBuffer(rows.length * 4)); // shared: workers read it
+    const order = jsBackend.arena(rows.length * 4).i32(rows.length); // shared: workers read it
     const backup = net.params.slice();
-    const batches = Math.ceil(rows.length / batchSize);
+    const batches = batchesPerEpoch(data.N, this.config, Boolean(opts.validation));
     const every = Math.max(1, opts.batchEventEvery ?? 1);
     const yieldEveryMs = opts.yieldEveryMs ?? 50;
     let lastYield = now();
@@ -206,7 +206,7 @@ export class Trainer {
           const stats = await engine.batch(order, start, B);
           this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
           backup.set(net.params);
-          this.optimizer.step(net.params, engine.grad, B, net.layers, net.kernels);
+          this.optimizer.step(net.params, engine.grad, B, net.layers);
           this.checkParams(backup, st.epoch + 1, st.step + 1);
           st.step++;
           st.batchInEpoch++;
@@ -272,7 +272,7 @@ export class Trainer {
     const layers = this.net.layers;
     for (let l = 0; l < layers.length; l++) {
       const { offset, size } = layers[l];
-      const i = firstNonFinite(this.net.kernels, grad, offset, offset + size);
+      const i = this.net.kernels.firstNonFinite(grad, offset, offset + size);
       if (i >= 0) {
         throw new NumericError(`the gradient of layer ${l + 1} became ${grad[i]} at epoch ${epoch}, step ${step} (loss ${loss}); the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
       }
@@ -287,7 +287,7 @@ export class Trainer {
     const { params, layers } = this.net;
     for (let l = 0; l < layers.length; l++) {
       const { offset, size } = layers[l];
-      const i = firstNonFinite(this.net.kernels, params, offset, offset + size);
+      const i = this.net.kernels.firstNonFinite(params, offset, offset + size);
       if (i >= 0) {
         const w = params[i];
         params.set(backup);
@@ -295,11 +295,4 @@ export class Trainer {
       }
     }
   }
-}
-
-/** Index of the first NaN/±Infinity in x[from, to), or −1 (a SIMD scan when the kernels have one). */
-function firstNonFinite(k: Kernels, x: Floats, from: number, to: number): number {
-  if (k.firstNonFinite) return k.firstNonFinite(x, from, to);
-  for (let i = from; i < to; i++) if (!Number.isFinite(x[i])) return i;
-  return -1;
 }

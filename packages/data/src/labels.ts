@@ -44,7 +44,7 @@ export function predictedLabels(pre: Preprocessing, a: ArrayLike<number>, N: num
   const labels = classLabels(pre);
   const K = labels.length;
   if (a.length !== N * K) throw new ConfigError(`outputs have ${a.length} numbers, not ${N} rows × ${K} classes; pass the network's outputs for these rows`);
-  const out: string[] = new Array(N);
+  const out = new Array<string>(N);
   for (let b = 0; b < N; b++) {
     const row = b * K;
     let best = 0;

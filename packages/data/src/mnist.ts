@@ -57,7 +57,6 @@ export function digitJsonPixels(bytes: Uint8Array, file = 'digit JSON'): Uint8Ar
     }
     if (c === 0x5d) {
       closed = true;
-      i++;
       break;
     }
     // a number: digits [. digits] fast; with an exponent or sign, the exact slow path

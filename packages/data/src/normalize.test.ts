@@ -1,6 +1,7 @@
 // Normalisation: hand-worked z-score and min-max, constant features, fitting on the given
 // rows only, and applyPreprocessing giving the same bits as the prepared training data.
-import { ConfigError, NumericError, ShapeError, identityPreprocessing, type Preprocessing } from '@backprop/core';
+import { ConfigError, NumericError, ShapeError, type Preprocessing } from '@backprop/core';
+import { identityPreprocessing } from '@backprop/core/engine';
 import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, checkNormalization, fitNormalization } from './normalize.js';
 

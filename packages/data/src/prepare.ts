@@ -3,7 +3,7 @@
  * label encoding on the training rows only, then write X' = (x − shift)·scale and one-hot Y
  * straight into shared memory, one buffer per split (DESIGN.md §3, §7).
  */
-import { ConfigError, ShapeError, sharedFloats, type Dataset, type DType, type Floats, type Preprocessing } from '@backprop/core';
+import { ConfigError, ShapeError, jsBackend, type Dataset, type DType, type Floats, type Preprocessing } from '@backprop/core';
 import { DataFileError } from './errors.js';
 import { labelIndex } from './labels.js';
 import { fitNormalization, type Normalization } from './normalize.js';
@@ -192,7 +192,7 @@ function writeInputs(t: Table, idx: Int32Array, cols: Int32Array, norm: Normaliz
   const nIn = cols.length;
   const { shift, scale } = norm;
   const M = idx.length;
-  const X = sharedFloats(dtype, M * nIn); // (M, nIn)
+  const X = jsBackend.floats(dtype, M * nIn); // (M, nIn)
   const src = t.X;
   for (let p = 0; p < M; p++) {
     const from = idx[p] * stride;
@@ -210,7 +210,7 @@ function buildDataset(t: Table, idx: Int32Array, side: Side, pre: Preprocessing,
   if (target.kind === 'classes') {
     const K = pre.labels!.length;
     const map = side.map!;
-    const Y = sharedFloats(dtype, M * K); // (M, K) one-hot
+    const Y = jsBackend.floats(dtype, M * K); // (M, K) one-hot
     for (let p = 0; p < M; p++) {
       const c = target.y[idx[p]];
       const k = map[c];
@@ -220,7 +220,7 @@ function buildDataset(t: Table, idx: Int32Array, side: Side, pre: Preprocessing,
     return { X, Y, N: M, nIn, nOut: K };
   }
   const nOut = target.names.length;
-  const Y = sharedFloats(dtype, M * nOut); // (M, nOut)
+  const Y = jsBackend.floats(dtype, M * nOut); // (M, nOut)
   for (let p = 0; p < M; p++) {
     const from = idx[p] * nOut;
     for (let k = 0; k < nOut; k++) Y[p * nOut + k] = target.Y[from + k];

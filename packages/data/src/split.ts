@@ -3,7 +3,8 @@
  * for classification each class gives its share to test and validation (largest remainders),
  * so small sets keep their class balance and every class keeps at least one training row.
  */
-import { ConfigError, gatherRows, mixSeed, permutation, sharedFloats, type Dataset } from '@backprop/core';
+import { ConfigError, jsBackend, type Dataset } from '@backprop/core';
+import { gatherRows, mixSeed, permutation } from '@backprop/core/engine';
 
 export interface SplitOptions {
   /** Test rows: a fraction in [0, 1) or a whole count ≥ 1. Default 0.2. */
@@ -108,8 +109,8 @@ export function splitRows(N: number, opts: SplitOptions = {}, classes: Int32Arra
 /** The rows `idx` of a dataset, copied onto fresh shared memory. */
 export function gatherShared(data: Dataset, idx: Int32Array): Dataset {
   const dtype = data.X instanceof Float64Array ? 'f64' : 'f32';
-  const X = sharedFloats(dtype, idx.length * data.nIn);
-  const Y = sharedFloats(dtype, idx.length * data.nOut);
+  const X = jsBackend.floats(dtype, idx.length * data.nIn);
+  const Y = jsBackend.floats(dtype, idx.length * data.nOut);
   gatherRows(X, Y, data, idx, 0, idx.length);
   return { X, Y, N: idx.length, nIn: data.nIn, nOut: data.nOut };
 }

@@ -50,7 +50,10 @@ describe('syntheticTable', () => {
       let m1 = 0;
       let v1 = 0;
       let n1 = 0;
-      for (let i = 0; i < t.N; i++) if (y[i] === 1) (m1 += t.X[2 * i]), n1++;
+      for (let i = 0; i < t.N; i++) if (y[i] === 1) {
+        m1 += t.X[2 * i];
+        n1++;
+      }
       m1 /= n1;
       for (let i = 0; i < t.N; i++) if (y[i] === 1) v1 += (t.X[2 * i] - m1) ** 2;
       return { mean: m1, std: Math.sqrt(v1 / n1) };

@@ -4,7 +4,8 @@
  * fixes every point. Labels come from the clean point; noise then moves the point.
  *   circle, xor, gauss, spiral, spirals, blobs → classes "0" … "k−1";  plane, multi-gauss → one target y.
  */
-import { ConfigError, Rng } from '@backprop/core';
+import { ConfigError } from '@backprop/core';
+import { Rng } from '@backprop/core/engine';
 import { DEFAULT_SEED } from './split.js';
 import { digitLabels } from './idx.js';
 import type { Table, Target } from './table.js';

@@ -3,7 +3,7 @@
  * long-lived workers (an Atomics barrier instead of one message per step) and workers hand
  * out shards and reduction stripes to each other with atomic counters.
  */
-import { allocBuffer } from '@backprop/core';
+import { jsBackend } from '@backprop/core';
 
 /** Step generation: the main thread bumps it to start a step (or to stop); workers wait on it. */
 export const GEN = 0;
@@ -42,7 +42,7 @@ export const FAIL_BUMP = 1 << 24;
 
 /** A zeroed control block for `workers` lanes, on shared memory. */
 export function controlBlock(workers: number): Int32Array {
-  const ctl = new Int32Array(allocBuffer((BUSY + workers) * 4));
+  const ctl = jsBackend.arena((BUSY + workers) * 4).i32(BUSY + workers);
   ctl.fill(-1, BUSY);
   ctl[FAILED_SHARD] = -1;
   return ctl;

@@ -4,11 +4,10 @@
  * shards into fixed slots and reduce them by stripes (task.ts); the Trainer then applies the
  * optimizer on this thread, between steps, so only one writer ever touches W.
  */
+import { ConfigError, ShapeError, jsBackend, type Dataset, type Floats, type Network } from '@backprop/core';
 import {
-  ConfigError, ShapeError, allocSlots, now, shardCount, sumStats,
-  type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network, type Arena,
-} from '@backprop/core';
-import { describeBackend, type BackendDescriptor } from './backend.js';
+  GradientSlots, now, shardCount, type BackendDescriptor, type BatchStats, type EngineOptions, type GradientEngine,
+} from '@backprop/core/engine';
 import {
   BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
   controlBlock,
@@ -76,13 +75,12 @@ export function isShared(a: ArrayBufferView): boolean {
 
 const sharedCopies = new WeakMap<Floats, Floats>();
 
-/** The same array on shared memory: itself if already shared, else one copy (cached per array). */
+/** The same array on shared memory: itself if already shared, else one copy (cached per array) in the JS backend's memory. */
 function shareArray(a: Floats): Floats {
   if (isShared(a)) return a;
   let copy = sharedCopies.get(a);
   if (!copy) {
-    const sab = new SharedArrayBuffer(a.byteLength);
-    copy = a instanceof Float64Array ? new Float64Array(sab) : new Float32Array(sab);
+    copy = jsBackend.floats(a instanceof Float64Array ? 'f64' : 'f32', a.length);
     copy.set(a);
     sharedCopies.set(a, copy);
   }
@@ -145,13 +143,10 @@ export class ParallelEngine implements GradientEngine {
   /** Steps run again after a worker failed (each retry recomputes every shard). */
   retried = 0;
   private readonly ctl: Int32Array;
-  private readonly slots: Floats;
-  private readonly stats: Float64Array;
+  private readonly slots: GradientSlots;
   private readonly data: Dataset;
   private readonly backend: BackendDescriptor;
-  private readonly slotsArena: Arena;
   private readonly ownOrder: Int32Array;
-  private readonly maxShards: number;
   private readonly retries: number;
   private readonly stripe: number;
   private readonly fault: FaultInjection | null;
@@ -172,17 +167,14 @@ export class ParallelEngine implements GradientEngine {
     if (!isShared(net.params)) throw new ConfigError('the network parameters are not on shared memory; create the network with a backend whose arena is shared');
     this.retries = intAtLeast(options.retries ?? 1, 0, 'retries');
     this.stripe = intAtLeast(options.stripe ?? 4096, 1, 'stripe');
-    this.backend = describeBackend(net.backend);
+    this.backend = net.backend.describe();
     this.workers = pool.size;
-    this.maxShards = shardCount(opts.maxBatch, opts.shardSize);
-    const { slots, grad, stats, arena } = allocSlots(net, this.maxShards); // in the backend's memory (WASM: addressable by every worker's kernels)
-    this.slotsArena = arena;
-    this.slots = slots;
-    this.grad = grad;
-    this.stats = stats;
+    // in the backend's memory (WASM: addressable by every worker's kernels)
+    this.slots = GradientSlots.allocate(net, shardCount(opts.maxBatch, opts.shardSize));
+    this.grad = this.slots.grad;
     this.data = shareDataset(data);
     this.ctl = controlBlock(pool.size);
-    this.ownOrder = new Int32Array(new SharedArrayBuffer(opts.maxBatch * 4));
+    this.ownOrder = jsBackend.arena(opts.maxBatch * 4).i32(opts.maxBatch);
     this.fault = options.faultInjection ?? null;
   }
 
@@ -231,7 +223,7 @@ export class ParallelEngine implements GradientEngine {
     // a blocking wait never returns to the event loop; the Trainer gives it a turn between steps
     if (this.pool.canBlock) blockFor(ctl, gen);
     const outcome = await Promise.race([waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault]);
-    if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return sumStats(this.stats, nShards);
+    if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
     const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };
     const busy = fault.lane >= 0 ? Atomics.load(ctl, BUSY + fault.lane) : -1;
     const shard = busy >= 0 ? busy : Atomics.load(ctl, FAILED_SHARD);
@@ -260,8 +252,8 @@ export class ParallelEngine implements GradientEngine {
     for (let lane = 0; lane < this.workers; lane++) {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
-        params: this.net.params, data: this.data, order, slots: this.slots, grad: this.grad, stats: this.stats,
-        ctl, shardSize: this.opts.shardSize, maxShards: this.maxShards, stripe: this.stripe,
+        params: this.net.params, data: this.data, order, slots: this.slots.share(),
+        ctl, shardSize: this.opts.shardSize, stripe: this.stripe,
         seenGen, fault: this.fault,
       };
       const unasked = new Error('the worker stopped serving unasked');
@@ -297,7 +289,7 @@ export class ParallelEngine implements GradientEngine {
     this.closed = true;
     try {
       await this.halt();
-      this.net.backend.release?.(this.slotsArena); // every worker has left: the slots can be reused (WASM memory is not collected)
+      this.slots.release(); // every worker has left: the slots can be reused (WASM memory is not collected)
     } finally {
       if (this.ownsPool) await this.pool.destroy();
     }

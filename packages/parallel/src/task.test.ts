@@ -1,6 +1,6 @@
 // The shared task code, run in this thread (no workers): hand-out, stripes and failure marking.
-import { LocalEngine, Network, allocSlots, jsBackend, reduceSlots, shardCount, sumStats, type Backend, type Dataset } from '@backprop/core';
-import { backendFrom, describeBackend } from './backend.js';
+import { Network, jsBackend, type Backend, type Dataset } from '@backprop/core';
+import { GradientSlots, LocalEngine, backendFrom, jsKernels, shardCount } from '@backprop/core/engine';
 import { describe, expect, it } from 'vitest';
 import { CMD, CMD_STEP, DONE, FAILED, FAILED_SHARD, GEN, LEFT, ROWS, SHARDS, SHARDS_DONE, START, controlBlock } from './control.js';
 import { shareDataset } from './engine.js';
@@ -16,20 +16,20 @@ const host = { exit: () => { throw new Error('no exit in this test'); } };
 function setup(data: Dataset, B: number, shardSize: number, stripe: number, backend: Backend = jsBackend) {
   const net = Network.create({ sizes: SIZES, dtype: data.X instanceof Float64Array ? 'f64' : 'f32' }, { seed: 3, backend });
   const maxShards = shardCount(B, shardSize);
-  const { slots, grad, stats } = allocSlots(net, maxShards);
+  const slots = GradientSlots.allocate(net, maxShards);
   const ctl = controlBlock(2);
   const order = new Int32Array(new SharedArrayBuffer(data.N * 4));
   for (let i = 0; i < data.N; i++) order[i] = (i * 7) % data.N;
   const lane = (l: number): WorkerInit => ({
-    lane: l, workers: 2, spec: net.spec, backend: describeBackend(backend), params: net.params, data: shareDataset(data), order,
-    slots, grad, stats, ctl, shardSize, maxShards, stripe, seenGen: 0, fault: null,
+    lane: l, workers: 2, spec: net.spec, backend: backend.describe(), params: net.params, data: shareDataset(data), order,
+    slots: slots.share(), ctl, shardSize, stripe, seenGen: 0, fault: null,
   });
   ctl[START] = 5;
   ctl[ROWS] = B;
   ctl[SHARDS] = maxShards;
   ctl[CMD] = CMD_STEP;
   ctl[GEN] = 1;
-  return { net, order, grad, stats, ctl, lanes: [attach(lane(0)), attach(lane(1))] };
+  return { net, order, grad: slots.grad, slots, ctl, lanes: [attach(lane(0)), attach(lane(1))] };
 }
 
 describe('task (one thread playing two workers)', () => {
@@ -37,7 +37,7 @@ describe('task (one thread playing two workers)', () => {
 
   it('a lane that is first takes every shard; the result equals the single-thread engine', () => {
     // B = 37 rows in shards of 8: 5 shards, the last of 5 rows; stripes of 50 of the P = 215 parameters
-    const { net, order, grad, stats, ctl, lanes } = setup(data, 37, 8, 50);
+    const { net, order, grad, slots, ctl, lanes } = setup(data, 37, 8, 50);
     runStep(lanes[0], 1, host); // lane 1 is "slow": lane 0 claims all 5 shards and every stripe
     expect(ctl[SHARDS_DONE]).toBe(5);
     expect(ctl[LEFT]).toBe(1);
@@ -48,7 +48,7 @@ describe('task (one thread playing two workers)', () => {
     const local = new LocalEngine(net, data, { shardSize: 8, maxBatch: 37 });
     const want = local.batch(order, 5, 37);
     expect(bytes(grad)).toEqual(bytes(local.grad));
-    expect(sumStats(stats, 5)).toEqual(want);
+    expect(slots.sumStats(5)).toEqual(want);
   });
 
   it('views are views: a worker reads the shared weights and data, it does not copy them', () => {
@@ -56,7 +56,7 @@ describe('task (one thread playing two workers)', () => {
     expect(lanes[0].net.params.buffer).toBe(net.params.buffer);
     expect(lanes[0].init.data.X.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(lanes[1].init.data.X.buffer).toBe(lanes[0].init.data.X.buffer);
-    expect(lanes[0].slotViews[1].flat.buffer).toBe(lanes[1].slotViews[1].flat.buffer);
+    expect(lanes[0].slots.slots.buffer).toBe(lanes[1].slots.slots.buffer);
   });
 
   it('a failed step releases the waiting lanes and skips the reduction', () => {
@@ -70,7 +70,7 @@ describe('task (one thread playing two workers)', () => {
   });
 
   it('the injected fault fires once, on its step and shard', () => {
-    const { ctl, lanes } = setup(data, 16, 8, 64);
+    const { lanes } = setup(data, 16, 8, 64);
     lanes[0].init.fault = { step: 0, shard: 1, kind: 'throw' };
     expect(() => runStep(lanes[0], 1, host)).toThrow('injected fault (test only) in shard 1');
   });
@@ -80,14 +80,14 @@ describe('task on the WASM backend (one thread playing two workers)', () => {
   for (const dtype of ['f32', 'f64'] as const) {
     it(`a worker instantiates the kernels over the same memory; its views and scratch live there; the step equals the single-thread engine (${dtype})`, () => {
       const data = makeData(64, dtype);
-      const { net, order, grad, stats, lanes } = setup(data, 37, 8, 50, wasm);
+      const { net, order, grad, slots, lanes } = setup(data, 37, 8, 50, wasm);
       const w = lanes[0].net.backend as typeof wasm;
       expect(w.name).toBe('wasm');
       expect(w).not.toBe(wasm); // a new instance (its own packing scratch) …
       expect(w.memory).toBe(wasm.memory); // … over the same memory
       expect(lanes[1].net.backend).toBe(w); // instantiated once per thread and memory, then reused
       if (dtype === 'f32') {
-        for (const v of [lanes[0].net.params, lanes[0].slots, lanes[0].grad, lanes[0].ws.X, lanes[0].ws.delta[0], lanes[1].ws.a[1]]) expect(w.owns(v)).toBe(true);
+        for (const v of [lanes[0].net.params, lanes[0].slots.slots, lanes[0].slots.grad, lanes[0].ws.X, lanes[0].ws.delta[0], lanes[1].ws.a[1]]) expect(w.owns(v)).toBe(true);
       }
       expect(lanes[0].ws.X.byteOffset).not.toBe(lanes[1].ws.X.byteOffset); // scratch per lane, from the shared bump allocator
       const before = w.fallbacks;
@@ -98,7 +98,7 @@ describe('task on the WASM backend (one thread playing two workers)', () => {
       const local = new LocalEngine(net, data, { shardSize: 8, maxBatch: 37 });
       const want = local.batch(order, 5, 37);
       expect(bytes(grad)).toEqual(bytes(local.grad));
-      expect(sumStats(stats, 5)).toEqual(want);
+      expect(slots.sumStats(5)).toEqual(want);
     });
   }
 
@@ -110,7 +110,7 @@ describe('task on the WASM backend (one thread playing two workers)', () => {
     for (let i = 0; i < slots.length; i++) slots[i] = Math.fround(Math.sin(i * 12.9898) * 1000 * (i % 13 === 0 ? 1e-6 : 1));
     const grad = ar.f32(P);
     const ref = new Float32Array(P);
-    reduceSlots(ref, slots, nShards, P);
+    jsKernels.reduceSlots(ref, slots, nShards, P, 0, P);
     for (let from = 0; from < P; from += 1000) wasm.kernels.reduceSlots(grad, slots, nShards, P, from, Math.min(P, from + 1000));
     expect(bytes(grad)).toEqual(bytes(ref));
   });
@@ -118,9 +118,9 @@ describe('task on the WASM backend (one thread playing two workers)', () => {
 
 describe('backend descriptors', () => {
   it('the wasm backend crosses to workers as its module and memory; a worker instance re-bases received views', () => {
-    const d = describeBackend(wasm);
+    const d = wasm.describe();
     expect(d).toMatchObject({ kind: 'wasm', module: wasm.module, memory: wasm.memory });
-    expect(describeBackend(wasm)).toEqual(d); // one id per memory
+    expect(wasm.describe()).toEqual(d); // one id per memory
     const b = backendFrom(d) as typeof wasm;
     const v = wasm.arena(64).f32(4);
     const received = structuredClone(v); // what postMessage delivers: the same memory behind a new buffer object
@@ -132,12 +132,11 @@ describe('backend descriptors', () => {
   });
 
   it('the js backend crosses to workers as { kind: "js" } and comes back as the same kernels', () => {
-    expect(describeBackend(jsBackend)).toEqual({ kind: 'js' });
+    expect(jsBackend.describe()).toEqual({ kind: 'js' });
     expect(backendFrom({ kind: 'js' })).toBe(jsBackend);
   });
 
-  it('a backend workers cannot rebuild is refused on the main thread, with the fix', () => {
-    expect(() => describeBackend({ ...jsBackend, name: 'wasm' })).toThrow('use the js or wasm backend with @backprop/parallel');
-    expect(() => describeBackend({ ...jsBackend, name: 'gpu' })).toThrow('the "gpu" backend cannot run on workers');
+  it('a descriptor workers cannot rebuild is refused by name', () => {
+    expect(() => backendFrom({ kind: 'gpu' } as never)).toThrow('workers cannot rebuild a "gpu" backend');
   });
 });

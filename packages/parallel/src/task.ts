@@ -1,12 +1,12 @@
 /**
  * The worker side of a data-parallel step (platform-neutral: imports only @backprop/core).
  * A worker builds views of the shared tensors once, then serves steps: it claims shards from
- * an atomic counter and computes each into the shard's own slot (core `shardGradient`), waits
- * until every slot is written, then claims parameter stripes and sums the slots of each in
- * shard order (core `reduceSlots`). Who computes a shard never changes a bit of the result.
+ * an atomic counter and computes each into the shard's own slot, waits until every slot is
+ * written, then claims parameter stripes and sums the slots of each in shard order (core
+ * `GradientSlots`, the same object the single-thread engine uses). Who computes a shard never changes a bit of the result.
  */
-import { Network, reduceSlots, shardGradient, type Dataset, type Floats, type NetworkSpec, type Workspace } from '@backprop/core';
-import { adoptView, backendFrom, type BackendDescriptor } from './backend.js';
+import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
+import { GradientSlots, backendFrom, type BackendDescriptor, type SharedSlots, type Workspace } from '@backprop/core/engine';
 import {
   BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
 } from './control.js';
@@ -27,16 +27,13 @@ export interface WorkerInit {
   lane: number; // this worker's index in the control block
   workers: number;
   spec: NetworkSpec;
-  backend: BackendDescriptor;
+  backend: BackendDescriptor; // core backend.describe(): rebuilt here by backendFrom
   params: Floats; // (P) the weights; workers only read them
   data: Dataset; // X (N, nIn), Y (N, nOut) on shared memory
   order: Int32Array; // the epoch's sample order
-  slots: Floats; // (maxShards, P): one gradient sum per shard
-  grad: Floats; // (P): Σ_s slots[s], written by the reduction
-  stats: Float64Array; // (maxShards, 2): loss sum and correct count per shard
+  slots: SharedSlots; // one gradient sum per shard, the reduced gradient, per-shard stats
   ctl: Int32Array; // the control block (control.ts)
   shardSize: number;
-  maxShards: number;
   /** Parameters per reduction stripe. */
   stripe: number;
   /** GEN when this serve call was issued: a larger GEN is a step to run. */
@@ -54,11 +51,8 @@ export interface WorkerHost {
 export interface WorkerState {
   init: WorkerInit;
   net: Network;
-  /** All slots (maxShards × P) and the reduced gradient, as views the kernels can address. */
-  slots: Floats;
-  grad: Floats;
-  /** slotViews[s]: shard s's slot as one flat vector and as per-layer dW views. */
-  slotViews: { flat: Floats; W: Floats[] }[];
+  /** The engine's slots, as views this worker's kernels can address. */
+  slots: GradientSlots;
   /** This lane's scratch for shardSize rows, allocated by this worker from the backend's memory. */
   ws: Workspace;
   nStripes: number;
@@ -66,27 +60,20 @@ export interface WorkerState {
 
 /**
  * Builds the views once; nothing is allocated per step. With the WASM backend the worker
- * instantiates the same module over the same memory, re-bases the shared views onto it
- * (params, slots, grad), and takes its scratch from the memory's shared bump allocator.
+ * instantiates the same module over the same memory (core `backendFrom`), re-bases the shared
+ * views onto it (`backend.adopt`), and takes its scratch from the memory's shared bump allocator.
  */
 export function attach(init: WorkerInit): WorkerState {
   const backend = backendFrom(init.backend);
-  const net = new Network(init.spec, adoptView(backend, init.params), backend);
-  const P = net.P;
-  const slots = adoptView(backend, init.slots);
-  const grad = adoptView(backend, init.grad);
-  const slotViews: WorkerState['slotViews'] = [];
-  for (let s = 0; s < init.maxShards; s++) {
-    const flat = slots.subarray(s * P, (s + 1) * P);
-    slotViews.push({ flat, W: net.gradViews(flat) });
-  }
+  const net = new Network(init.spec, backend.adopt(init.params), backend);
+  const slots = GradientSlots.attach(net, init.slots);
   const ws = net.workspace(init.shardSize);
-  return { init, net, slots, grad, slotViews, ws, nStripes: Math.ceil(P / init.stripe) };
+  return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe) };
 }
 
 /** Gives the worker's scratch back to the backend (WASM memory is reused by this worker's next run). */
-export function detach(st: WorkerState): void {
-  st.net.backend.release?.(st.ws.arena);
+function detach(st: WorkerState): void {
+  st.net.backend.release(st.ws.arena);
 }
 
 /**
@@ -125,7 +112,7 @@ const SPIN_SHARDS = 20000;
  * the WASM kernels lasts well under a millisecond, so an Atomics.wait/notify round trip (tens of
  * µs when the thread has to be rescheduled) would be a large share of it.
  */
-export function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
+function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
   for (let n = 0; n < spin; n++) if (Atomics.load(ctl, i) !== v) return;
   Atomics.wait(ctl, i, v); // returns at once if ctl[i] has already moved on
 }
@@ -143,8 +130,8 @@ export function failStep(ctl: Int32Array, shard: number): void {
  * left. The last worker to leave publishes DONE = gen for the main thread.
  */
 export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
-  const { init, net, slotViews, ws } = st;
-  const { ctl, lane, shardSize, data, order, stats, fault } = init;
+  const { init, net, slots, ws } = st;
+  const { ctl, lane, shardSize, data, order, fault } = init;
   const start = Atomics.load(ctl, START);
   const B = Atomics.load(ctl, ROWS);
   const nShards = Atomics.load(ctl, SHARDS);
@@ -156,8 +143,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     Atomics.store(ctl, BUSY + lane, s);
     if (fault !== null) injectFault(ctl, fault, s, host);
     const rows = Math.min(shardSize, B - s * shardSize);
-    const slot = slotViews[s]; // slot per shard: the same sums on any worker count
-    shardGradient(net, ws, data, order, start + s * shardSize, rows, slot.flat, slot.W, stats, s);
+    slots.computeShard(s, ws, data, order, start + s * shardSize, rows); // slot per shard: the same sums on any worker count
     Atomics.store(ctl, BUSY + lane, -1);
     if (Atomics.add(ctl, SHARDS_DONE, 1) + 1 === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
@@ -169,16 +155,12 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
   if (Atomics.load(ctl, FAILED) === 0) {
-    const P = net.P;
     const stripe = init.stripe;
-    const fused = net.kernels.reduceSlots; // WASM: SIMD, the same bits as core's loop (one rounding per add, shard order)
     for (;;) {
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
       if (k >= st.nStripes) break;
       const from = k * stripe;
-      const to = Math.min(P, from + stripe);
-      if (fused) fused(st.grad, st.slots, nShards, P, from, to);
-      else reduceSlots(st.grad, st.slots, nShards, P, from, to);
+      slots.reduce(nShards, from, Math.min(net.P, from + stripe)); // every family: one rounding per add, shard order
     }
   }
   // 4. leave; the last one out tells the main thread (nobody touches this step's memory after)

@@ -12,7 +12,7 @@
  *   output           where a line holding only `…` stands for any number of lines
  *   ```
  */
-export interface ModuleExample {
+interface ModuleExample {
   kind: 'module';
   /** Line of the code block in the README (1-based). */
   line: number;
@@ -20,12 +20,12 @@ export interface ModuleExample {
   expected: string;
 }
 
-export interface SessionStep {
+interface SessionStep {
   command: string;
   expected: string[];
 }
 
-export interface SessionExample {
+interface SessionExample {
   kind: 'session';
   line: number;
   steps: SessionStep[];

@@ -3,9 +3,11 @@
  *   x^[l-1] = [1; a^[l-1]],  net^[l] = W^[l] x^[l-1],  a^[l] = φ(net^[l]);
  *   δ^[L] from the loss, δ^[l] = ∂L/∂a^[l] ⊙ φ'(net^[l]),  ∂L/∂W^[l] = δ^[l] (x^[l-1])ᵀ,
  *   ∂L/∂x^[l-1] = (W^[l])ᵀ δ^[l];  update W^[l] ← W^[l] − η ∂L/∂W^[l].
- * The numbers come from core's per-sample reference path (reference.ts).
+ * The numbers come from core's per-sample reference path (reference.ts); the update is core's
+ * sgd optimizer (the one `backprop train` runs) applied to that gradient.
  */
-import { backwardSample, forwardSample, Network, normalizeRows, PHI, type ActivationName, type LossName, type Preprocessing } from '@backprop/core';
+import { backwardSample, forwardSample, Network, type ActivationName, type LossName, type Preprocessing } from '@backprop/core';
+import { Optimizer, normalizeRows } from '@backprop/core/engine';
 import { UsageError } from '../errors.js';
 import { readModel } from '../files.js';
 import { c } from '../ui.js';
@@ -88,11 +90,10 @@ export async function explain(o: Flags, model?: string): Promise<number> {
       else {
         out.push(`  ∂L/∂a^[${L}] = ${net.spec.loss === 'mse' ? `a^[${L}] − y` : 'from the loss'} = ${vec(bw.dA[l])}`);
         if (phi === 'softmax') out.push(`  δ^[${L}] = J_softmaxᵀ ∂L/∂a^[${L}] = a ⊙ (g − g·a) = ${vec(bw.delta[l])}`);
-        else out.push(`  δ^[${L}] = ∂L/∂a^[${L}] ⊙ φ'(net^[${L}]) = ${vec(bw.dA[l])} ⊙ ${vec(fw.net[l].map((z, k) => PHI[phi as Exclude<ActivationName, 'softmax'>].df(z, fw.a[l][k])))} = ${vec(bw.delta[l])}`);
+        else out.push(`  δ^[${L}] = ∂L/∂a^[${L}] ⊙ φ'(net^[${L}]) = ${vec(bw.dA[l])} ⊙ ${vec(bw.dphi[l]!)} = ${vec(bw.delta[l])}`);
       }
     } else {
-      const dphi = fw.net[l].map((z, k) => PHI[phi as Exclude<ActivationName, 'softmax'>].df(z, fw.a[l][k]));
-      out.push(`  δ^[${l + 1}] = ∂L/∂a^[${l + 1}] ⊙ φ'(net^[${l + 1}]) = ${vec(bw.dA[l])} ⊙ ${vec(dphi)} = ${vec(bw.delta[l])}`);
+      out.push(`  δ^[${l + 1}] = ∂L/∂a^[${l + 1}] ⊙ φ'(net^[${l + 1}]) = ${vec(bw.dA[l])} ⊙ ${vec(bw.dphi[l]!)} = ${vec(bw.delta[l])}`);
     }
     out.push(`  ∂L/∂W^[${l + 1}] = δ^[${l + 1}] (x^[${l}])ᵀ =`);
     out.push(mat(bw.dW[l], '    '));
@@ -100,10 +101,12 @@ export async function explain(o: Flags, model?: string): Promise<number> {
   }
   out.push('');
   out.push(h(`UPDATE  (gradient descent, η = ${o.lr}):  W^[l] ← W^[l] − η ∂L/∂W^[l]`));
+  // ∂L/∂W of every layer in the flat parameter layout, then one step of the sgd optimizer (B = 1)
+  const grad = Float64Array.from(bw.dW.flatMap((rows) => rows.flat()));
+  new Optimizer({ name: 'sgd', lr: o.lr }, net.P, 'f64').step(net.params, grad, 1, net.layers, net.kernels);
   for (let l = 0; l < L; l++) {
     const { nIn, nOut } = net.layers[l];
     const W = net.W[l];
-    for (let k = 0; k < nOut; k++) for (let j = 0; j <= nIn; j++) W[k * (nIn + 1) + j] -= o.lr * bw.dW[l][k][j];
     out.push(`  W^[${l + 1}] =`);
     out.push(mat(Wrows(W, nOut, nIn), '    '));
   }

@@ -2,7 +2,8 @@
  * `backprop gradcheck`: analytic ∂L/∂W^[l] (batched backward pass) against central differences
  * (L(w+ε) − L(w−ε)) / 2ε, per layer, in float64. Exit 1 when a layer exceeds the tolerance.
  */
-import { gradCheck, Network, subset, type ActivationName, type Dataset } from '@backprop/core';
+import { gradCheck, Network, type ActivationName, type Dataset } from '@backprop/core';
+import { subset } from '@backprop/core/engine';
 import { UsageError } from '../errors.js';
 import { loadForModel, loadTraining } from '../datasets.js';
 import { readModel } from '../files.js';

@@ -4,6 +4,7 @@
  * checkpoint (weights + optimizer state + loop position) that `--resume` continues bit-exactly.
  */
 import * as core from '@backprop/core';
+import * as engine from '@backprop/core/engine';
 import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
 import type { NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
@@ -108,7 +109,7 @@ function checkOut(meta: CliMeta, force: boolean): string | null {
  * stderr; `wasm` that cannot run fails with the reason (a ConfigError: one line, exit 2).
  */
 export async function backendFor(kernels: string): Promise<Backend> {
-  const choice = core.checkBackendChoice(kernels);
+  const choice = engine.checkBackendChoice(kernels);
   const { backend, reason } = await core.selectBackend(choice);
   if (choice === 'auto' && backend.name !== 'wasm') process.stderr.write(c.yellow(`note: ${reason}`) + '\n');
   return backend;
@@ -203,7 +204,7 @@ export async function train(f: TrainFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const progress = new Progress(mode, workers);
-  const batches = Math.ceil(train.N * (1 - cfg.validationSplit) / cfg.batchSize);
+  const batches = core.batchesPerEpoch(train.N, cfg);
   let result: core.FitResult;
   try {
     result = await trainer.fit(train, {

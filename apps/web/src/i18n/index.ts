@@ -12,7 +12,7 @@ import type { Lang } from './langs.js';
 
 export { LANGS, type Lang } from './langs.js';
 export type Messages = typeof en;
-export const CATALOGUES: Record<Lang, Messages> = { en, pl };
+const CATALOGUES: Record<Lang, Messages> = { en, pl };
 
 let lang: Lang = 'en';
 const binders: { el: Element; fn: (m: Messages) => string; attr: string | null }[] = [];
@@ -62,9 +62,4 @@ export function setLang(l: Lang): void {
 
 export function onLangChange(f: (l: Lang) => void): void {
   listeners.push(f);
-}
-
-/** Plural category of n in the current language ('one', 'few', 'many', 'other'). */
-export function plural(n: number): Intl.LDMLPluralRule {
-  return new Intl.PluralRules(lang === 'pl' ? 'pl-PL' : 'en-US').select(n);
 }

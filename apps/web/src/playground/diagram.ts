@@ -12,7 +12,7 @@ export interface Size {
   height: number;
 }
 
-export interface NodeBox {
+interface NodeBox {
   l: number; // layer (0 = inputs)
   k: number; // neuron index in the layer (0-based)
   x: number;
@@ -20,7 +20,7 @@ export interface NodeBox {
   s: number; // side of the box
 }
 
-export interface LinkLine {
+interface LinkLine {
   l: number; // layer the link feeds (1 … L)
   k: number; // neuron it feeds (0-based)
   j: number; // column of W^[l] it carries (1 … n^[l-1]; 0 is the bias, not drawn)

@@ -4,7 +4,8 @@
  * the loss chart (chart.ts), and the explain / lesson panel. The page thread only draws: one
  * small forward pass over a grid per frame, at most one frame per update.
  */
-import { Network, type NetworkSpec, type Workspace } from '@backprop/core';
+import { Network, type NetworkSpec } from '@backprop/core';
+import type { Workspace } from '@backprop/core/engine';
 import { LineChart } from '../chart.js';
 import { RANGE, buildData, featureRow, parsePointsCSV, targetRow, type Points, type Split } from '../datasets.js';
 import { explainHTML, type Selection } from '../explain.js';
@@ -386,7 +387,7 @@ export class Playground {
       phi: ['linear', ...this.spec.activations],
       classTint: this.spec.activations[L - 1] === 'softmax' && sizes[L] > 2,
     }, {
-      selected: this.state.panel === 'explain' ? this.selection as Hit | null : null,
+      selected: this.state.panel === 'explain' ? this.selection : null,
       layer: this.state.panel === 'lesson' ? this.lessonLayer : null,
       labels: sizes.map((n, c) => (c === 0 ? m.playground.inputsLabel : c === L ? m.playground.outputLabel : m.playground.layerLabel(c, n))),
       inputNames: this.state.features.map((f) => FEATURE_LABELS[f]),

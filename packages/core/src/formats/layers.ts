@@ -8,8 +8,8 @@ import type { ActivationName } from '../activations.js';
 import type { DType, Floats } from '../arena.js';
 import { ConfigError, ModelFileError } from '../errors.js';
 import type { Backend } from '../kernels/index.js';
-import { checkLoss, type LossName } from '../losses.js';
-import { Network, resolveSpec } from '../network.js';
+import type { LossName } from '../losses.js';
+import { Network, checkLoss, resolveSpec } from '../network.js';
 import { identityPreprocessing, type Preprocessing } from '../preprocess.js';
 
 /** One dense layer read from a foreign file: a^[l] = φ(K ᵀ a^[l-1] + b). */

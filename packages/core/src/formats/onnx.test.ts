@@ -127,7 +127,7 @@ describe('onnxruntime-web runs the export', () => {
       try {
         expectClose(y, want, { atol: 1e-5 });
       } catch (e) {
-        throw new Error(`${name}: ${(e as Error).message}`);
+        throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
       }
       expect(argmaxRows(y, N, 3), name).toEqual(argmaxRows(want, N, 3));
     }

@@ -8,8 +8,8 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import type { Floats } from '../arena.js';
 import { ConfigError, ModelFileError } from '../errors.js';
-import { checkLoss, type LossName } from '../losses.js';
-import type { Network } from '../network.js';
+import type { LossName } from '../losses.js';
+import { checkLoss, type Network } from '../network.js';
 import type { Preprocessing } from '../preprocess.js';
 import { denseW, elementCount, importedPreprocessing, networkFromLayers, matrixAndBias, type DenseLayer, type ImportedModel, type ImportOptions } from './layers.js';
 import {
@@ -53,9 +53,9 @@ export function exportOnnx(net: Network, pre: Preprocessing | null, o: OnnxExpor
   const inGraph = o.preprocessing !== false && pre !== null; // the graph applies all of it: raw features in
   if (pre) checkExportable(net, pre, inGraph);
   let a = 'x';
-  if (inGraph && pre!.normalization.kind !== 'none') {
+  if (inGraph && pre.normalization.kind !== 'none') {
     // x' = (x − shift)·scale, the arithmetic of normalizeRows (scale = 1/std or 1/(max − min))
-    const { shift, scale } = pre!.normalization;
+    const { shift, scale } = pre.normalization;
     initializer.push(tensor('preprocess.shift', [n0], Float32Array.from(shift)), tensor('preprocess.scale', [n0], Float32Array.from(scale)));
     nodes.push(node('Sub', ['x', 'preprocess.shift'], ['x_shifted'], 'preprocess/Sub'), node('Mul', ['x_shifted', 'preprocess.scale'], ['x_normalized'], 'preprocess/Mul'));
     a = 'x_normalized';
@@ -266,7 +266,7 @@ export function importOnnx(bytes: Uint8Array, o: ImportOptions = {}): ImportedMo
     if (n.opType === 'Constant' && n.output.length === 1) {
       const t = attr(n, 'value');
       if (!t?.t) throw unsupported(n, 'only tensor-valued Constant nodes are supported');
-      consts.set(n.output[0], { ...t.t, name: n.output[0] } as TensorProto);
+      consts.set(n.output[0], { ...t.t, name: n.output[0] });
     }
   }
   const inputs = g.input.filter((v) => !consts.has(v.name));

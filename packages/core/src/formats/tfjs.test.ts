@@ -111,7 +111,7 @@ describe('TensorFlow.js loads the export', () => {
       try {
         expectClose(y, net.predict(X, N), { atol: 1e-5 });
       } catch (e) {
-        throw new Error(`${name}: ${(e as Error).message}`);
+        throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
       }
     }
   });

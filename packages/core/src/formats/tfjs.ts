@@ -7,8 +7,8 @@
 import * as v from 'valibot';
 import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { ModelFileError } from '../errors.js';
-import { checkLoss, type LossName } from '../losses.js';
-import type { Network } from '../network.js';
+import type { LossName } from '../losses.js';
+import { checkLoss, type Network } from '../network.js';
 import type { Preprocessing } from '../preprocess.js';
 import { utf8Decode } from '../platform.js';
 import { denseW, elementCount, importedPreprocessing, lossFromKeras, matrixAndBias, networkFromLayers, type DenseLayer, type ImportedModel, type ImportOptions } from './layers.js';
@@ -238,7 +238,7 @@ function inboundNames(nodes: unknown): string[] {
 
 /** Width of the rows a layer declares as its input (batch dimension dropped), or null. */
 function declaredInput(c: Record<string, unknown>): number | null {
-  const shape = (c.batch_input_shape ?? c.batch_shape) as unknown;
+  const shape = (c.batch_input_shape ?? c.batch_shape);
   const dims = Array.isArray(shape) ? shape.slice(1) : Array.isArray(c.input_shape) ? c.input_shape : null;
   if (!dims || dims.length === 0 || !dims.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) return null;
   return elementCount(dims, 'the input');
@@ -403,6 +403,7 @@ export function importTfjs(modelJson: string | Uint8Array, files: WeightFiles, o
     layers.push({ name: layer.name, nIn: shape[0], nOut: units, phi, W: denseW(values(kernel), b ? values(b) : null, shape[0], units, true, o.dtype ?? 'f32') });
     nIn = units;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it (the record's values are unknown); the linter's program sees valibot's output type differently
   const meta = (m.userDefinedMetadata?.backprop ?? null) as { preprocessing?: unknown; spec?: { loss?: unknown } } | null;
   const output = layers[layers.length - 1].phi;
   const training = (m.trainingConfig ?? (m.modelTopology.training_config as Record<string, unknown> | undefined)) ?? null;
@@ -432,7 +433,7 @@ function foldedActivation(L: KerasLayer): ActivationName {
     return 'softmax';
   }
   if (L.class_name === 'ReLU') {
-    if (c.max_value !== undefined && c.max_value !== null) throw new ModelFileError(`${what} is capped at ${c.max_value}; backprop's relu is not`);
+    if (c.max_value !== undefined && c.max_value !== null) throw new ModelFileError(`${what} is capped at ${JSON.stringify(c.max_value)}; backprop's relu is not`);
     if (typeof c.threshold === 'number' && c.threshold !== 0) throw new ModelFileError(`${what} has threshold ${c.threshold}; backprop's relu switches at 0`);
     const slope = typeof c.negative_slope === 'number' ? c.negative_slope : 0;
     if (slope === 0) return 'relu';

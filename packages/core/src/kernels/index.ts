@@ -1,11 +1,17 @@
 /**
- * A kernel family: the batched dense shapes plus the activation loops. `jsKernels` is the
- * reference; a WASM SIMD family implements the same interface on views into its memory.
+ * The kernel contract and the backends that carry it. A `Kernels` family implements every
+ * method (none is optional, so no caller ever asks whether one exists); `jsKernels` is the
+ * reference, the WASM SIMD family its twin. A `Backend` pairs a family with the memory its
+ * kernels address and allocates everything a model needs there; `describe()` and
+ * `backendFrom()` carry it to a worker as a structured-cloneable descriptor.
  */
-import { Arena, type Floats } from '../arena.js';
-import { activationBackward, activationForward, type ActivationName } from '../activations.js';
-import { adamStep, denseBackwardInput, denseBackwardWeights, denseForward, momentumStep, sgdStep } from './js.js';
+import type { ActivationName } from '../activations.js';
+import type { Arena, DType, Floats, FloatsOf } from '../arena.js';
+import { ConfigError } from '../errors.js';
+import { jsBackend } from './js.js';
+import { instantiateWasmBackend, type WasmBackend, type WasmMemory, type WasmModule } from './wasm.js';
 
+/** Every loop of training: kernels return void (or an index) and write into their arguments. */
 export interface Kernels {
   readonly name: string;
   /** net = X·W[:,1:]ᵀ + W[:,0] */
@@ -16,9 +22,10 @@ export interface Kernels {
   denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void;
   /** a = φ(net) */
   activationForward(name: ActivationName, a: Floats, net: Floats, B: number, n: number): void;
-  /** δ = J_φᵀ g */
+  /** δ = J_φᵀ g (`delta` may alias `g`) */
   activationBackward(name: ActivationName, delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void;
 
+  // Elementwise over the views given: pass subarrays of params, grad and state to update a stripe.
   /** g = scale·grad (written back to grad);  w ← w − η g. */
   sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void;
   /** g = scale·grad;  v ← μv + g;  w ← w − η v  (nesterov: w ← w − η (g + μv)). */
@@ -26,46 +33,56 @@ export interface Kernels {
   /** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
   adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
 
-  // Optional fused loops over whole vectors (the WASM family has them; they accept any view
-  // and fall back to plain loops themselves). Callers keep their own loop when one is absent.
-  /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards added in order (the same bits as the loop). */
-  reduceSlots?(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void;
+  /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards added in order (the same bits in every family). */
+  reduceSlots(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void;
   /** Index of the first NaN/±Infinity in x[from, to), or −1. */
-  firstNonFinite?(x: Floats, from: number, to: number): number;
-  /** Softmax + CCE output error δ = (Σy)·a − y per row.   delta, a, Y: (B, n). */
-  softmaxCrossEntropyDelta?(delta: Floats, a: Floats, Y: Floats, B: number, n: number): void;
+  firstNonFinite(x: Floats, from: number, to: number): number;
 }
 
-export const jsKernels: Kernels = {
-  name: 'js',
-  denseForward,
-  denseBackwardWeights,
-  denseBackwardInput,
-  activationForward,
-  activationBackward,
-  sgdStep,
-  momentumStep,
-  adamStep,
-};
+/** What a worker needs to rebuild a backend over the same memory (structured-cloneable). */
+export type BackendDescriptor =
+  | { kind: 'js' }
+  /**
+   * The WASM SIMD backend: instantiate `module` over `memory`. `id` names this (module, memory)
+   * pair so a worker instantiates it once and reuses the instance (and its packing scratch)
+   * across runs: a posted memory arrives as a new object every time.
+   */
+  | { kind: 'wasm'; module: WasmModule; memory: WasmMemory; id: string };
 
 /**
- * A backend pairs a kernel family with the memory its kernels can read: JS kernels read any
- * shared buffer; WASM kernels read only their own (shared) WebAssembly.Memory.
+ * A kernel family and the memory its kernels can read. It allocates everything a model needs:
+ * parameters, optimizer state, gradient slots and scratch (JS: fresh SharedArrayBuffers; WASM:
+ * regions of its one shared WebAssembly.Memory).
  */
 export interface Backend {
-  readonly name: string;
+  readonly name: 'js' | 'wasm';
   readonly kernels: Kernels;
-  /** A fresh arena of at least `bytes` bytes in memory these kernels can address (zero-filled). */
+  /** A fresh zero-filled arena of at least `bytes` bytes in memory these kernels address. */
   arena(bytes: number): Arena;
-  /**
-   * Optional: gives an arena's memory back for reuse once no view of it is used any more (the
-   * WASM backend's memory is never garbage-collected; JS arenas are, so they need not implement it).
-   */
-  release?(arena: Arena): void;
+  /** One zero-filled vector of n numbers in that memory (its own arena). */
+  floats<D extends DType>(dtype: D, n: number): FloatsOf<D>;
+  /** Gives an arena back for reuse once no view of it is used (a no-op where memory is garbage-collected). */
+  release(arena: Arena): void;
+  /** The same region as `view` (received by postMessage, e.g.), as a view these kernels address. */
+  adopt<T extends Float32Array | Float64Array | Int32Array>(view: T): T;
+  /** The descriptor `backendFrom` rebuilds this backend from on another thread. */
+  describe(): BackendDescriptor;
 }
 
-export const jsBackend: Backend = {
-  name: 'js',
-  kernels: jsKernels,
-  arena: (bytes) => Arena.shared(bytes),
-};
+/** Instances this thread built, by descriptor id (most recent last; a few kept). */
+const instances = new Map<string, WasmBackend>();
+const KEEP = 4;
+
+/** The backend a descriptor names (worker side): for WASM, the same module over the same memory (zero copies). */
+export function backendFrom(desc: BackendDescriptor): Backend {
+  if (desc.kind === 'js') return jsBackend;
+  if (desc.kind === 'wasm') {
+    let b = instances.get(desc.id);
+    if (b) instances.delete(desc.id); // re-inserted below: most recently used last
+    else b = instantiateWasmBackend({ module: desc.module, memory: desc.memory, id: desc.id });
+    instances.set(desc.id, b);
+    while (instances.size > KEEP) instances.delete(instances.keys().next().value!);
+    return b;
+  }
+  throw new ConfigError(`workers cannot rebuild a "${(desc as { kind: string }).kind}" backend`);
+}

@@ -1,8 +1,12 @@
 /**
- * The three batched shapes of a dense layer (DESIGN.md §5) as plain loops: the reference
- * kernels. W: (nOut, nIn+1) row-major with the bias in column 0; X: (B, nIn).
+ * The reference kernel family: plain loops over typed arrays, f32 and f64. The three batched
+ * shapes of a dense layer (DESIGN.md §5; W: (nOut, nIn+1) row-major with the bias in column 0,
+ * X: (B, nIn)), the activation table, the optimizer updates, the slot reduction and the finite
+ * scan. A faster family (kernels/wasm.ts) is a twin of these loops, or calls them.
  */
-import type { Floats } from '../arena.js';
+import { ACT, type ActivationName } from '../activations.js';
+import { Arena, allocBuffer, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
+import type { Backend, Kernels } from './index.js';
 
 /** net = X·W[:,1:]ᵀ + W[:,0]   net: (B, nOut). */
 export function denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: number, nOut: number): void {
@@ -49,8 +53,21 @@ export function denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: numb
   }
 }
 
+/** a = φ(net) (the activation table's loop). */
+function activationForward(name: ActivationName, a: Floats, net: Floats, B: number, n: number): void {
+  ACT[name].forward(a, net, B, n);
+}
+
+/** δ = J_φᵀ g (the activation table's loop). */
+function activationBackward(name: ActivationName, delta: Floats, g: Floats, net: Floats, a: Floats, B: number, n: number): void {
+  ACT[name].backward(delta, g, net, a, B, n);
+}
+
+// The optimizer updates are elementwise over the views they are given: a stripe [from, to) of the
+// parameters is updated by passing subarray views of params, grad and state (the same bits).
+
 /** SGD on the flat vector: g = scale·grad (written back to grad); w ← w − η g. */
-export function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void {
+function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void {
   const P = params.length;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale; // stored, then read back: the mean gradient in the parameters' precision
@@ -59,7 +76,7 @@ export function sgdStep(params: Floats, grad: Floats, scale: number, lr: number)
 }
 
 /** g = scale·grad; v ← μv + g; w ← w − η v  (nesterov: w ← w − η (g + μv)). */
-export function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void {
+function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void {
   const P = params.length;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale;
@@ -70,11 +87,16 @@ export function momentumStep(params: Floats, grad: Floats, v: Floats, scale: num
   }
 }
 
+/** Adam's bias correction 1/(1 − βᵗ) at step t ≥ 1 (the WASM update receives it from here). */
+export function adamBiasCorrection(beta: number, t: number): number {
+  return 1 / (1 - Math.pow(beta, t));
+}
+
 /** g = scale·grad; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
-export function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
   const P = params.length;
-  const c1 = 1 / (1 - Math.pow(beta1, t)); // bias corrections: m̂ = m·c1, v̂ = v·c2
-  const c2 = 1 / (1 - Math.pow(beta2, t));
+  const c1 = adamBiasCorrection(beta1, t); // m̂ = m·c1, v̂ = v·c2
+  const c2 = adamBiasCorrection(beta2, t);
   for (let i = 0; i < P; i++) {
     grad[i] *= scale;
     const g = grad[i];
@@ -85,3 +107,45 @@ export function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, sca
     params[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
   }
 }
+
+/** grad[i] = Σ_s slots[s·P + i] for i in [from, to), summed in shard order s = 0, 1, … (DESIGN.md §4). */
+function reduceSlots(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) grad[i] = slots[i];
+  for (let s = 1; s < nShards; s++) {
+    const base = s * P;
+    for (let i = from; i < to; i++) grad[i] += slots[base + i];
+  }
+}
+
+/** Index of the first NaN or ±Infinity in x[from, to), or −1. */
+export function firstNonFinite(x: ArrayLike<number>, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (!Number.isFinite(x[i])) return i;
+  return -1;
+}
+
+export const jsKernels: Kernels = {
+  name: 'js',
+  denseForward,
+  denseBackwardWeights,
+  denseBackwardInput,
+  activationForward,
+  activationBackward,
+  sgdStep,
+  momentumStep,
+  adamStep,
+  reduceSlots,
+  firstNonFinite,
+};
+
+/** The JS family's memory: every arena is a fresh SharedArrayBuffer (any thread's JS kernels read it). */
+export const jsBackend: Backend = {
+  name: 'js',
+  kernels: jsKernels,
+  arena: (bytes) => new Arena(allocBuffer(align(bytes))),
+  floats<D extends DType>(dtype: D, n: number): FloatsOf<D> {
+    return jsBackend.arena(n * bytesOf(dtype)).floats(dtype, n);
+  },
+  release: () => {}, // garbage-collected
+  adopt: (view) => view, // a posted view of a SharedArrayBuffer is already addressable
+  describe: () => ({ kind: 'js' }),
+};

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { kernelsWasmBytes } from '../test-utils/backends.js';
-import { jsBackend } from './index.js';
+import { jsBackend } from './js.js';
 import { checkBackendChoice, kernelsWasmUrl, loadKernels, selectBackend, type BackendChoice } from './load.js';
 import { compileKernels, type WasmBackend } from './wasm.js';
 

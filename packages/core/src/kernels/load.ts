@@ -8,7 +8,8 @@
  */
 import { ConfigError, isUserError } from '../errors.js';
 import { readKernels } from '#read-kernels';
-import { jsBackend, type Backend } from './index.js';
+import type { Backend } from './index.js';
+import { jsBackend } from './js.js';
 import {
   checkMaximumPages, compileKernels, createWasmBackend, wasmSharedMemorySupported, wasmSimdSupported,
   type WasmBackendOptions, type WasmBytes, type WasmModule,
@@ -74,7 +75,7 @@ async function readAndCompile(href: string): Promise<WasmModule> {
   } catch (e) {
     throw new ConfigError(`could not load ${where}: ${message(e)}; ${hint}`);
   }
-  const head = (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBuffer)).subarray(0, 16);
+  const head = (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).subarray(0, 16);
   if (!(head[0] === 0x00 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d)) {
     const text = String.fromCharCode(...head).replace(/[^\x20-\x7e]/g, '.');
     throw new ConfigError(`could not load ${where}: it is not a WebAssembly file (${bytes.byteLength} bytes beginning "${text}"), e.g. an HTML page a server sends for unknown paths; ${hint}`);

@@ -14,6 +14,6 @@ export async function readKernels(href: string): Promise<Uint8Array | ArrayBuffe
     return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${path} does not exist` : code === 'EACCES' ? `${path} is not readable (permission denied)` : (e as Error).message);
+    throw new Error(code === 'ENOENT' ? `${path} does not exist` : code === 'EACCES' ? `${path} is not readable (permission denied)` : (e as Error).message, { cause: e });
   }
 }

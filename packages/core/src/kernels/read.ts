@@ -9,7 +9,7 @@ export async function readKernels(href: string): Promise<ArrayBuffer> {
   try {
     res = await fetch(href);
   } catch (e) {
-    throw new Error(`the request failed (${(e as Error)?.message ?? String(e)})`);
+    throw new Error(`the request failed (${(e as Error)?.message ?? String(e)})`, { cause: e });
   }
   if (!res.ok) throw new Error(`the server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return res.arrayBuffer();

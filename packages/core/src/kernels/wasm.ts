@@ -4,11 +4,11 @@
  * slots are addressable by the kernels with no copy, and a worker that instantiates the same
  * module over the same memory runs on the same tensors. float64 stays on the JS kernels.
  */
-import { Arena, align, type Floats } from '../arena.js';
-import { activationBackward as jsActivationBackward, activationForward as jsActivationForward, type ActivationName } from '../activations.js';
+import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
+import { Arena, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { reduceSlots as jsReduceSlots } from '../shard.js';
-import { jsBackend, jsKernels, type Backend, type Kernels } from './index.js';
+import type { Backend, Kernels } from './index.js';
+import { adamBiasCorrection, jsKernels } from './js.js';
 
 // The few WebAssembly globals used here (core compiles without DOM/Node types).
 /** A shared WebAssembly.Memory (its buffer is a SharedArrayBuffer). */
@@ -32,18 +32,13 @@ declare const WebAssembly: {
   validate(bytes: WasmBytes): boolean;
 };
 /** Bytes per WebAssembly page. */
-export const WASM_PAGE = 65536;
+const WASM_PAGE = 65536;
 /** Largest memory the module accepts (its `--maximumMemory`): 16384 pages = 1 GiB. */
 export const WASM_MAX_PAGES = 16384;
 /** Smallest memory the module accepts (its `--initialMemory`). */
 const WASM_MIN_PAGES = 64;
 /** Default size of a new memory: 256 pages = 16 MiB, grown on demand up to the maximum. */
 const DEFAULT_INITIAL_PAGES = 256;
-
-/** Activation codes of the AssemblyScript kernels (assembly/kernels.ts). */
-const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
-  sigmoid: 0, tanh: 1, relu: 2, leaky_relu: 3, linear: 4, softplus: 5, softmax: 6,
-};
 
 /** The raw exports of build/kernels.wasm: byte offsets and sizes in, nothing out. */
 interface KernelExports {
@@ -52,38 +47,41 @@ interface KernelExports {
   denseForward(net: number, W: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
   denseBackwardWeights(dW: number, delta: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
   denseBackwardInput(da: number, delta: number, W: number, B: number, nIn: number, nOut: number, pack: number): void;
-  activationForward(code: number, a: number, net: number, B: number, n: number): void;
-  activationBackward(code: number, delta: number, g: number, net: number, a: number, B: number, n: number): void;
-  softmaxCrossEntropyDelta(delta: number, a: number, Y: number, B: number, n: number): void;
+  reluForward(a: number, net: number, len: number): void;
+  reluBackward(delta: number, g: number, net: number, len: number): void;
+  leakyReluForward(a: number, net: number, len: number, slope: number): void;
+  leakyReluBackward(delta: number, g: number, net: number, len: number, slope: number): void;
+  sigmoidBackward(delta: number, g: number, a: number, len: number): void;
+  tanhBackward(delta: number, g: number, a: number, len: number): void;
   sgdStep(params: number, grad: number, P: number, scale: number, lr: number): void;
   momentumStep(params: number, grad: number, v: number, P: number, scale: number, lr: number, mu: number, nesterov: number): void;
   adamStep(params: number, grad: number, m: number, v: number, P: number, scale: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number): void;
-  zero(x: number, n: number): void;
   reduceSlots(grad: number, slots: number, nShards: number, P: number, from: number, to: number): void;
   firstNonFinite(x: number, from: number, to: number): number;
 }
 
-/** The Kernels interface with every optional fused loop present, plus `zero` (f32 in WASM; anything else on JS loops). */
-export interface WasmKernels extends Required<Kernels> {
-  /** x ← 0. */
-  zero(x: Floats): void;
-}
+/** The activations with a SIMD body (on byte offsets, len = B·n); every other one runs the JS reference. */
+const SIMD_FORWARD: Partial<Record<ActivationName, (ex: KernelExports, a: number, net: number, len: number) => void>> = {
+  relu: (ex, a, net, len) => ex.reluForward(a, net, len),
+  leaky_relu: (ex, a, net, len) => ex.leakyReluForward(a, net, len, LEAKY_SLOPE),
+};
+const SIMD_BACKWARD: Partial<Record<ActivationName, (ex: KernelExports, delta: number, g: number, net: number, a: number, len: number) => void>> = {
+  relu: (ex, delta, g, net, _a, len) => ex.reluBackward(delta, g, net, len),
+  leaky_relu: (ex, delta, g, net, _a, len) => ex.leakyReluBackward(delta, g, net, len, LEAKY_SLOPE),
+  sigmoid: (ex, delta, g, _net, a, len) => ex.sigmoidBackward(delta, g, a, len),
+  tanh: (ex, delta, g, _net, a, len) => ex.tanhBackward(delta, g, a, len),
+};
 
 /** A backend whose arenas are regions of one shared WebAssembly.Memory. */
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
-  readonly kernels: WasmKernels;
-  /** The compiled module: post `{ module, memory }` to a worker and call `instantiateWasmBackend` there. */
+  /** The compiled module: `describe()` carries it and the memory to a worker (core `backendFrom`). */
   readonly module: WasmModule;
   readonly memory: WasmMemory;
-  /** Kernel calls that ran on the JS kernels instead: float64 views, or views outside this memory. */
+  /** Kernel calls that ran on the JS kernels because a view was float64 or outside this memory. */
   readonly fallbacks: number;
   /** True when `view` is a float32 view of this memory (so the WASM kernels can address it). */
   owns(view: Floats): boolean;
-  /** Gives an arena's region back: this thread's next arena of the same size reuses it (zero-filled). */
-  release(arena: Arena): void;
-  /** The same region as `view` (received by postMessage, e.g.) as a view of this thread's memory object. */
-  adopt<T extends Float32Array | Float64Array | Int32Array>(view: T): T;
 }
 
 export interface WasmBackendOptions {
@@ -161,8 +159,8 @@ export async function createWasmBackend(opts: WasmBackendOptions): Promise<WasmB
  * Synchronous instantiation for workers that received `{ module, memory }`: the same module over
  * the same memory, so the worker's kernels address the main thread's tensors.
  */
-export function instantiateWasmBackend(opts: { module: WasmModule; memory: WasmMemory }): WasmBackend {
-  return wasmBackend(opts.module, opts.memory, new WebAssembly.Instance(opts.module, { env: { memory: opts.memory } }));
+export function instantiateWasmBackend(opts: { module: WasmModule; memory: WasmMemory; id?: string }): WasmBackend {
+  return wasmBackend(opts.module, opts.memory, new WebAssembly.Instance(opts.module, { env: { memory: opts.memory } }), opts.id);
 }
 
 /** Per-memory allocator header: one Int32 bump pointer just above the module's static data. */
@@ -170,7 +168,9 @@ function allocatorHeader(heapBase: number): number {
   return align(heapBase);
 }
 
-function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInstance): WasmBackend {
+let nextId = 0; // names (module, memory) pairs made on this thread; a worker keeps the id it was given
+
+function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInstance, id = `wasm-${nextId++}`): WasmBackend {
   const ex = instance.exports as unknown as KernelExports;
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new ConfigError('the WASM kernels need a shared WebAssembly.Memory');
   const header = allocatorHeader(ex.heapBase());
@@ -234,141 +234,98 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
   const packRegion = region(ex.packBytes());
   const pack = packRegion.start; // this instance's scratch: each thread packs its own panels
   let fallbacks = 0;
-  const f32 = (v: Floats): boolean => v instanceof Float32Array;
+  /** True when every view is float32 in this memory; else counts a fallback to the JS kernels. */
+  function addressable(...views: Floats[]): boolean {
+    for (const v of views) {
+      if (!owns(v)) {
+        fallbacks++;
+        return false;
+      }
+    }
+    return true;
+  }
 
   function need(v: Floats, n: number, what: string): void {
     if (v.length < n) throw new ShapeError(`${what} has ${v.length} numbers but the kernel needs ${n}`);
   }
 
-  const kernels: WasmKernels = {
+  // Each method runs its SIMD body on views it can address and the JS reference (jsKernels) otherwise.
+  const kernels: Kernels = {
     name: 'wasm',
     denseForward(net, W, X, B, nIn, nOut) {
-      if (!(owns(net) && owns(W) && owns(X))) {
-        fallbacks++;
-        return jsKernels.denseForward(net, W, X, B, nIn, nOut);
-      }
+      if (!addressable(net, W, X)) return jsKernels.denseForward(net, W, X, B, nIn, nOut);
       need(net, B * nOut, 'net');
       need(W, nOut * (nIn + 1), 'W');
       need(X, B * nIn, 'X');
       ex.denseForward(net.byteOffset, W.byteOffset, X.byteOffset, B, nIn, nOut, pack);
     },
     denseBackwardWeights(dW, delta, X, B, nIn, nOut) {
-      if (!(owns(dW) && owns(delta) && owns(X))) {
-        fallbacks++;
-        return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
-      }
+      if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
       need(dW, nOut * (nIn + 1), 'dW');
       need(delta, B * nOut, 'delta');
       need(X, B * nIn, 'X');
       ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, pack);
     },
     denseBackwardInput(da, delta, W, B, nIn, nOut) {
-      if (!(owns(da) && owns(delta) && owns(W))) {
-        fallbacks++;
-        return jsKernels.denseBackwardInput(da, delta, W, B, nIn, nOut);
-      }
+      if (!addressable(da, delta, W)) return jsKernels.denseBackwardInput(da, delta, W, B, nIn, nOut);
       need(da, B * nIn, 'da');
       need(delta, B * nOut, 'delta');
       need(W, nOut * (nIn + 1), 'W');
       ex.denseBackwardInput(da.byteOffset, delta.byteOffset, W.byteOffset, B, nIn, nOut, pack);
     },
     activationForward(name, a, net, B, n) {
-      if (!(owns(a) && owns(net))) {
-        fallbacks++;
-        return jsActivationForward(name, a, net, B, n);
-      }
+      const simd = SIMD_FORWARD[name];
+      if (!simd || !addressable(a, net)) return jsKernels.activationForward(name, a, net, B, n);
       need(a, B * n, 'a');
       need(net, B * n, 'net');
-      ex.activationForward(ACTIVATION_CODES[name], a.byteOffset, net.byteOffset, B, n);
+      simd(ex, a.byteOffset, net.byteOffset, B * n);
     },
     activationBackward(name, delta, g, net, a, B, n) {
-      if (!(owns(delta) && owns(g) && owns(net) && owns(a))) {
-        fallbacks++;
-        return jsActivationBackward(name, delta, g, net, a, B, n);
-      }
+      const simd = SIMD_BACKWARD[name];
+      if (!simd || !addressable(delta, g, net, a)) return jsKernels.activationBackward(name, delta, g, net, a, B, n);
       need(delta, B * n, 'delta');
       need(g, B * n, 'g');
       need(net, B * n, 'net');
       need(a, B * n, 'a');
-      ex.activationBackward(ACTIVATION_CODES[name], delta.byteOffset, g.byteOffset, net.byteOffset, a.byteOffset, B, n);
-    },
-    softmaxCrossEntropyDelta(delta, a, Y, B, n) {
-      if (!(owns(delta) && owns(a) && owns(Y))) {
-        fallbacks++;
-        for (let b = 0; b < B; b++) {
-          const row = b * n;
-          let sy = 0;
-          for (let k = 0; k < n; k++) sy += Y[row + k];
-          for (let k = 0; k < n; k++) delta[row + k] = sy * a[row + k] - Y[row + k];
-        }
-        return;
-      }
-      need(delta, B * n, 'delta');
-      need(a, B * n, 'a');
-      need(Y, B * n, 'Y');
-      ex.softmaxCrossEntropyDelta(delta.byteOffset, a.byteOffset, Y.byteOffset, B, n);
+      simd(ex, delta.byteOffset, g.byteOffset, net.byteOffset, a.byteOffset, B * n);
     },
     sgdStep(params, grad, scale, lr) {
+      if (!addressable(params, grad)) return jsKernels.sgdStep(params, grad, scale, lr);
       const P = params.length;
-      if (!(owns(params) && owns(grad))) {
-        fallbacks++;
-        return jsKernels.sgdStep(params, grad, scale, lr);
-      }
       need(grad, P, 'grad');
       ex.sgdStep(params.byteOffset, grad.byteOffset, P, scale, lr);
     },
     momentumStep(params, grad, v, scale, lr, mu, nesterov) {
+      if (!addressable(params, grad, v)) return jsKernels.momentumStep(params, grad, v, scale, lr, mu, nesterov);
       const P = params.length;
-      if (!(owns(params) && owns(grad) && owns(v))) {
-        fallbacks++;
-        return jsKernels.momentumStep(params, grad, v, scale, lr, mu, nesterov);
-      }
       need(grad, P, 'grad');
       need(v, P, 'v');
       ex.momentumStep(params.byteOffset, grad.byteOffset, v.byteOffset, P, scale, lr, mu, nesterov ? 1 : 0);
     },
     adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t) {
+      if (!addressable(params, grad, m, v)) return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
       const P = params.length;
-      if (!(owns(params) && owns(grad) && owns(m) && owns(v))) {
-        fallbacks++;
-        return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
-      }
-      const c1 = 1 / (1 - Math.pow(beta1, t));
-      const c2 = 1 / (1 - Math.pow(beta2, t));
       need(grad, P, 'grad');
       need(m, P, 'm');
       need(v, P, 'v');
+      const c1 = adamBiasCorrection(beta1, t);
+      const c2 = adamBiasCorrection(beta2, t);
       ex.adamStep(params.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, P, scale, lr, beta1, beta2, c1, c2, eps);
     },
     reduceSlots(grad, slots, nShards, P, from, to) {
-      if (!(owns(grad) && owns(slots))) {
-        fallbacks++;
-        return jsReduceSlots(grad, slots, nShards, P, from, to);
-      }
+      if (!addressable(grad, slots)) return jsKernels.reduceSlots(grad, slots, nShards, P, from, to);
       need(grad, to, 'grad');
       need(slots, (nShards - 1) * P + to, 'slots');
       ex.reduceSlots(grad.byteOffset, slots.byteOffset, nShards, P, from, to);
     },
     firstNonFinite(x, from, to) {
-      if (!owns(x)) {
-        fallbacks++;
-        for (let i = from; i < to; i++) if (!Number.isFinite(x[i])) return i;
-        return -1;
-      }
+      if (!addressable(x)) return jsKernels.firstNonFinite(x, from, to);
       need(x, to, 'x');
       return ex.firstNonFinite(x.byteOffset, from, to);
     },
-    zero(x) {
-      if (!owns(x)) {
-        fallbacks++;
-        x.fill(0);
-        return;
-      }
-      ex.zero(x.byteOffset, x.length);
-    },
   };
 
-  return {
+  const backend: WasmBackend = {
     name: 'wasm',
     kernels,
     module,
@@ -376,7 +333,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     get fallbacks() {
       return fallbacks;
     },
-    owns: (v) => f32(v) && owns(v),
+    owns,
     adopt<T extends Float32Array | Float64Array | Int32Array>(view: T): T {
       const Ctor = view.constructor as new (b: ArrayBufferLike, off: number, len: number) => T;
       return new Ctor(currentBuffer(), view.byteOffset, view.length);
@@ -384,6 +341,9 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     arena(bytes: number): Arena {
       const r = region(bytes);
       return new Arena(r.buffer, r.start, r.end);
+    },
+    floats<D extends DType>(dtype: D, n: number): FloatsOf<D> {
+      return backend.arena(n * bytesOf(dtype)).floats(dtype, n);
     },
     release(arena: Arena): void {
       const n = live.get(arena.base);
@@ -393,5 +353,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       if (list) list.push(arena.base);
       else free.set(n, [arena.base]);
     },
+    describe: () => ({ kind: 'wasm', module, memory, id }),
   };
+  return backend;
 }

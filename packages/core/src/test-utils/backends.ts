@@ -2,7 +2,8 @@
 // The WASM family is read from build/kernels.wasm, which `pnpm test` builds first.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { jsBackend, type Backend } from '../kernels/index.js';
+import type { Backend } from '../kernels/index.js';
+import { jsBackend } from '../kernels/js.js';
 import { kernelsWasmUrl } from '../kernels/load.js';
 import { createWasmBackend, type WasmBackend } from '../kernels/wasm.js';
 

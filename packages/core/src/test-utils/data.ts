@@ -36,7 +36,7 @@ export function mnistDigits(perDigit: number, skip = 0): Dataset {
   const X = new Float32Array(10 * perDigit * 784);
   const Y = new Float32Array(10 * perDigit * 10);
   for (let d = 0; d < 10; d++) {
-    const raw: number[] = JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')).data;
+    const raw = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
     for (let i = 0; i < perDigit; i++) {
       const row = d * perDigit + i;
       for (let p = 0; p < 784; p++) X[row * 784 + p] = raw[(skip + i) * 784 + p];

@@ -29,7 +29,7 @@ function act(name: OracleAct, z: number[]): number[] {
 }
 
 /** Mean loss over rows, weights given as a flat vector in the W layout (bias in column 0). */
-export function oracleLoss(
+function oracleLoss(
   sizes: number[], acts: OracleAct[], loss: 'mse' | 'cce' | 'bce',
   params: ArrayLike<number>, X: number[][], Y: number[][],
 ): number {

@@ -30,7 +30,8 @@ export async function readInputs(path: string, pre: Preprocessing, opts: Omit<Cs
   const firstLine = head.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   let cells: string[] = [];
   try {
-    cells = (parse(firstLine, csvParseOptions(delimiter)) as string[][])[0] ?? [];
+    const rows: string[][] = parse(firstLine, csvParseOptions(delimiter));
+    cells = rows[0] ?? [];
   } catch {
     cells = []; // the full read reports it
   }

@@ -94,7 +94,7 @@ describe('mnist package', () => {
     expect(gz.length).toBeLessThan(1_800_000); // about 1.6 MB, vs 7.84 MB of bytes and 21 MB of JSON
     const fetchFromDir: FetchLike = async (url) => {
       const bytes = await readFile(join(dir, url.slice('/mnist/'.length)));
-      return { ok: true, status: 200, arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+      return { ok: true, status: 200, arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) };
     };
     const web = await fetchMnist('/mnist', { fetch: fetchFromDir });
     expect(sameBits(web.train.X, data.train.X)).toBe(true);

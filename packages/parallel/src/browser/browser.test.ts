@@ -33,8 +33,8 @@ async function startVite(): Promise<{ url: string; server: ChildProcess; log: st
   const port = await freePort();
   const log: string[] = [];
   const server = spawn(process.execPath, [vite, '--config', join(root, 'test/browser/vite.config.ts'), '--port', String(port), '--strictPort'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout!.on('data', (b) => log.push(String(b)));
-  server.stderr!.on('data', (b) => log.push(String(b)));
+  server.stdout.on('data', (b) => log.push(String(b)));
+  server.stderr.on('data', (b) => log.push(String(b)));
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 300; i++) {
     if (server.exitCode !== null) throw new Error(`vite exited with ${server.exitCode}:\n${log.join('')}`);

@@ -1,5 +1,6 @@
 // Test fixtures: a seeded synthetic classification set, runs of the core Trainer, and byte views.
-import { Network, Rng, Trainer, crc32, dataset, saveModel, type Backend, type DType, type Dataset, type FitOptions, type Floats, type TrainConfig } from '@backprop/core';
+import { Network, Trainer, dataset, saveModel, type Backend, type DType, type Dataset, type FitOptions, type Floats, type TrainConfig } from '@backprop/core';
+import { Rng, crc32 } from '@backprop/core/engine';
 
 export const SIZES = [6, 12, 8, 3];
 

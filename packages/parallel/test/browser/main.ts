@@ -17,7 +17,7 @@ async function run() {
   }
   // the WASM SIMD kernels on every Web Worker: the module and the shared memory posted once,
   // instantiated in each worker; the same bits as the single-thread Trainer on WASM
-  const { createWasmBackend, loadKernels } = await import('@backprop/core');
+  const { createWasmBackend, loadKernels } = await import('@backprop/core/engine');
   const wasm = await createWasmBackend({ module: await loadKernels(), maximumPages: 1024 });
   const wasmPool = new BrowserPool({ workers: 3 });
   for (const dtype of ['f32', 'f64'] as DType[]) {

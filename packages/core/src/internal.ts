@@ -1,0 +1,40 @@
+// @backprop/core/engine: the internals sibling packages build on (@backprop/parallel, @backprop/data,
+// the apps, the benchmarks). Documented and typed, but not the user API of "@backprop/core": the
+// kernel contract and its two families, backends and their descriptors, the activation and loss
+// tables, engines and gradient slots, the optimizer, and the helpers data loaders share.
+export { ACT, LEAKY_SLOPE } from './activations.js';
+export type { Activation, Elementwise } from './activations.js';
+export { Arena, bytesOf, sharedMemoryAvailable } from './arena.js';
+export type { FloatsOf } from './arena.js';
+export { now } from './clock.js';
+export { checkDataset, gatherRows, subset } from './dataset.js';
+export { defaultShardSize, validationRows } from './defaults.js';
+export { LocalEngine } from './engine.js';
+export type { EngineOptions, GradientEngine } from './engine.js';
+export type { GradCheckOptions, GradCheckResult, LayerCheck } from './gradcheck.js';
+export { backendFrom } from './kernels/index.js';
+export type { BackendDescriptor, Kernels } from './kernels/index.js';
+export { jsKernels } from './kernels/js.js';
+export {
+  WASM_MAX_PAGES, compileKernels, createKernelMemory, createWasmBackend, instantiateWasmBackend, wasmSharedMemorySupported, wasmSimdSupported,
+} from './kernels/wasm.js';
+export type { WasmBackend, WasmBackendOptions, WasmBytes, WasmMemory, WasmModule } from './kernels/wasm.js';
+export { checkBackendChoice, kernelsWasmUrl, loadKernels } from './kernels/load.js';
+export type { KernelsLoader, SelectBackendOptions, WasmUrl } from './kernels/load.js';
+export { FUSED, LOSS, lossSum, outputDelta } from './losses.js';
+export type { FusedOutput, Loss } from './losses.js';
+export { argmax } from './metrics.js';
+export type { Evaluation } from './metrics.js';
+export { FORMAT_VERSION, crc32 } from './modelfile.js';
+export type { ModelHeader, SaveOptions } from './modelfile.js';
+export { Workspace, layerTable } from './network.js';
+export type { LayerInfo } from './network.js';
+export { Optimizer, resolveOptimizer } from './optimizers.js';
+export type { OptimizerConfig, OptimizerSettings, OptimizerState } from './optimizers.js';
+export { identityPreprocessing, normalizeRows } from './preprocess.js';
+export type { SampleBackward, SampleForward } from './reference.js';
+export { Rng, mixSeed, permutation } from './rng.js';
+export type { RngState } from './rng.js';
+export { GradientSlots, shardCount } from './shard.js';
+export type { BatchStats, SharedSlots } from './shard.js';
+export type { EarlyStopping, ResolvedTrainConfig, TrainerState } from './trainer.js';
