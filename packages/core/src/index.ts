@@ -30,11 +30,11 @@ export { Network, Workspace, layerTable, layerViews, resolveSpec } from './netwo
 export type { LayerInfo, NetworkConfig, NetworkSpec } from './network.js';
 export { OPTIMIZERS, Optimizer, meanRegularisedGradient, regularisationLoss, resolveOptimizer } from './optimizers.js';
 export type { OptimizerConfig, OptimizerName, OptimizerSettings, OptimizerState } from './optimizers.js';
-export { identityPreprocessing, normalizeRows } from './preprocess.js';
+export { PreprocessingSchema, identityPreprocessing, normalizeRows } from './preprocess.js';
 export type { Preprocessing } from './preprocess.js';
 export { backwardSample, forwardSample } from './reference.js';
 export type { SampleBackward, SampleForward } from './reference.js';
-export { Rng, mixSeed, permutation } from './rng.js';
+export { Rng, SEED_MAX, checkSeed, mixSeed, permutation } from './rng.js';
 export type { RngState } from './rng.js';
 export { defaultShardSize, reduceSlots, shardCount, shardGradient } from './shard.js';
 export { Trainer, resolveTrainConfig } from './trainer.js';

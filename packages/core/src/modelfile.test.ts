@@ -80,7 +80,7 @@ describe('model files', () => {
     expectError(forged, /section params has 5 numbers but the architecture 3-2 has 8 parameters/);
     header.sections[0].length = 8;
     header.spec.activations = ['softmaxx'];
-    expectError(forge(header, good.subarray(16 + text.length)), /invalid network: unknown activation "softmaxx"/);
+    expectError(forge(header, good.subarray(16 + text.length)), /header field spec\.activations\.0 is wrong \(invalid type: expected \("sigmoid" \|.*but received "softmaxx"\)/);
   });
 
   it('property: any architecture, activation and dtype survives save → load with identical bytes', () => {

@@ -9,7 +9,7 @@ import { ConfigError, ShapeError } from './errors.js';
 import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
 import { jsBackend, type Backend, type Kernels } from './kernels/index.js';
 import { checkLoss, lossSum, outputDelta, type LossName } from './losses.js';
-import { Rng } from './rng.js';
+import { checkSeed, Rng } from './rng.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
@@ -172,7 +172,7 @@ export class Network {
   static create(config: NetworkConfig, opts: { seed?: number; init?: InitName; backend?: Backend } = {}): Network {
     const spec = resolveSpec(config);
     const net = new Network(spec, undefined, opts.backend);
-    net.initialize(opts.seed ?? 0, opts.init);
+    net.initialize(checkSeed(opts.seed ?? 0), opts.init);
     return net;
   }
 

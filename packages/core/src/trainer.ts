@@ -14,7 +14,7 @@ import type { Kernels } from './kernels/index.js';
 import type { Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
 import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
-import { mixSeed, permutation, Rng } from './rng.js';
+import { checkSeed, mixSeed, permutation, Rng } from './rng.js';
 import { defaultShardSize } from './shard.js';
 
 export interface EarlyStopping {
@@ -113,8 +113,7 @@ export function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ConfigError(`validation split must be in [0, 1); got ${validationSplit}`);
   const es = c.earlyStopping;
   if (es) intAtLeast(es.patience, 1, 'early-stopping patience', 'Try 3.');
-  const seed = c.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer; got ${seed}`);
+  const seed = checkSeed(c.seed ?? 1);
   return {
     epochs,
     batchSize,
