@@ -3,7 +3,7 @@
  * Parameters, gradient slots, optimizer state and scratch are all views into arenas,
  * so workers that receive the buffer once see the same tensors (DESIGN.md §3).
  */
-import { ShapeError } from './errors.js';
+import { ConfigError, ShapeError } from './errors.js';
 
 export type DType = 'f32' | 'f64';
 export type Floats = Float32Array | Float64Array;
@@ -21,7 +21,13 @@ export function sharedMemoryAvailable(): boolean {
 
 /** A SharedArrayBuffer when available, else a plain ArrayBuffer (single-thread fallback). */
 export function allocBuffer(bytes: number): ArrayBufferLike {
-  return sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  try {
+    return sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  } catch (e) {
+    // the last line of defence behind checkMemory: the system refused (RangeError), say so plainly
+    if (e instanceof RangeError) throw new ConfigError(`could not allocate ${bytes} bytes of memory (the system refused: ${e.message}); use smaller layers or batches`);
+    throw e;
+  }
 }
 
 const ALIGN = 16; // 16-byte alignment: SIMD loads in the WASM kernels want it

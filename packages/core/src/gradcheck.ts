@@ -4,7 +4,8 @@
  */
 import type { Dataset } from './dataset.js';
 import { checkDataset, gatherRows } from './dataset.js';
-import { Network } from './network.js';
+import { checkMemory, memoryBudget, Network, Workspace } from './network.js';
+import { jsBackend } from './kernels/index.js';
 import { Rng } from './rng.js';
 
 export interface LayerCheck {
@@ -27,6 +28,8 @@ export interface GradCheckOptions {
   seed?: number;
   /** Denominator floor of the relative error, so exact zeros do not divide by zero. */
   floor?: number;
+  /** Bytes the check may allocate (an f64 copy of the weights, their gradient, scratch); default DEFAULT_MEMORY_BUDGET. */
+  memoryBudget?: number;
 }
 
 /** Per-layer max relative error of analytic vs numeric gradients on rows of `data`. */
@@ -36,6 +39,7 @@ export function gradCheck(model: Network, data: Dataset, opts: GradCheckOptions 
   const floor = opts.floor ?? 1e-8;
   // an f64 copy: finite differences in f32 would measure rounding, not the gradient
   const spec = { ...model.spec, dtype: 'f64' as const };
+  checkMemory({ params: 2 * model.P * 8, scratch: Workspace.bytes(spec, data.N) }, memoryBudget(jsBackend, opts.memoryBudget), `a gradient check of ${spec.sizes.join('-')} on ${data.N} rows`);
   const net = new Network(spec, Float64Array.from(model.params));
   const B = data.N;
   const ws = net.workspace(B);

@@ -11,7 +11,7 @@ import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.j
 import { ConfigError, NumericError } from './errors.js';
 import { evaluate } from './metrics.js';
 import type { Kernels } from './kernels/index.js';
-import type { Network } from './network.js';
+import { checkMemory, memoryBudget, trainingBytes, type Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
 import { Optimizer, regularisationLoss, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { checkSeed, mixSeed, permutation, Rng } from './rng.js';
@@ -36,9 +36,14 @@ export interface TrainConfig {
   /** Fraction of the data held out for validation when no validation set is given. */
   validationSplit?: number;
   earlyStopping?: EarlyStopping | null;
+  /**
+   * Bytes the run may allocate (params, optimizer state, gradient slots, scratch; default
+   * DEFAULT_MEMORY_BUDGET, capped by the backend's maximum). Checked before allocating; not saved.
+   */
+  memoryBudget?: number;
 }
 
-export type ResolvedTrainConfig = Required<Omit<TrainConfig, 'optimizer' | 'earlyStopping'>> & {
+export type ResolvedTrainConfig = Required<Omit<TrainConfig, 'optimizer' | 'earlyStopping' | 'memoryBudget'>> & {
   optimizer: Required<OptimizerConfig>;
   earlyStopping: Required<EarlyStopping> | null;
 };
@@ -138,6 +143,9 @@ export class Trainer {
   constructor(net: Network, config: TrainConfig) {
     this.net = net;
     this.config = resolveTrainConfig(config);
+    const { batchSize, shardSize, optimizer, earlyStopping } = this.config;
+    const plan = trainingBytes(net.spec, { batchSize, shardSize, optimizer: optimizer.name, earlyStopping: Boolean(earlyStopping?.restoreBest) });
+    checkMemory(plan, memoryBudget(net.backend, config.memoryBudget), `training a ${net.spec.sizes.join('-')} network with batches of ${batchSize}`);
     this.optimizer = new Optimizer(this.config.optimizer, net.P, net.spec.dtype, net.backend);
     this.state = { epoch: 0, batchInEpoch: 0, step: 0, epochLoss: 0, epochCorrect: 0, epochSeen: 0, best: null, wait: 0, history: [] };
   }

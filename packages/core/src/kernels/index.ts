@@ -57,6 +57,8 @@ export interface Backend {
   readonly kernels: Kernels;
   /** A fresh arena of at least `bytes` bytes in memory these kernels can address (zero-filled). */
   arena(bytes: number): Arena;
+  /** The most bytes this backend's memory can hold in all (WASM: its maximum memory); absent: no fixed limit. */
+  readonly maxBytes?: number;
   /**
    * Optional: gives an arena's memory back for reuse once no view of it is used any more (the
    * WASM backend's memory is never garbage-collected; JS arenas are, so they need not implement it).
