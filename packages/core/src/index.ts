@@ -25,7 +25,7 @@ export type { LossName } from './losses.js';
 export { argmax, countCorrect, evaluate, predictedClass } from './metrics.js';
 export type { Evaluation } from './metrics.js';
 export { FORMAT_VERSION, crc32, loadModel, resumeTrainer, saveModel } from './modelfile.js';
-export type { ModelFile, ModelHeader, SaveOptions } from './modelfile.js';
+export type { ModelFile, ModelHeader, ResumeOverrides, SaveOptions } from './modelfile.js';
 export { DEFAULT_MEMORY_BUDGET, Network, Workspace, checkMemory, formatBytes, layerTable, layerViews, memoryBudget, resolveSpec, trainingBytes } from './network.js';
 export type { LayerInfo, MemoryPlan, NetworkConfig, NetworkSpec, ShrinkHints } from './network.js';
 export { OPTIMIZERS, Optimizer, meanRegularisedGradient, regularisationLoss, resolveOptimizer } from './optimizers.js';

@@ -21,11 +21,11 @@ import { ConfigError, ModelFileError } from './errors.js';
 import type { Backend } from './kernels/index.js';
 import { LOSSES } from './losses.js';
 import { layerTable, Network, resolveSpec, type NetworkSpec } from './network.js';
-import { OPTIMIZERS, type OptimizerState } from './optimizers.js';
+import { OPTIMIZERS, type OptimizerConfig, type OptimizerState } from './optimizers.js';
 import { utf8Decode, utf8Encode } from './platform.js';
 import { PreprocessingSchema, type Preprocessing } from './preprocess.js';
 import { SEED_MAX } from './rng.js';
-import { Trainer, type ResolvedTrainConfig, type TrainerState } from './trainer.js';
+import { Trainer, type EarlyStopping, type ResolvedTrainConfig, type TrainerState } from './trainer.js';
 
 export const FORMAT_VERSION = 1;
 const MAGIC = [0x42, 0x50, 0x4e, 0x4e]; // "BPNN"
@@ -295,11 +295,28 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?
   return { net, preprocessing: header.preprocessing, training, meta: header.meta };
 }
 
-/** A Trainer that continues the run saved in a model file, bit-identically. */
-export function resumeTrainer(file: ModelFile, overrides: { epochs?: number } = {}): Trainer {
+/** Settings a resumed run may change; the new values are saved with its next checkpoint or model. */
+export interface ResumeOverrides {
+  epochs?: number;
+  optimizer?: Partial<Pick<OptimizerConfig, 'lr' | 'momentum' | 'beta1' | 'beta2' | 'l1' | 'l2'>>;
+  earlyStopping?: EarlyStopping | null;
+  memoryBudget?: number;
+}
+
+/**
+ * A Trainer that continues the run saved in a model file: bit-identically when nothing is
+ * overridden; with a new lr (or epochs, …) it continues from the same state with that setting.
+ */
+export function resumeTrainer(file: ModelFile, overrides: ResumeOverrides = {}): Trainer {
   if (!file.training) throw new ConfigError('this model file has no training state (it was saved without a trainer); train a new model, or save checkpoints with the trainer');
   const { config, state, optimizer, bestParams } = file.training;
-  const trainer = new Trainer(file.net, { ...config, epochs: overrides.epochs ?? config.epochs });
+  const trainer = new Trainer(file.net, {
+    ...config,
+    epochs: overrides.epochs ?? config.epochs,
+    optimizer: { ...config.optimizer, ...overrides.optimizer },
+    earlyStopping: overrides.earlyStopping === undefined ? config.earlyStopping : overrides.earlyStopping,
+    memoryBudget: overrides.memoryBudget,
+  });
   trainer.restore(state, optimizer, bestParams);
   return trainer;
 }
