@@ -64,7 +64,7 @@ describe('memory budget', () => {
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toMatch(/training a 100-1000-10 network with batches of 100000 needs \d+\.\d GiB \(\d+ bytes: parameters .*gradient slots \d+\.\d GiB.*\), over the memory budget of 256\.0 MiB; use smaller or fewer layers/);
     const wide = Network.create({ sizes: [2, 3000000, 2] }, { seed: 1, memoryBudget: 2 ** 33 });
-    expect(thrown(() => new Trainer(wide, { epochs: 1, batchSize: 256, shardSize: 256, optimizer: { name: 'sgd' }, memoryBudget: 2 ** 33 })).message).toMatch(/scratch \d+\.\d GiB\), over the memory budget of 8\.0 GiB; use a smaller batchSize, use fewer workers or smaller or fewer layers/);
+    expect(thrown(() => new Trainer(wide, { epochs: 1, batchSize: 256, shardSize: 256, optimizer: { name: 'sgd' }, memoryBudget: 2 ** 33 })).message).toMatch(/scratch \d+\.\d GiB\), over the memory budget of 8\.0 GiB; use a smaller batchSize, fewer workers or smaller layers/);
   });
 
   it('gradCheck checks its float64 copy and scratch against the budget', () => {
@@ -73,7 +73,7 @@ describe('memory budget', () => {
   });
 
   it('checkMemory takes the app\'s words for what to shrink; formatBytes reads like a person writes', () => {
-    const hints = { layers: 'shrink --hidden', batch: 'lower --batch-size', workers: 'fewer --workers' };
+    const hints = { layers: 'shrink --hidden', scratch: 'lower --batch-size' };
     expect(thrown(() => checkMemory({ params: 2 ** 31 }, 2 ** 30, 'x', hints)).message).toMatch(/x needs 2\.0 GiB \(2147483648 bytes: parameters 2\.0 GiB\), over the memory budget of 1\.0 GiB; shrink --hidden$/);
     expect(() => checkMemory({ params: 10 }, 10, 'x')).not.toThrow();
     expect([formatBytes(512), formatBytes(1536), formatBytes(DEFAULT_MEMORY_BUDGET), formatBytes(1e30)]).toEqual(['512 bytes', '1.5 KiB', '4.0 GiB', '1.0e+30 bytes']);

@@ -189,13 +189,12 @@ export function memoryBudget(backend: Backend, budget?: number): number {
   return Math.min(b, backend.maxBytes ?? Infinity);
 }
 
-/** Words for what to shrink, so an app can name its own flags. */
+/** Words for what to shrink, so an app can name its own flags: for weight-sized parts, and for scratch. */
 export interface ShrinkHints {
   layers: string;
-  batch: string;
-  workers: string;
+  scratch: string;
 }
-const LIBRARY_HINTS: ShrinkHints = { layers: 'use smaller or fewer layers (sizes)', batch: 'use a smaller batchSize', workers: 'use fewer workers' };
+const LIBRARY_HINTS: ShrinkHints = { layers: 'use smaller or fewer layers (sizes)', scratch: 'use a smaller batchSize, fewer workers or smaller layers' };
 
 /**
  * Refuses a plan beyond the budget with the bytes of each part and the fix for the largest:
@@ -206,13 +205,13 @@ export function checkMemory(plan: Partial<MemoryPlan>, budget: number, what: str
     ['layers', 'parameters', plan.params ?? 0],
     ['layers', 'optimizer state', plan.optimizer ?? 0],
     ['layers', 'gradient slots', plan.gradients ?? 0],
-    ['batch', 'scratch', plan.scratch ?? 0],
+    ['scratch', 'scratch', plan.scratch ?? 0],
   ];
   const total = parts.reduce((s, p) => s + p[2], 0);
   if (total <= budget) return;
   const shown = parts.filter((p) => p[2] > 0);
   const largest = shown.reduce((a, b) => (b[2] > a[2] ? b : a));
-  const fix = largest[1] === 'scratch' ? `${hints.batch}, ${hints.workers} or ${hints.layers.replace(/^use /, '')}` : hints.layers;
+  const fix = hints[largest[0]];
   throw new ConfigError(`${what} needs ${formatBytes(total)} (${total} bytes: ${shown.map((p) => `${p[1]} ${formatBytes(p[2])}`).join(', ')}), over the memory budget of ${formatBytes(budget)}; ${fix}`);
 }
 

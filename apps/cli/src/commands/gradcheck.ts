@@ -39,7 +39,7 @@ export async function gradcheck(modelPath: string | undefined, o: Flags): Promis
     const s = resolveSpec(config);
     const rows = Math.min(o.rows, data.N);
     // the network, gradCheck's float64 copy and its gradient, and the scratch of `rows` rows
-    checkMemory({ params: 3 * layerTable(s).P * 8, scratch: Workspace.bytes(s, rows) }, budget, `a gradient check of ${s.sizes.join('-')}`, { layers: 'use smaller --hidden sizes', batch: 'fewer --rows', workers: 'fewer --rows' });
+    checkMemory({ params: 3 * layerTable(s).P * 8, scratch: Workspace.bytes(s, rows) }, budget, `a gradient check of ${s.sizes.join('-')}`, { layers: 'use smaller --hidden sizes', scratch: 'use fewer --rows or smaller --hidden sizes' });
     net = Network.create(config, { seed: o.seed, memoryBudget: budget });
     what = `a fresh ${net.spec.sizes.join('-')} network (${activation}, seed ${o.seed}) on ${spec}`;
   }

@@ -71,7 +71,7 @@ const flag = (key: string) => `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerC
 const given = (f: TrainFlags, keys: (keyof TrainFlags)[]) => keys.filter((k) => f[k] !== undefined);
 
 /** The CLI's words for what to shrink when a run does not fit in memory. */
-const SHRINK = { layers: 'use smaller or fewer layers (--hidden or --layers)', batch: 'use a smaller --batch-size', workers: 'fewer --workers' };
+const SHRINK = { layers: 'use smaller or fewer layers (--hidden or --layers)', scratch: 'use a smaller --batch-size, fewer --workers or smaller layers' };
 
 /** The memory a run may take: half of this machine's memory, capped by the backend's own maximum (WASM: 1 GiB). */
 export function cliMemoryBudget(backend: Backend): number {
