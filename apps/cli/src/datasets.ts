@@ -4,7 +4,7 @@
  * that travels with the model. Loading is @backprop/data's job; this file only maps the
  * command-line options onto it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset, Preprocessing } from '@backprop/core';
@@ -95,7 +95,9 @@ export async function loadInputs(path: string, pre: Preprocessing): Promise<{ X:
 async function fromStdin<T>(spec: string, read: (path: string) => Promise<T>): Promise<T> {
   if (spec !== '-') return read(spec);
   if (process.stdin.isTTY) throw new UsageError('- reads rows from stdin, which is a terminal here; pipe or redirect a file in, e.g. < rows.csv');
-  const bytes = readFileSync(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer); // async: a signal still gets through while waiting
+  const bytes = Buffer.concat(chunks);
   if (bytes.length === 0) throw new UsageError('stdin is empty; pipe or redirect CSV or JSON rows in, e.g. < rows.csv');
   const text = isGzip(bytes) ? '' : bytes.subarray(0, 64).toString('utf8').trimStart();
   const name = isGzip(bytes) ? 'stdin.csv.gz' : text.startsWith('[') ? 'stdin.json' : 'stdin.csv';

@@ -8,6 +8,18 @@ import { crc32 } from '@backprop/core';
 
 export const BIN = fileURLToPath(new URL('../bin/backprop.js', import.meta.url));
 
+/**
+ * The CLI in this process, as the in-process launcher of the install issue runs it (no child
+ * process that would map a signal death to another code): node args before the CLI's own.
+ */
+export const IN_PROCESS = ['--conditions=@backprop/source', '--import', tsxLoader(), fileURLToPath(new URL('../src/main.ts', import.meta.url))];
+
+/** tsx's ESM loader as a file URL, found from this package (the child runs in a temp folder). */
+function tsxLoader(): string {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', "process.stdout.write(import.meta.resolve('tsx'))"], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+  return r.stdout;
+}
+
 export interface Result {
   code: number | null;
   signal: NodeJS.Signals | null;
