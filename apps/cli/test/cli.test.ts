@@ -122,7 +122,7 @@ describe('eval, predict, info', () => {
     const r = cli('info', 'e.bpnn');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/2-4-2, loss cce, f32, 22 parameters/);
-    expect(r.stdout).toMatch(/adam lr 0\.005, β1 0\.9, β2 0\.999; batch 16/); // the defaults for small tables
+    expect(r.stdout).toMatch(/adam lr 0\.01, β1 0\.9, β2 0\.999; batch 16/); // the defaults for small tables
     expect(JSON.parse(cli('info', 'e.bpnn', '--json').stdout).parameters).toBe(22);
   });
 });
