@@ -8,8 +8,9 @@
  *     epochs as give about 7,500 steps (10 … 300). Tuned on circle, xor, gauss, spiral,
  *     spirals:2…6, blobs:K (≥ 95% test accuracy with only --data) and iris (≥ 93%).
  *
- * Tuning (3 seeds each): at η 0.005 or 200 epochs, spirals:5 fell to 90% on some seeds; at η 0.01 and 300
- * epochs every set above stays ≥ 95% on seeds 1–3. The output layer follows the task: softmax for classes, linear (MSE) for regression targets.
+ * Tuning (seeds 1–3 each): at η 0.005 or 200 epochs spirals:5 fell to 90% on some seeds; at η 0.01
+ * and 300 epochs every set above stays ≥ 95%. The output layer follows the task: softmax for
+ * classes, linear (MSE) for regression targets.
  */
 export interface TrainDefaults {
   regime: 'images' | 'tables';

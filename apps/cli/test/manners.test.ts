@@ -180,7 +180,7 @@ describe('no silent surprises', () => {
     expect(same(loadModel(readFileSync(p('cont.bpnn'))).net.params, loadModel(readFileSync(p('four.bpnn'))).net.params)).toBe(true);
     const lr = cli('train', '--resume', 'm.bpnn', '--epochs', '4', '--lr', '0.0001', '-o', 'lr.bpnn');
     expect(lr.code, lr.stderr).toBe(0);
-    expect(lr.stderr).toMatch(/note: continuing with lr 0\.0001 \(the checkpoint had 0\.005\); recorded in the model/);
+    expect(lr.stderr).toMatch(/note: continuing with lr 0\.0001 \(the checkpoint had 0\.01\); recorded in the model/);
     expect(lr.stderr).toMatch(/adam lr 0\.0001/);
     const file = loadModel(readFileSync(p('lr.bpnn')));
     expect(file.training!.config.optimizer.lr).toBe(0.0001);
