@@ -4,9 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BackpropError, ModelFileError } from './errors.js';
-import { crc32, loadModel, resumeTrainer, saveModel } from './modelfile.js';
+import { loadModel, resumeTrainer, saveModel } from './modelfile.js';
 import { Network } from './network.js';
 import { spirals } from './test-utils/data.js';
+import { forge } from './test-utils/forge.js';
 import { Trainer } from './trainer.js';
 
 /** A checkpoint with every header part present: preprocessing, adam state, early stopping, history, meta. */
@@ -21,21 +22,6 @@ async function checkpoint(): Promise<{ header: Record<string, unknown>; body: Ui
   return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + H))), body: bytes.slice(16 + H) };
 }
 
-/** A file with the given header and body, with a valid checksum. */
-function forge(header: unknown, body: Uint8Array): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const H = Math.ceil(json.length / 8) * 8;
-  const out = new Uint8Array(16 + H + body.length);
-  out.set([0x42, 0x50, 0x4e, 0x4e]);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(4, 1, true);
-  dv.setUint32(8, H, true);
-  out.set(json, 16);
-  out.fill(0x20, 16 + json.length, 16 + H);
-  out.set(body, 16 + H);
-  dv.setUint32(12, crc32(out.subarray(16)), true);
-  return out;
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
