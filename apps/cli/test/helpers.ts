@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from '@backprop/core';
 
 export const BIN = fileURLToPath(new URL('../bin/backprop.js', import.meta.url));
 
@@ -90,21 +89,9 @@ export function splitModel(bytes: Uint8Array): { header: Record<string, unknown>
   return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + H))), body: bytes.slice(16 + H) };
 }
 
-/** A model file with the given header and body and a valid checksum (a crafted file). */
-export function forge(header: unknown, body: Uint8Array): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const H = Math.ceil(json.length / 8) * 8;
-  const out = new Uint8Array(16 + H + body.length);
-  out.set([0x42, 0x50, 0x4e, 0x4e]);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(4, 1, true);
-  dv.setUint32(8, H, true);
-  out.set(json, 16);
-  out.fill(0x20, 16 + json.length, 16 + H);
-  out.set(body, 16 + H);
-  dv.setUint32(12, crc32(out.subarray(16)), true);
-  return out;
-}
+
+/** A model file with the given header and body and a valid checksum (a crafted file): core's test helper. */
+export { forge } from '../../../packages/core/src/test-utils/forge.js';
 
 /** `header` with the value at a dotted path replaced (undefined: removed). */
 export function edit(header: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
