@@ -308,7 +308,10 @@ export async function train(f: TrainFlags): Promise<number> {
   say(mode, `${ce.bold('data')}    ${run.description}${test ? `; ${train.N} train / ${test.N} test rows` : ''}`);
   say(mode, `${ce.bold('network')} ${net.describe()}`);
   say(mode, `${ce.bold('train')}   ${cfg.optimizer.name} lr ${cfg.optimizer.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, ${f.workers} worker${f.workers === 1 ? '' : 's'}, ${net.kernels.name} kernels`);
-  if (mode === 'json') emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers: f.workers, kernels: net.kernels.name, trainRows: train.N, testRows: test?.N ?? 0 });
+  if (mode === 'json') {
+    emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers: f.workers, kernels: net.kernels.name, trainRows: train.N, testRows: test?.N ?? 0 });
+    for (const message of run.notes) emit({ event: 'note', message }); // the notes the text mode prints on stderr
+  }
 
   const abort = new AbortController();
   let stoppedBy: Signal | null = null;
