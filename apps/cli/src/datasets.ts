@@ -62,10 +62,10 @@ function describe(d: LoadedData): string {
   return `${d.name} (${rows} rows, ${d.train.nIn} features, ${out}; ${pre.normalization.kind} normalisation)`;
 }
 
-/** Training and test data for `backprop train`. */
-export async function loadTraining(spec: string, o: LoadOptions): Promise<TrainingData> {
+/** Training and test data for `backprop train`; with `preprocessing` (fine-tuning) that instead of a fitted one. */
+export async function loadTraining(spec: string, o: LoadOptions, preprocessing?: Preprocessing | null): Promise<TrainingData> {
   const a = dataArgs(spec, o);
-  const d = await load(a.spec, a.opts);
+  const d = await load(a.spec, preprocessing ? { ...a.opts, preprocessing } : a.opts);
   return { train: d.train, test: d.test, preprocessing: d.preprocessing, description: describe(d) };
 }
 

@@ -75,6 +75,7 @@ Colour: on for a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on (per stream
     .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)', nonEmpty)
     .option('--checkpoint <file>', 'where a signal (Ctrl-C, SIGTERM, SIGHUP) writes a checkpoint (default: <out>.ckpt)', nonEmpty)
     .option('--resume <checkpoint>', 'continue an interrupted run bit-identically; the data is found at the absolute path the checkpoint recorded, or at --data', nonEmpty)
+    .option('--from <model>', 'fine-tune: start from this model\'s architecture, weights and preprocessing (e.g. one made by backprop import); architecture and normalisation flags are then errors', nonEmpty)
     .option('-f, --force', 'overwrite existing output files')
     .option('--json', 'one JSON event per line on stdout')
     .addHelpText('after', `${DEFAULTS_HELP}
@@ -93,7 +94,8 @@ Examples:
   $ backprop train --data data.csv --normalize minmax --test-split 100 -o data.bpnn
   $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3 -o species.bpnn
   $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C
-  $ backprop train --resume model.bpnn.ckpt --lr 0.01 --epochs 12`)
+  $ backprop train --resume model.bpnn.ckpt --lr 0.01 --epochs 12
+  $ backprop train --from imported.bpnn --data iris --epochs 20 -o tuned.bpnn   # fine-tune`)
     .action(run(async (o) => (await import('./commands/train.js')).train(o)));
 
   p.command('eval')
@@ -122,6 +124,29 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ backprop info model.bpnn')
     .action(run(async (model, o) => (await import('./commands/info.js')).info(model, o)));
 
+  p.command('export')
+    .description('write a model for other runtimes: ONNX (raw features in, preprocessing in the graph) or a TF.js layers model')
+    .argument('<model>', 'model file')
+    .addOption(new Option('--format <format>', 'onnx: one .onnx file; tfjs: a directory with model.json, weights.bin, preprocessing.json').choices(['onnx', 'tfjs']).makeOptionMandatory())
+    .option('-o, --out <path>', 'file (onnx) or directory (tfjs) to write (default: beside the model, iris.bpnn → iris.onnx or iris-tfjs/)')
+    .option('--no-preprocessing', 'onnx: leave the normalisation out of the graph (it then takes normalised inputs; the statistics stay in its metadata)')
+    .option('-f, --force', 'overwrite existing files')
+    .option('--json', 'print what was written as JSON')
+    .addHelpText('after', '\nExamples:\n  $ backprop export iris.bpnn --format onnx -o iris.onnx\n  $ backprop export digits.bpnn --format tfjs -o digits-tfjs')
+    .action(run(async (model, o) => (await import('./commands/export.js')).exportCommand(model, o)));
+
+  p.command('import')
+    .description('read a TF.js/Keras layers model (model.json + weights) or an ONNX dense network into a model file')
+    .argument('<file>', 'model.json (or its directory) or an .onnx file')
+    .option('-o, --out <file>', 'model file to write (default: beside the input, model.json → model.bpnn)')
+    .option('--labels <names>', 'class names in output order, comma-separated (default: the file\'s, else 0, 1, …)')
+    .option('--preprocessing <file>', 'TF.js: a preprocessing.json to attach (default: the one in model.json, else preprocessing.json beside it)')
+    .option('--strict', 'refuse Dropout and noise layers instead of dropping them (they are the identity at inference)')
+    .option('-f, --force', 'overwrite the output file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  $ backprop import keras-model/model.json -o model.bpnn --labels setosa,versicolor,virginica\n  $ backprop import mlp.onnx -o mlp.bpnn\n  $ backprop train --from model.bpnn --data iris --epochs 20   # fine-tune it')
+    .action(run(async (file, o) => (await import('./commands/import.js')).importCommand(file, o)));
+
   p.command('gradcheck')
     .description('analytic vs numeric gradients per layer: |g − ĝ| ≤ atol + rtol·|ĝ| for every parameter')
     .argument('[model]', 'model file (default: a fresh seeded network on the data)')
@@ -142,17 +167,18 @@ Examples:
 
   p.command('explain')
     .description('one forward and backward pass of a tiny network, step by step, with the numbers')
-    .option('--layers <sizes>', 'layer sizes', sizes, [2, 3, 2])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('sigmoid'))
-    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
-    .addOption(new Option('--loss <name>', 'loss').choices([...LOSSES]))
+    .argument('[model]', 'a small model file to explain (at most 8 neurons per layer, e.g. an imported one) instead of a fresh network')
+    .option('--layers <sizes>', 'layer sizes of a fresh network (default 2-3-2)', sizes)
+    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network (default sigmoid)').choices(ACTIVATIONS.filter((a) => a !== 'softmax')))
+    .addOption(new Option('--output <name>', 'output activation of a fresh network (default softmax)').choices([...ACTIVATIONS]))
+    .addOption(new Option('--loss <name>', 'loss of a fresh network').choices([...LOSSES]))
     .option('-x, --input <numbers>', 'the sample a^[0], comma-separated (default 0.5,-1,…)', nonEmpty)
     .option('-y, --target <numbers|class>', 'target: a class index or comma-separated y (default class 1)', nonEmpty)
     .option('--lr <η>', 'learning rate of the shown update', positive, 0.5)
-    .option('-s, --seed <n>', `seed of the initial weights, 0 … ${SEED_MAX}`, seed, 1)
+    .option('-s, --seed <n>', `seed of a fresh network's weights, 0 … ${SEED_MAX} (default 1)`, seed)
     .option('--digits <n>', 'decimals shown, 0 … 15', int(0, 15), 4)
     .addHelpText('after', '\nExamples:\n  $ backprop explain\n  $ backprop explain --layers 3-2-1 --activation tanh --output sigmoid -x 1,0,-1 -y 1')
-    .action(run(async (o) => (await import('./commands/explain.js')).explain(o)));
+    .action(run(async (model, o) => (await import('./commands/explain.js')).explain(o, model)));
   p.command('help')
     .description('help for a command')
     .argument('[command]', 'the command')

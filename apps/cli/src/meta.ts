@@ -47,6 +47,8 @@ export interface CliMeta {
   /** Size and SHA-256 of the data file, or of the IDX files in order. */
   dataCheck?: DataCheck;
   changes?: Change[];
+  /** The model a fine-tuning run started from (--from). */
+  from?: string;
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max));
@@ -66,6 +68,7 @@ const CliMetaSchema = v.looseObject({
   dataPath: v.optional(v.string()),
   dataCheck: v.optional(v.object({ size: int(0), sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)) })),
   changes: v.optional(v.array(v.object({ epoch: int(0), step: int(0), set: v.record(v.string(), v.pipe(v.number(), v.finite())) }))),
+  from: v.optional(v.string()),
 });
 
 /** meta.cli of a model file, checked; undefined when the file was not written by `backprop train`. */

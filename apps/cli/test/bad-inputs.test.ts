@@ -191,7 +191,7 @@ const CASES: Case[] = [
   { cls: 'bad path', args: ['train', '--resume', 'nope.ckpt'], error: /model file nope\.ckpt does not exist/ },
   { cls: 'bad path', args: ['train', '--resume', 'moved.bpnn', '-o', 'again.bpnn'], error: /the checkpoint's data .*moving\.csv no longer exists; pass --data PATH to point at it/ },
   { cls: 'bad path', args: ['train', '--resume', 'changed.bpnn', '-o', 'again.bpnn'], error: /changing\.csv changed since the checkpoint was written .* pass --data .*changing\.csv to continue on it anyway/ },
-  { cls: 'bad path', args: ['train', '--resume', 'no-training.bpnn'], error: /no-training\.bpnn has no training state to resume/ },
+  { cls: 'bad path', args: ['train', '--resume', 'no-training.bpnn'], error: /no-training\.bpnn has no training state to resume .*; fine-tune it with --from no-training\.bpnn --data <data>/ },
   { cls: 'bad path', args: ['train', '--resume', 'no-cli.bpnn'], error: /no-cli\.bpnn was not written by `backprop train`; resume it from code with resumeTrainer\(\)/ },
   { cls: 'bad path', args: ['predict', 'm.bpnn', '-'], error: /stdin is empty; pipe or redirect CSV or JSON rows in/ },
   { cls: 'bad path', args: ['eval', 'm.bpnn', '-'], error: /stdin is empty/ },

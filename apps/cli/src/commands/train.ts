@@ -57,6 +57,8 @@ export interface TrainFlags {
   out?: string;
   checkpoint?: string;
   resume?: string;
+  /** Fine-tune: start from this model's architecture, weights and preprocessing (e.g. an imported one). */
+  from?: string;
   force?: boolean;
   json?: boolean;
   dtype?: string;
@@ -173,9 +175,13 @@ function checkOutputs(f: TrainFlags, meta: CliMeta, force: boolean): string[] {
 
 const checkpointPath = (f: TrainFlags, meta: CliMeta) => f.checkpoint ?? `${meta.out}.ckpt`;
 
-/** A new run: data, defaults for it, memory check, network, trainer. */
+/** A new run: data, defaults for it, memory check, network (fresh, or --from a model), trainer. */
 async function freshRun(f: TrainFlags): Promise<Run> {
   if (f.layers && f.hidden) throw new UsageError('--layers gives every layer size and --hidden only the hidden ones; pass one of them');
+  if (f.from) {
+    const fixed = given(f, ['layers', 'hidden', 'activation', 'output', 'loss', 'init', 'dtype', 'normalize']);
+    if (fixed.length) throw new UsageError(`${fixed.map(flag).join(', ')}: --from ${f.from} fine-tunes that model, whose architecture and preprocessing are fixed; drop ${fixed.length === 1 ? 'it' : 'them'}, or train a new model without --from`);
+  }
   if (f.minDelta !== undefined && f.patience === undefined) throw new UsageError('--min-delta is the improvement early stopping waits for, and early stopping is off; add --patience N, or drop --min-delta');
   const seed = f.seed ?? DEFAULT_SEED;
   const data = f.data ?? 'mnist';
@@ -186,27 +192,37 @@ async function freshRun(f: TrainFlags): Promise<Run> {
     out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels ?? 'auto', workers: f.workers,
   };
   const notes = checkOutputs(f, meta, Boolean(f.force));
-  const loaded = await loadTraining(meta.data, dataOptions(meta));
+  // --from: the model's own preprocessing maps the data onto its inputs and labels
+  const base = f.from ? readModel(f.from) : null;
+  if (f.from) meta.from = f.from;
+  const loaded = await loadTraining(meta.data, dataOptions(meta), base?.preprocessing);
   Object.assign(meta, await locateData(meta.data));
   const { train, test } = loaded;
   const task = loaded.preprocessing.labels ? 'classification' : 'regression';
   const d = trainDefaults({ nIn: train.nIn, trainRows: Math.round(train.N * (1 - (f.valSplit ?? 0))), task }, { optimizer: f.optimizer, batchSize: f.batchSize });
   checkOptimizerFlags(f, d.optimizer, f.optimizer ? 'the optimizer' : `the default optimizer for ${d.regime}`);
-  const sizes = f.layers ?? [train.nIn, ...(f.hidden ?? d.hidden), train.nOut];
+  const sizes = base ? base.net.spec.sizes : f.layers ?? [train.nIn, ...(f.hidden ?? d.hidden), train.nOut];
   if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
     const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
+    if (base) throw new ShapeError(`${f.from} is a ${sizes.join('-')} network but ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; fine-tune it on data of its shape`);
     throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
   }
-  const dtype = (f.dtype ?? 'f32') as core.DType;
+  const dtype = (base?.net.spec.dtype ?? f.dtype ?? 'f32') as core.DType;
   const config: core.NetworkConfig = { sizes, activation: (f.activation ?? d.activation) as core.ActivationName, output: (f.output ?? d.output) as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype };
-  const spec = resolveSpec(config);
+  const spec = base ? base.net.spec : resolveSpec(config);
   const backend = await backendFor(meta.kernels, dtype);
   meta.backend = backend.name;
   const budget = cliMemoryBudget(backend);
   const earlyStopping = f.patience ? { patience: f.patience, minDelta: f.minDelta ?? 0 } : null;
   const shardSize = core.defaultShardSize(d.batchSize);
   checkMemory(trainingBytes(spec, { batchSize: d.batchSize, shardSize, optimizer: d.optimizer, workers: f.workers, earlyStopping: Boolean(earlyStopping) }), budget, `training ${sizes.join('-')} with batches of ${d.batchSize} on ${f.workers} worker${f.workers === 1 ? '' : 's'}`, SHRINK);
-  const net = Network.create(config, { seed, init: f.init as core.InitName | undefined, backend, memoryBudget: budget });
+  let net: Network;
+  if (base) {
+    net = new Network(spec, undefined, backend, budget); // its weights, in the memory the kernels read
+    net.params.set(base.net.params);
+  } else {
+    net = Network.create(config, { seed, init: f.init as core.InitName | undefined, backend, memoryBudget: budget });
+  }
   const trainer = new Trainer(net, {
     epochs: f.epochs ?? d.epochs,
     batchSize: d.batchSize,
@@ -239,8 +255,9 @@ async function resumeData(f: TrainFlags, saved: CliMeta, notes: string[]): Promi
 
 /** A run continued from a checkpoint, with the flags it may change applied and recorded. */
 async function resumedRun(f: TrainFlags, resume: string): Promise<Run> {
+  if (f.from) throw new UsageError(`--resume continues ${resume} with its own weights and --from starts from ${f.from}'s; pass one of them`);
   let file: ReadModel = readModel(resume);
-  if (!file.training) throw new UsageError(`${resume} has no training state to resume (it was saved without a trainer); train a new model instead`);
+  if (!file.training) throw new UsageError(`${resume} has no training state to resume (it was saved without a trainer); fine-tune it with --from ${resume} --data <data>, or train a new model`);
   const saved = file.cli;
   if (!saved) throw new UsageError(`${resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
   const cfg = file.training.config;
