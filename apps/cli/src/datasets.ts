@@ -4,9 +4,13 @@
  * that travels with the model. Loading is @backprop/data's job; this file only maps the
  * command-line options onto it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Dataset, Preprocessing } from '@backprop/core';
-import { isBuiltin, parseBuiltinSpec, type LoadOptions as DataOptions, type LoadedData, type NormalizationKind } from '@backprop/data';
+import { isBuiltin, isGzip, parseBuiltinSpec, type LoadOptions as DataOptions, type LoadedData, type NormalizationKind } from '@backprop/data';
 import { load, readInputs } from '@backprop/data/node';
+import { UsageError } from './errors.js';
 
 export interface TrainingData {
   train: Dataset;
@@ -71,13 +75,41 @@ export async function loadTraining(spec: string, o: LoadOptions, preprocessing?:
  * rows training never saw); otherwise every row.
  */
 export async function loadForModel(spec: string, pre: Preprocessing, o: LoadOptions, heldOut = false): Promise<{ data: Dataset; part: string }> {
-  const a = dataArgs(spec, o);
-  const d = await load(a.spec, { ...a.opts, preprocessing: pre, test: heldOut ? a.opts.test : 0 });
-  if (heldOut && d.test) return { data: d.test, part: `the ${d.test.N} held-out test rows` };
-  return { data: d.train, part: `all ${d.train.N} rows` };
+  return fromStdin(spec, async (path) => {
+    const a = dataArgs(path, o);
+    const d = await load(a.spec, { ...a.opts, preprocessing: pre, test: heldOut ? a.opts.test : 0 });
+    if (heldOut && d.test) return { data: d.test, part: `the ${d.test.N} held-out test rows` };
+    return { data: d.train, part: `all ${d.train.N} rows` };
+  });
 }
 
-/** Raw input rows for `predict` from a CSV or JSON file, preprocessed as the model expects. */
+/** Raw input rows for `predict` from a CSV or JSON file (or `-`: stdin), preprocessed as the model expects. */
 export async function loadInputs(path: string, pre: Preprocessing): Promise<{ X: Float32Array | Float64Array; N: number }> {
-  return readInputs(path, pre);
+  return fromStdin(path, (p) => readInputs(p, pre));
+}
+
+/**
+ * `-` means stdin: its bytes go to a temp file named for what they are (stdin.json, stdin.csv,
+ * stdin.csv.gz), so every loader reads stdin as it reads a file; errors then say "stdin".
+ */
+async function fromStdin<T>(spec: string, read: (path: string) => Promise<T>): Promise<T> {
+  if (spec !== '-') return read(spec);
+  if (process.stdin.isTTY) throw new UsageError('- reads rows from stdin, which is a terminal here; pipe or redirect a file in, e.g. < rows.csv');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer); // async: a signal still gets through while waiting
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length === 0) throw new UsageError('stdin is empty; pipe or redirect CSV or JSON rows in, e.g. < rows.csv');
+  const text = isGzip(bytes) ? '' : bytes.subarray(0, 64).toString('utf8').trimStart();
+  const name = isGzip(bytes) ? 'stdin.csv.gz' : text.startsWith('[') ? 'stdin.json' : 'stdin.csv';
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-stdin-'));
+  const path = join(dir, name);
+  try {
+    writeFileSync(path, bytes);
+    return await read(path);
+  } catch (e) {
+    if (e instanceof Error) e.message = e.message.split(path).join('stdin');
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,15 +1,23 @@
 /**
  * The `backprop` command: argument parsing (commander), dispatch, and the exit-code contract:
- * 0 success, 1 failure (a bug, a failed check), 2 usage (bad flags, files, data: one line, no stack).
+ * 0 success, 1 failure (a bug, a failed check), 2 usage (bad flags, files, data: one line, no
+ * stack; also a bare `backprop` and an unknown help topic), 128 + n killed by signal n (train
+ * writes its checkpoint first). A closed stdout or stderr is not an error (process-io.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, DEFAULTS, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@backprop/core';
-import { isUsage } from './errors.js';
+import { ACTIVATIONS, DEFAULTS, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, SEED_MAX } from '@backprop/core';
+import { isUsage, UsageError } from './errors.js';
 import { NORMALIZATIONS } from '@backprop/data';
-import { DEFAULT_TRAIN, defaultLr, defaultWorkers } from './defaults.js';
-import { int, nonNegative, positive, fraction, rowsOrFraction, unit, sizes } from './options.js';
-import { c } from './ui.js';
+import { DEFAULTS_HELP, defaultWorkers } from './defaults.js';
+import { int, nonEmpty, nonNegative, positive, fraction, rowsOrFraction, seed, unit, sizes } from './options.js';
+import { exitOnSignals, guardStreams, writeFailure } from './process-io.js';
+import { ce } from './ui.js';
+
+guardStreams();
+exitOnSignals();
+
+const SEED_HELP = `seed for init, shuffling and splits: an integer from 0 to ${SEED_MAX} (2^32 − 1)`;
 
 /** This package's version: package.json sits one level above src/ and dist/ alike. */
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -19,83 +27,97 @@ function program(): Command {
     .description('Train dense neural networks with backpropagation on every core.')
     .version(VERSION)
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (s, write) => write(c.red(s)) })
+    .configureOutput({ outputError: (s, write) => write(ce.red(s)) })
+    .helpCommand(false)
     .exitOverride();
   p.addHelpText('after', `
 Examples:
   $ backprop train                              # MNIST 784-128-64-10 on all cores
-  $ backprop train --data iris --hidden 8 --epochs 100 -o iris.bpnn
+  $ backprop train --data iris -o iris.bpnn
   $ backprop eval iris.bpnn iris
   $ backprop predict iris.bpnn flowers.csv
-  $ backprop train --data circle --hidden 8 --epochs 50 -o circle.bpnn
+  $ backprop train --data circle -o circle.bpnn
   $ backprop eval circle.bpnn circle
   $ backprop predict circle.bpnn points.csv
-  $ backprop explain`);
+  $ backprop explain
+
+Exit codes: 0 ok, 1 failure (a failed gradient check, a bug), 2 usage (bad flags, files or data),
+128 + n after signal n (130 Ctrl-C, 143 SIGTERM; train writes a checkpoint first).
+Colour: on for a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on (per stream: stdout, stderr).`);
 
   p.command('train')
     .description('train a network and save it as a model file')
-    .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral|plane|multi-gauss[:N points], spirals:K|blobs:K (K classes), a .csv/.tsv[.gz] file, or IDX files (a directory or *-images-idx3-ubyte[.gz]) (default: mnist)')
-    .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10', sizes)
-    .option('--hidden <sizes>', 'hidden layer sizes; input and output sizes come from the data', sizes, [128, 64])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation φ').choices([...HIDDEN_ACTIVATIONS]).default(DEFAULTS.activation))
-    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default(DEFAULTS.output))
+    .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral|plane|multi-gauss[:N points], spirals:K|blobs:K (K classes), a .csv/.tsv[.gz] file, or IDX files (a directory or *-images-idx3-ubyte[.gz]) (default: mnist)', nonEmpty)
+    .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10 (instead of --hidden)', sizes)
+    .option('--hidden <sizes>', 'hidden layer sizes; input and output sizes come from the data (default: by data, below)', sizes)
+    .addOption(new Option('-a, --activation <name>', 'hidden activation φ (default relu)').choices([...HIDDEN_ACTIVATIONS]))
+    .addOption(new Option('--output <name>', 'output activation (default: softmax for classes, linear for numeric targets)').choices([...ACTIVATIONS]))
     .addOption(new Option('--loss <name>', 'loss (default: cce for softmax, bce for sigmoid, else mse)').choices([...LOSSES]))
     .addOption(new Option('--init <name>', 'weight initialisation (default: by activation)').choices([...INITS]))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZERS]).default(DEFAULT_TRAIN.optimizer))
-    .option('--lr <η>', `learning rate (default: ${defaultLr('sgd')} for sgd, ${defaultLr('momentum')} for momentum/nesterov, ${defaultLr('adam')} for adam)`, positive)
-    .option('--momentum <μ>', `momentum for momentum/nesterov (default ${DEFAULTS.momentum})`, nonNegative)
-    .option('--beta1 <β1>', `adam β1 (default ${DEFAULTS.beta1})`, nonNegative)
-    .option('--beta2 <β2>', `adam β2 (default ${DEFAULTS.beta2})`, nonNegative)
+    .addOption(new Option('--optimizer <name>', 'optimizer (default: by data, below)').choices([...OPTIMIZERS]))
+    .option('--lr <η>', 'learning rate (default: by data and optimizer, below); with --resume: the new η from the checkpoint on', positive)
+    .option('--momentum <μ>', `μ of momentum/nesterov, in [0, 1) (default ${DEFAULTS.momentum})`, fraction)
+    .option('--beta1 <β1>', `adam β1, in [0, 1) (default ${DEFAULTS.beta1})`, fraction)
+    .option('--beta2 <β2>', `adam β2, in [0, 1) (default ${DEFAULTS.beta2})`, fraction)
     .option('--l1 <λ>', 'L1 regularisation on weights', nonNegative)
     .option('--l2 <λ>', 'L2 regularisation on weights', nonNegative)
-    .option('-b, --batch-size <n>', 'mini-batch size', int(1), DEFAULT_TRAIN.batchSize)
-    .option('-e, --epochs <n>', `epochs (default ${DEFAULT_TRAIN.epochs}; with --resume: the saved run's)`, int(1))
-    .option('-w, --workers <n>', 'worker threads (default: all cores)', int(1), defaultWorkers())
-    .option('-s, --seed <n>', 'seed for init, shuffling and splits', int(0), 1)
-    .option('--val-split <f>', 'fraction of training rows held out for validation', fraction, 0)
-    .option('--test-split <f|n>', 'held out as the test set: a fraction, or a row count ≥ 1 (default 0.2, stratified by class; IDX t10k files are used whole)', rowsOrFraction)
-    .option('--label-column <name>', 'CSV column holding the label, by name or 0-based index (default: label, class, target or y, else the last)')
+    .option('-b, --batch-size <n>', 'mini-batch size, 1 … 1,000,000 (default: by data, below)', int(1, 1_000_000))
+    .option('-e, --epochs <n>', "epochs, 1 … 1,000,000 (default: by data, below; with --resume: the saved run's)", int(1, 1_000_000))
+    .option('-w, --workers <n>', 'worker threads, 1 … 256 (default: all cores)', int(1, 256), defaultWorkers())
+    .option('-s, --seed <n>', `${SEED_HELP} (default 1)`, seed)
+    .option('--val-split <f>', 'fraction of training rows held out for validation, in [0, 1) (default 0)', fraction)
+    .option('--test-split <f|n>', 'held out as the test set: a fraction, or a row count ≥ 1 (default 0.2, stratified by class; IDX t10k files are the test set)', rowsOrFraction)
+    .option('--label-column <name>', 'CSV column holding the label, by name or 0-based index (default: label, class, target or y, else the last)', nonEmpty)
     .addOption(new Option('--normalize <kind>', 'feature normalisation fitted on the training rows (default: zscore for tables and 2-D sets, none for images)').choices([...NORMALIZATIONS]))
-    .option('--samples <n>', 'synthetic sets: points to generate (default 500); other data: use only n rows', int(1))
+    .option('--samples <n>', 'synthetic sets: points to generate (default 500); other data: use only n rows; 1 … 10,000,000', int(1, 10_000_000))
     .option('--noise <x>', 'synthetic sets: noise from 0 to 1 (default 0)', unit)
-    .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1))
-    .option('--min-delta <x>', 'early stopping: smallest improvement that counts', nonNegative)
-    .addOption(new Option('--kernels <kind>', 'compute kernels: wasm (SIMD, on every worker) or js; auto picks wasm where WebAssembly SIMD and shared memory exist (a checkpoint resumes on the kernels it was trained with)').choices(['auto', 'js', 'wasm']).default('auto'))
-    .addOption(new Option('--dtype <t>', 'float type of weights').choices(['f32', 'f64']))
-    .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)')
-    .option('--checkpoint <file>', 'where Ctrl-C writes a checkpoint (default: <out>.ckpt)')
-    .option('--resume <checkpoint>', 'continue an interrupted run bit-identically')
-    .option('--from <model>', 'fine-tune: start from this model\'s architecture, weights and preprocessing (e.g. one made by backprop import); the architecture flags are not used')
+    .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1, 1_000_000))
+    .option('--min-delta <x>', 'early stopping: smallest improvement that counts (needs --patience)', nonNegative)
+    .addOption(new Option('--kernels <kind>', 'compute kernels: wasm (SIMD, on every worker) or js; auto picks wasm where WebAssembly SIMD and shared memory exist (default auto; a checkpoint resumes on the kernels it was trained with)').choices(['auto', 'js', 'wasm']))
+    .addOption(new Option('--dtype <t>', 'float type of weights (default f32; f64 runs on the JS kernels)').choices(['f32', 'f64']))
+    .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)', nonEmpty)
+    .option('--checkpoint <file>', 'where a signal (Ctrl-C, SIGTERM, SIGHUP) writes a checkpoint (default: <out>.ckpt)', nonEmpty)
+    .option('--resume <checkpoint>', 'continue an interrupted run bit-identically; the data is found at the absolute path the checkpoint recorded, or at --data', nonEmpty)
+    .option('--from <model>', 'fine-tune: start from this model\'s architecture, weights and preprocessing (e.g. one made by backprop import); architecture and normalisation flags are then errors', nonEmpty)
     .option('-f, --force', 'overwrite existing output files')
     .option('--json', 'one JSON event per line on stdout')
-    .addHelpText('after', `
+    .addHelpText('after', `${DEFAULTS_HELP}
+
+With --resume, the checkpoint fixes the architecture (--layers, --hidden, --activation, --output,
+--loss, --init, --dtype) and the data split (--seed, --val-split, --test-split, --batch-size,
+--optimizer, the data flags): giving another value is an error. --lr, --momentum, --beta1,
+--beta2, --l1, --l2, --epochs, --patience and --min-delta take effect from the checkpoint's step
+on and are recorded in the model.
+
 Examples:
-  $ backprop train                                   # MNIST, ≈95% test accuracy
-  $ backprop train --data iris --hidden 8 --epochs 100 -o iris.bpnn
+  $ backprop train                                   # MNIST, ≈96% test accuracy
+  $ backprop train --data iris -o iris.bpnn          # ≈97% test accuracy
+  $ backprop train --data spiral -o spiral.bpnn      # ≈99% test accuracy
   $ backprop train --data spirals:3 --samples 900 --noise 0.1 --hidden 16,16 --optimizer adam --lr 0.01 --epochs 200 -o sp.bpnn
   $ backprop train --data data.csv --normalize minmax --test-split 100 -o data.bpnn
-  $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3
+  $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3 -o species.bpnn
   $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C
+  $ backprop train --resume model.bpnn.ckpt --lr 0.01 --epochs 12
   $ backprop train --from imported.bpnn --data iris --epochs 20 -o tuned.bpnn   # fine-tune`)
     .action(run(async (o) => (await import('./commands/train.js')).train(o)));
 
   p.command('eval')
     .description('loss, accuracy and confusion matrix of a model on labelled data')
     .argument('<model>', 'model file')
-    .argument('<data>', 'dataset spec or file (as for train --data); the set the model was trained on is scored on its held-out test rows, other data on every row')
-    .option('--label-column <name>', 'CSV column holding the label (default: the one training used)')
+    .argument('<data>', 'dataset spec or file (as for train --data), or - for CSV on stdin; the set the model was trained on is scored on its held-out test rows, other data on every row')
+    .option('--label-column <name>', 'CSV column holding the label (default: the one training used)', nonEmpty)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  $ backprop eval model.bpnn mnist')
+    .addHelpText('after', '\nExamples:\n  $ backprop eval model.bpnn mnist\n  $ backprop eval iris.bpnn - < iris-rows.csv       # - reads CSV from stdin')
     .action(run(async (model, data, o) => (await import('./commands/eval.js')).evalCommand(model, data, o)));
 
   p.command('predict')
     .description('labels and probabilities for rows of a CSV or JSON file')
     .argument('<model>', 'model file')
-    .argument('<input>', '.csv (header of feature names) or .json (array of rows)')
-    .option('-o, --out <file>', 'write CSV here instead of stdout')
-    .option('-f, --force', 'overwrite the output file')
+    .argument('<input>', '.csv (header of feature names) or .json (array of rows), or - for stdin')
+    .option('-o, --out <file>', 'write CSV here instead of stdout', nonEmpty)
+    .option('-f, --force', 'let -o overwrite an existing file')
     .option('--json', 'JSON lines instead of CSV')
-    .addHelpText('after', '\nExample:\n  $ backprop predict iris.bpnn flowers.csv -o predictions.csv')
+    .addHelpText('after', '\nExamples:\n  $ backprop predict iris.bpnn flowers.csv -o predictions.csv\n  $ cat flowers.csv | backprop predict iris.bpnn -')
     .action(run(async (model, input, o) => (await import('./commands/predict.js')).predict(model, input, o)));
 
   p.command('info')
@@ -129,52 +151,71 @@ Examples:
     .action(run(async (file, o) => (await import('./commands/import.js')).importCommand(file, o)));
 
   p.command('gradcheck')
-    .description('per-layer relative error of analytic vs numeric gradients')
+    .description('analytic vs numeric gradients per layer: |g − ĝ| ≤ atol + rtol·|ĝ| for every parameter')
     .argument('[model]', 'model file (default: a fresh seeded network on the data)')
-    .option('-d, --data <spec>', 'data to check on (default: the model\'s, else circle)')
-    .option('--hidden <sizes>', 'hidden sizes of a fresh network', sizes, [5, 4])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network').choices([...HIDDEN_ACTIVATIONS]).default('tanh'))
-    .option('--rows <n>', 'rows of data to use', int(1), 8)
+    .option('-d, --data <spec>', 'data to check on (default: the model\'s, else circle)', nonEmpty)
+    .option('--hidden <sizes>', 'hidden sizes of a fresh network (default 5-4)', sizes)
+    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network (default tanh)').choices([...HIDDEN_ACTIVATIONS]))
+    .option('--rows <n>', 'rows of data to use, 1 … 10,000', int(1, 10_000), 8)
     .option('--per-layer <n>', 'parameters checked per layer (default: all)', int(1))
-    .option('--tolerance <x>', 'fail (exit 1) above this relative error', positive, 1e-5)
-    .option('-s, --seed <n>', 'seed', int(0), 1)
+    .option('--atol <x>', 'absolute tolerance: fail (exit 1) when |g − ĝ| > atol + rtol·|ĝ|', nonNegative, 1e-7)
+    .option('--rtol <x>', 'relative tolerance of the same rule', nonNegative, 1e-5)
+    .option('-s, --seed <n>', SEED_HELP + ' (default 1)', seed, 1)
     .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExamples:\n  $ backprop gradcheck\n  $ backprop gradcheck model.bpnn --data mnist --rows 4 --per-layer 50')
-    .action(run(async (model, o) => (await import('./commands/gradcheck.js')).gradcheck(model, o)));
+    .addHelpText('after', '\nExamples:\n  $ backprop gradcheck\n  $ backprop gradcheck model.bpnn --data mnist --rows 4 --per-layer 50\n  $ backprop gradcheck --hidden 16-16 --activation sigmoid --data spirals:3 --rtol 1e-6')
+    .action(run(async (model, o) => {
+      if (o.atol === 0 && o.rtol === 0) throw new UsageError('--atol and --rtol are both 0, which no finite-difference estimate meets; give one of them a positive value');
+      return (await import('./commands/gradcheck.js')).gradcheck(model, o);
+    }));
 
   p.command('explain')
     .description('one forward and backward pass of a tiny network, step by step, with the numbers')
     .argument('[model]', 'a small model file to explain (at most 8 neurons per layer, e.g. an imported one) instead of a fresh network')
-    .option('--layers <sizes>', 'layer sizes', sizes, [2, 3, 2])
-    .addOption(new Option('-a, --activation <name>', 'hidden activation').choices([...HIDDEN_ACTIVATIONS]).default('sigmoid'))
-    .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
-    .addOption(new Option('--loss <name>', 'loss').choices([...LOSSES]))
-    .option('-x, --input <numbers>', 'the sample a^[0], comma-separated (default 0.5,-1,…)')
-    .option('-y, --target <numbers|class>', 'target: a class index or comma-separated y (default class 1)')
+    .option('--layers <sizes>', 'layer sizes of a fresh network (default 2-3-2)', sizes)
+    .addOption(new Option('-a, --activation <name>', 'hidden activation of a fresh network (default sigmoid)').choices([...HIDDEN_ACTIVATIONS]))
+    .addOption(new Option('--output <name>', 'output activation of a fresh network (default softmax)').choices([...ACTIVATIONS]))
+    .addOption(new Option('--loss <name>', 'loss of a fresh network').choices([...LOSSES]))
+    .option('-x, --input <numbers>', 'the sample a^[0], comma-separated (default 0.5,-1,…)', nonEmpty)
+    .option('-y, --target <numbers|class>', 'target: a class index or comma-separated y (default class 1)', nonEmpty)
     .option('--lr <η>', 'learning rate of the shown update', positive, 0.5)
-    .option('-s, --seed <n>', 'seed of the initial weights', int(0), 1)
-    .option('--digits <n>', 'decimals shown', int(1), 4)
+    .option('-s, --seed <n>', `seed of a fresh network's weights, 0 … ${SEED_MAX} (default 1)`, seed)
+    .option('--digits <n>', 'decimals shown, 0 … 15', int(0, 15), 4)
     .addHelpText('after', '\nExamples:\n  $ backprop explain\n  $ backprop explain --layers 3-2-1 --activation tanh --output sigmoid -x 1,0,-1 -y 1')
     .action(run(async (model, o) => (await import('./commands/explain.js')).explain(o, model)));
+  p.command('help')
+    .description('help for a command')
+    .argument('[command]', 'the command')
+    .action((name: string | undefined) => {
+      if (!name) p.help();
+      const cmd = p.commands.find((x) => x.name() === name || x.aliases().includes(name!));
+      if (!cmd || cmd.name() === 'help') throw new UsageError(`unknown help topic "${name}"; the commands are ${p.commands.map((x) => x.name()).filter((n) => n !== 'help').join(', ')}`);
+      cmd.help();
+    });
   return p;
 }
 
 async function main(argv: string[]): Promise<number> {
   const p = program();
-  for (const cmd of p.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (s, write) => write(c.red(s)) });
+  for (const cmd of p.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput({ outputError: (s, write) => write(ce.red(s)) });
   try {
     await p.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      // help asked for: 0; help shown because a bare `backprop` named no command: a usage error
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
       if (e.code === 'commander.executeSubCommandAsync') return 1;
       return 2;
     }
     if (isUsage(e)) {
-      process.stderr.write(c.red(`error: ${e.message}`) + '\n');
+      process.stderr.write(ce.red(`error: ${e.message}`) + '\n');
       return 2;
     }
-    process.stderr.write(c.red('backprop failed unexpectedly (a bug; please report it):') + '\n' + ((e as Error)?.stack ?? String(e)) + '\n');
+    process.stderr.write(ce.red('backprop failed unexpectedly (a bug; please report it):') + '\n' + ((e as Error)?.stack ?? String(e)) + '\n');
+    return 1;
+  }
+  const failure = writeFailure();
+  if (failure) {
+    process.stderr.write(ce.red(`error: ${failure}`) + '\n');
     return 1;
   }
   return lastResult;

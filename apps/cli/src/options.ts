@@ -1,50 +1,83 @@
-/** Parsers for flag values: each rejects a bad value with a message commander prints (exit 2). */
+/**
+ * Parsers for flag values. Every numeric flag has a range, checked here at parse time, so a
+ * value can never reach the code that would trip over it (toFixed, an allocator, a PRNG that
+ * reads 32 bits): the user gets commander's one-line error and exit 2.
+ */
 import { InvalidArgumentError } from 'commander';
+import { SEED_MAX } from '@backprop/core';
 
-export function int(min: number) {
+function num(v: string): number {
+  return v.trim() === '' ? NaN : Number(v);
+}
+
+const show = (n: number) => (n === Number.MAX_SAFE_INTEGER ? '' : n.toLocaleString('en-US'));
+
+/** An integer in [min, max]. */
+export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}.`);
+    const n = num(v);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected an integer ≥ ${min}.` : `expected an integer from ${show(min)} to ${show(max)}.`);
+    }
     return n;
   };
 }
 
+/** Seeds: 0 … 2^32 − 1, the generator's 32 bits (a larger seed would silently alias a smaller one). */
+export function seed(v: string): number {
+  const n = num(v);
+  if (!Number.isSafeInteger(n) || n < 0 || n > SEED_MAX) throw new InvalidArgumentError(`expected an integer from 0 to ${SEED_MAX} (2^32 − 1).`);
+  return n;
+}
+
 export function positive(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 0.01.');
+  const n = num(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 0.01.');
   return n;
 }
 
 export function nonNegative(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0.');
+  const n = num(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0.');
   return n;
 }
 
+/** [0, 1): split fractions, momentum μ, adam's β. */
 export function fraction(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a fraction in [0, 1), e.g. 0.1.');
-  return n;
-}
-
-/** "784-128-64-10" or "784,128,64,10". */
-export function sizes(v: string): number[] {
-  const parts = v.split(/[-,]/).map((s) => s.trim());
-  const out = parts.map(Number);
-  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError('expected positive integers separated by "-" or ",", e.g. 784-128-64-10.');
-  return out;
-}
-
-/** A fraction in [0, 1) or a whole row count ≥ 1 (e.g. --test-split 0.2 or 2000). */
-export function rowsOrFraction(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (n >= 1 && !Number.isInteger(n))) throw new InvalidArgumentError('expected a fraction in [0, 1) or a whole row count, e.g. 0.2 or 2000.');
+  const n = num(v);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a number in [0, 1), e.g. 0.1.');
   return n;
 }
 
 /** A number in [0, 1]. */
 export function unit(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1, e.g. 0.1.');
+  const n = num(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1, e.g. 0.1.');
   return n;
+}
+
+/** Largest layer width a flag accepts; the memory budget decides what actually fits. */
+export const MAX_LAYER = 2 ** 31 - 1;
+/** Most layers a flag accepts. */
+export const MAX_LAYERS = 64;
+
+/** "784-128-64-10" or "784,128,64,10". */
+export function sizes(v: string): number[] {
+  const out = v.split(/[-,]/).map((s) => num(s));
+  if (out.length === 0 || out.some((n) => !Number.isSafeInteger(n) || n < 1 || n > MAX_LAYER)) throw new InvalidArgumentError(`expected positive integers (each ≤ ${MAX_LAYER}) separated by "-" or ",", e.g. 784-128-64-10.`);
+  if (out.length > MAX_LAYERS) throw new InvalidArgumentError(`expected at most ${MAX_LAYERS} sizes.`);
+  return out;
+}
+
+/** A fraction in [0, 1) or a whole row count ≥ 1 (e.g. --test-split 0.2 or 2000). */
+export function rowsOrFraction(v: string): number {
+  const n = num(v);
+  if (!Number.isFinite(n) || n < 0 || (n >= 1 && !Number.isSafeInteger(n))) throw new InvalidArgumentError('expected a fraction in [0, 1) or a whole row count, e.g. 0.2 or 2000.');
+  return n;
+}
+
+/** A non-empty string (a column name, a path). */
+export function nonEmpty(v: string): string {
+  if (v.trim() === '') throw new InvalidArgumentError('expected a non-empty value.');
+  return v;
 }

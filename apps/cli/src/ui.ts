@@ -1,21 +1,26 @@
 /**
- * Terminal output: colours (off for NO_COLOR or a pipe), progress bars on a TTY, plain lines
- * otherwise, one JSON object per line with --json, and the final table and plot.
+ * Terminal output: colours decided per stream (process-io.ts), progress bars when stderr is a
+ * terminal, plain lines otherwise, one JSON object per line with --json, and the final table and
+ * plots, resampled to the terminal's width.
  */
 import asciichart from 'asciichart';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { BatchEvent, EpochEvent } from '@backprop/core';
+import { colorFor } from './process-io.js';
 
 export type Mode = 'tty' | 'plain' | 'json';
 
+/** Progress goes to stderr: bars when it is a terminal (whatever stdout is), plain lines when not. */
 export function outputMode(json: boolean): Mode {
-  return json ? 'json' : process.stderr.isTTY && process.stdout.isTTY ? 'tty' : 'plain';
+  return json ? 'json' : process.stderr.isTTY && process.env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
 
-const colorOn = !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb';
-export const c = pc.createColors(colorOn);
+/** Colours for text written to stdout. */
+export const c = pc.createColors(colorFor(process.stdout));
+/** Colours for text written to stderr (progress, notes, errors): `train 2>log` writes no escape codes. */
+export const ce = pc.createColors(colorFor(process.stderr));
 
 /** Writes one JSON event line to stdout. */
 export function emit(event: Record<string, unknown>): void {
@@ -43,7 +48,7 @@ export class Progress {
     const payload = { ep: e.epoch, loss: fmt.loss(e.loss), acc: fmt.pct(e.accuracy), rate: fmt.rate(e.samplesPerSec) };
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar(
-        { format: `epoch {ep} ${c.cyan('{bar}')} {percentage}% | ETA {eta_formatted} | loss {loss} | acc {acc} | {rate} samples/s`, hideCursor: true, clearOnComplete: true, stream: process.stderr, etaBuffer: 50 },
+        { format: `epoch {ep} ${ce.cyan('{bar}')} {percentage}% | ETA {eta_formatted} | loss {loss} | acc {acc} | {rate} samples/s`, hideCursor: true, clearOnComplete: true, stream: process.stderr, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(e.batches, 0, payload);
@@ -82,14 +87,41 @@ export function table(head: string[], rows: (string | number)[][]): string {
   return t.toString();
 }
 
-/** A small loss curve (and accuracy, if any) over epochs. */
-export function plot(history: EpochEvent[]): string {
+/** Columns of the terminal the plots go to (stderr), else $COLUMNS, else 80. */
+export function plotWidth(): number {
+  const cols = process.stderr.columns || Number(process.env.COLUMNS) || 80;
+  return Math.max(20, cols);
+}
+
+/**
+ * `values` resampled to at most `n` points: bucket i averages epochs ⌊i·len/n⌋ … ⌊(i+1)·len/n⌋ − 1,
+ * so the first and last points stay the first and last buckets.
+ */
+export function resample(values: number[], n: number): number[] {
+  if (values.length <= n) return values;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const from = Math.floor((i * values.length) / n);
+    const to = Math.floor(((i + 1) * values.length) / n);
+    let s = 0;
+    for (let j = from; j < to; j++) s += values[j];
+    out.push(s / (to - from));
+  }
+  return out;
+}
+
+const LABEL = 8; // width of the y-axis numbers; asciichart adds 2 for the axis
+
+/** A small loss curve (and accuracy, if any) over epochs, fitted to `width` columns. */
+export function plot(history: EpochEvent[], width = plotWidth()): string {
   if (history.length < 2) return '';
-  const loss = history.map((e) => e.loss);
-  const out = [`loss per epoch`, asciichart.plot(loss, { height: 6, format: (x: number) => x.toFixed(3).padStart(8) })];
+  const points = width - LABEL - 3;
+  const per = history.length > points ? ` (each column ≈ ${(history.length / points).toFixed(1)} epochs)` : '';
+  const loss = resample(history.map((e) => e.loss), points);
+  const out = [`loss per epoch${per}`, asciichart.plot(loss, { height: 6, format: (x: number) => x.toFixed(3).padStart(LABEL) })];
   if (history[0].accuracy !== null) {
-    const acc = history.map((e) => 100 * (e.valAccuracy ?? e.accuracy ?? 0));
-    out.push(`${history[0].valAccuracy !== null ? 'validation ' : ''}accuracy % per epoch`, asciichart.plot(acc, { height: 6, format: (x: number) => x.toFixed(1).padStart(8) }));
+    const acc = resample(history.map((e) => 100 * (e.valAccuracy ?? e.accuracy ?? 0)), points);
+    out.push(`${history[0].valAccuracy !== null ? 'validation ' : ''}accuracy % per epoch${per}`, asciichart.plot(acc, { height: 6, format: (x: number) => x.toFixed(1).padStart(LABEL) }));
   }
   return out.join('\n');
 }

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type Preprocessing } from '@backprop/core';
 import { applyPreprocessing, IRIS, IRIS_LABELS } from '@backprop/data';
 import { loadForModel } from '../src/datasets.js';
-import { dataOptions } from '../src/commands/train.js';
+import { dataOptions } from '../src/meta.js';
 import { exportCommand } from '../src/commands/export.js';
 import { importCommand } from '../src/commands/import.js';
 import { isUsage } from '../src/errors.js';

@@ -5,7 +5,7 @@
  * (`backend.arena(bytes)`): the JS backend's are fresh SharedArrayBuffers, the WASM backend's
  * are regions of its one WebAssembly.Memory. Nothing else in core allocates tensors.
  */
-import { ShapeError } from './errors.js';
+import { ConfigError, ShapeError } from './errors.js';
 
 export type DType = 'f32' | 'f64';
 export type Floats = Float32Array | Float64Array;
@@ -23,7 +23,13 @@ export function sharedMemoryAvailable(): boolean {
 
 /** A SharedArrayBuffer when available, else a plain ArrayBuffer (single-thread fallback). */
 export function allocBuffer(bytes: number): ArrayBufferLike {
-  return sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  try {
+    return sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  } catch (e) {
+    // the last line of defence behind checkMemory: the system refused (RangeError), say so plainly
+    if (e instanceof RangeError) throw new ConfigError(`could not allocate ${bytes} bytes of memory (the system refused: ${e.message}); use smaller layers or batches`);
+    throw e;
+  }
 }
 
 const ALIGN = 16; // 16-byte alignment: SIMD loads in the WASM kernels want it

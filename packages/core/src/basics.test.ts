@@ -73,5 +73,22 @@ describe('gradCheck (public API)', () => {
     expect(full.maxRelError).toBeGreaterThan(0);
     const sampled = gradCheck(net, dataset(X, Y, 3, 3), { perLayer: 5 });
     expect(sampled.layers.map((l) => l.checked)).toEqual([5, 5, 5]);
+    expect(full.ok).toBe(true);
+    expect(full.worst).toBeLessThanOrEqual(1);
+  });
+
+  it('passes on |g − ĝ| ≤ atol + rtol·|ĝ|: gradients near zero with a large relative error pass, a too-tight rule fails', () => {
+    // saturated sigmoids: ∂L/∂W ≈ 1e-10 and below, where the relative error of central differences is meaningless
+    const net = Network.create({ sizes: [2, 3, 2], activation: 'sigmoid' }, { seed: 1 });
+    net.params.set(net.params.map((w) => w * 60));
+    const data = dataset(new Float32Array([1, -1, 0.5, 0.7]), new Float32Array([1, 0, 0, 1]), 2, 2);
+    const r = gradCheck(net, data);
+    expect(r.maxRelError).toBeGreaterThan(1e-5); // the old relative-only rule would fail this correct network
+    expect(r.maxAbsError).toBeLessThan(1e-8);
+    expect(r.ok).toBe(true);
+    const strict = gradCheck(net, data, { atol: 0, rtol: 1e-12 });
+    expect(strict.ok).toBe(false);
+    expect(strict.worst).toBeGreaterThan(1);
+    expect(() => gradCheck(net, data, { atol: 0, rtol: 0 })).toThrow(/not both 0/);
   });
 });

@@ -9,6 +9,7 @@ import { Network } from './network.js';
 import { identityPreprocessing } from './preprocess.js';
 import { Rng } from './rng.js';
 import { spirals } from './test-utils/data.js';
+import { forge } from './test-utils/forge.js';
 import { Trainer } from './trainer.js';
 
 const same = (a: Float32Array | Float64Array, b: Float32Array | Float64Array) =>
@@ -49,6 +50,27 @@ describe('model files', () => {
     expect(same(t2.net.params, full.params)).toBe(true);
   });
 
+  it('resumeTrainer with a new lr continues from the saved state with it, and the next save records it', async () => {
+    const data = spirals(30, 5);
+    const config = { epochs: 2, batchSize: 8, optimizer: { name: 'momentum', lr: 0.05 }, seed: 4 };
+    const net = Network.create({ sizes: [2, 6, 2], activation: 'tanh' }, { seed: 1 });
+    const t = new Trainer(net, config);
+    await t.fit(data);
+    const saved = saveModel(net, { trainer: t });
+    const same4 = resumeTrainer(loadModel(saved), { epochs: 4 });
+    const lower = resumeTrainer(loadModel(saved), { epochs: 4, optimizer: { lr: 0.001 } });
+    expect(lower.state.step).toBe(t.state.step); // the same position
+    expect(lower.config.optimizer).toMatchObject({ name: 'momentum', lr: 0.001, momentum: 0.9 });
+    await same4.fit(data);
+    await lower.fit(data);
+    expect(same(lower.net.params, same4.net.params)).toBe(false);
+    expect(loadModel(saveModel(lower.net, { trainer: lower })).training!.config.optimizer.lr).toBe(0.001);
+    // with no override the continued run is the uninterrupted 4-epoch run
+    const full = Network.create({ sizes: [2, 6, 2], activation: 'tanh' }, { seed: 1 });
+    await new Trainer(full, { ...config, epochs: 4 }).fit(data);
+    expect(same(same4.net.params, full.params)).toBe(true);
+  });
+
   it('refuses files that are not models, corrupt, truncated, oversized, or from a newer version', () => {
     const net = Network.create({ sizes: [3, 2] }, { seed: 1 });
     const good = saveModel(net);
@@ -80,7 +102,7 @@ describe('model files', () => {
     expectError(forged, /section params has 5 numbers but the architecture 3-2 has 8 parameters/);
     header.sections[0].length = 8;
     header.spec.activations = ['softmaxx'];
-    expectError(forge(header, good.subarray(16 + text.length)), /invalid network: unknown activation "softmaxx"/);
+    expectError(forge(header, good.subarray(16 + text.length)), /header field spec\.activations\.0 is wrong \(invalid type: expected \("sigmoid" \|.*but received "softmaxx"\)/);
   });
 
   it('property: any architecture, activation and dtype survives save → load with identical bytes', () => {
@@ -117,19 +139,3 @@ describe('model files', () => {
   });
 });
 
-/** A file with the given header and body, with a valid checksum. */
-function forge(header: unknown, body: Uint8Array): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const H = Math.ceil(json.length / 8) * 8;
-  const out = new Uint8Array(16 + H + body.length);
-  out.set([0x42, 0x50, 0x4e, 0x4e]);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(4, 1, true);
-  dv.setUint32(8, H, true);
-  out.set(json, 16);
-  out.fill(0x20, 16 + json.length, 16 + H);
-  out.set(body, 16 + H);
-
-  dv.setUint32(12, crc32(out.subarray(16)), true);
-  return out;
-}

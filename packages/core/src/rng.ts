@@ -2,8 +2,20 @@
  * Seeded PRNG with explicit state (xoshiro128**, seeded by splitmix32). The state is four
  * uint32 words that can be saved and restored, so a resumed run draws the same numbers.
  */
+import { ConfigError } from './errors.js';
 
 export type RngState = [number, number, number, number];
+
+/** Seeds are the integers 0 … 2³² − 1: the generator reads 32 bits, so a larger seed would alias a smaller one. */
+export const SEED_MAX = 2 ** 32 - 1;
+
+/** A user-given seed, checked against the range (never silently wrapped). */
+export function checkSeed(seed: unknown, what = 'seed'): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > SEED_MAX) {
+    throw new ConfigError(`${what} must be an integer from 0 to ${SEED_MAX} (2^32 − 1); got ${String(seed)}`);
+  }
+  return seed;
+}
 
 function splitmix32(x: number): [number, number] {
   x = (x + 0x9e3779b9) | 0;

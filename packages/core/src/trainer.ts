@@ -12,10 +12,10 @@ import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.j
 import { ConfigError, NumericError } from './errors.js';
 import { jsBackend } from './kernels/js.js';
 import { evaluate } from './metrics.js';
-import type { Network } from './network.js';
+import { checkMemory, memoryBudget, trainingBytes, type Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
 import { Optimizer, regularisationLoss, resolveOptimizer, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
-import { mixSeed, permutation, Rng } from './rng.js';
+import { checkSeed, mixSeed, permutation, Rng } from './rng.js';
 
 export interface EarlyStopping {
   /** Epochs without improvement of the monitored loss before stopping. */
@@ -36,9 +36,14 @@ export interface TrainConfig {
   /** Fraction of the data held out for validation when no validation set is given. */
   validationSplit?: number;
   earlyStopping?: EarlyStopping | null;
+  /**
+   * Bytes the run may allocate (params, optimizer state, gradient slots, scratch; default
+   * DEFAULT_MEMORY_BUDGET, capped by the backend's maximum). Checked before allocating; not saved.
+   */
+  memoryBudget?: number;
 }
 
-export type ResolvedTrainConfig = Required<Omit<TrainConfig, 'optimizer' | 'earlyStopping'>> & {
+export type ResolvedTrainConfig = Required<Omit<TrainConfig, 'optimizer' | 'earlyStopping' | 'memoryBudget'>> & {
   optimizer: Required<OptimizerConfig>;
   earlyStopping: Required<EarlyStopping> | null;
 };
@@ -113,8 +118,7 @@ function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ConfigError(`validation split must be in [0, 1); got ${validationSplit}`);
   const es = c.earlyStopping;
   if (es) intAtLeast(es.patience, 1, 'early-stopping patience', 'Try 3.');
-  const seed = c.seed ?? DEFAULTS.seed;
-  if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer; got ${seed}`);
+  const seed = checkSeed(c.seed ?? DEFAULTS.seed);
   return {
     epochs,
     batchSize,
@@ -139,6 +143,9 @@ export class Trainer {
   constructor(net: Network, config: TrainConfig) {
     this.net = net;
     this.config = resolveTrainConfig(config);
+    const { batchSize, shardSize, optimizer, earlyStopping } = this.config;
+    const plan = trainingBytes(net.spec, { batchSize, shardSize, optimizer: optimizer.name, earlyStopping: Boolean(earlyStopping?.restoreBest) });
+    checkMemory(plan, memoryBudget(net.backend, config.memoryBudget), `training a ${net.spec.sizes.join('-')} network with batches of ${batchSize}`);
     this.optimizer = new Optimizer(this.config.optimizer, net.P, net.spec.dtype, net.backend);
     this.state = { epoch: 0, batchInEpoch: 0, step: 0, epochLoss: 0, epochCorrect: 0, epochSeen: 0, best: null, wait: 0, history: [] };
   }

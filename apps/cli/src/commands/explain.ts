@@ -12,7 +12,10 @@ import { UsageError } from '../errors.js';
 import { readModel } from '../files.js';
 import { c } from '../ui.js';
 
-interface Flags { layers: number[]; activation: string; output: string; loss?: string; input?: string; target?: string; lr: number; seed: number; digits: number }
+interface Flags { layers?: number[]; activation?: string; output?: string; loss?: string; input?: string; target?: string; lr: number; seed?: number; digits: number }
+
+/** The fresh network explain shows when no model is given. */
+const FRESH = { layers: [2, 3, 2], activation: 'sigmoid', output: 'softmax', seed: 1 };
 
 function numbers(s: string, what: string): number[] {
   const v = s.split(',').map((t) => Number(t.trim()));
@@ -31,10 +34,14 @@ function modelNetwork(path: string): { net: Network; pre: Preprocessing | null }
 }
 
 export async function explain(o: Flags, model?: string): Promise<number> {
+  if (model) {
+    const fresh = (['layers', 'activation', 'output', 'loss', 'seed'] as const).filter((k) => o[k] !== undefined);
+    if (fresh.length) throw new UsageError(`--${fresh.join(', --')} ${fresh.length === 1 ? 'shapes' : 'shape'} a fresh network, and ${model} has its own architecture and weights; drop ${fresh.length === 1 ? 'it' : 'them'}, or drop the model`);
+  }
   const fromFile = model ? modelNetwork(model) : null;
-  const sizes = fromFile ? fromFile.net.spec.sizes : o.layers;
+  const sizes = fromFile ? fromFile.net.spec.sizes : o.layers ?? FRESH.layers;
   if (sizes.length < 2 || sizes.some((n) => n > 8)) throw new UsageError(`explain shows every number: use at most 8 neurons per layer and at least 2 layers, e.g. --layers 2-3-2; got ${sizes.join('-')}`);
-  const net = fromFile?.net ?? Network.create({ sizes, activation: o.activation as ActivationName, output: o.output as ActivationName, loss: o.loss as LossName | undefined, dtype: 'f64' }, { seed: o.seed });
+  const net = fromFile?.net ?? Network.create({ sizes, activation: (o.activation ?? FRESH.activation) as ActivationName, output: (o.output ?? FRESH.output) as ActivationName, loss: o.loss as LossName | undefined, dtype: 'f64' }, { seed: o.seed ?? FRESH.seed });
   const n0 = sizes[0];
   const nL = sizes[sizes.length - 1];
   const raw = o.input ? numbers(o.input, '--input') : Array.from({ length: n0 }, (_, j) => [0.5, -1, 0.25, 2][j % 4]);

@@ -26,6 +26,7 @@ function defaultOut(model: string, format: ExportFlags['format']): string {
 }
 
 export async function exportCommand(modelPath: string, f: ExportFlags): Promise<number> {
+  if (f.format === 'tfjs' && f.preprocessing === false) throw new UsageError('--no-preprocessing leaves the normalisation out of an ONNX graph, and a TF.js export always writes it to preprocessing.json beside the model; drop --no-preprocessing');
   const file = readModel(modelPath);
   const out = f.out ?? defaultOut(modelPath, f.format);
   const pre = file.preprocessing;

@@ -34,8 +34,9 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<nu
     if (last) out.push(`${c.bold('last epoch')} loss ${last.loss.toFixed(4)}${last.accuracy !== null ? `, accuracy ${(100 * last.accuracy).toFixed(2)}%` : ''}`);
     if (t.state.batchInEpoch > 0) out.push(c.yellow(`checkpoint: stopped inside epoch ${t.state.epoch + 1} after ${t.state.batchInEpoch} batches; resume with backprop train --resume ${modelPath}`));
   } else out.push('training   (no training state saved)');
-  const cli = file.meta.cli as { data?: string } | undefined;
-  if (cli?.data) out.push(`${c.bold('data')}     ${cli.data}`);
+  const cli = file.cli;
+  if (cli?.data) out.push(`${c.bold('data')}     ${cli.data}${cli.dataPath && cli.dataPath !== cli.data ? ` (${cli.dataPath}${cli.dataCheck ? `, ${cli.dataCheck.size} bytes, sha256 ${cli.dataCheck.sha256.slice(0, 12)}…` : ''})` : ''}`);
+  for (const ch of cli?.changes ?? []) out.push(`${c.bold('changed')}  from epoch ${ch.epoch + 1}, step ${ch.step}: ${Object.entries(ch.set).map(([k, v]) => `${k} ${v}`).join(', ')} (train --resume)`);
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

@@ -8,6 +8,7 @@ export async function predict(modelPath: string, input: string, o: { out?: strin
   const file = readModel(modelPath);
   const pre = file.preprocessing;
   if (!pre) throw new UsageError(`${modelPath} carries no preprocessing (feature order, labels); it cannot read ${input}`);
+  if (o.force && !o.out) throw new UsageError('--force lets -o FILE overwrite a file, and without -o the predictions go to stdout; drop --force, or add -o FILE');
   if (o.out) checkWritable(o.out, Boolean(o.force));
   const { X, N } = await loadInputs(input, pre);
   const net = file.net;

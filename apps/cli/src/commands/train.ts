@@ -1,40 +1,51 @@
 /**
  * `backprop train`: load data, build W^[1…L], run the Trainer with progress, evaluate on the
- * held-out rows, save the model atomically. Ctrl-C stops at a step boundary and writes a
- * checkpoint (weights + optimizer state + loop position) that `--resume` continues bit-exactly.
+ * held-out rows, save the model atomically. A signal (Ctrl-C, SIGTERM, SIGHUP) stops at a step
+ * boundary and writes a checkpoint (weights + optimizer state + loop position) that `--resume`
+ * continues bit-exactly; the exit code is then 128 + the signal's number.
+ *
+ * Every flag does what it says or is refused naming the conflict: a checkpoint fixes the
+ * architecture and the data split, so those flags are errors with --resume, while --lr, the
+ * optimizer's other settings, --epochs and early stopping take effect from the checkpoint's step
+ * on and are recorded in the model (meta.cli.changes).
  */
 import * as core from '@backprop/core';
-import * as engine from '@backprop/core/engine';
 import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
+import * as engine from '@backprop/core/engine';
+import { checkMemory, memoryBudget, resolveSpec, trainingBytes } from '@backprop/core/engine';
+import { findIdxFiles } from '@backprop/data/node';
 import type { NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
-import { loadTraining, type LoadOptions } from '../datasets.js';
-import { DEFAULT_TRAIN, defaultLr } from '../defaults.js';
+import { totalmem } from 'node:os';
+import { loadTraining } from '../datasets.js';
+import { trainDefaults } from '../defaults.js';
 import { engineFor } from '../engine.js';
 import { UsageError } from '../errors.js';
-import { checkWritable, readModel, writeAtomic } from '../files.js';
-import { c, emit, fmt, outputMode, plot, Progress, say, table } from '../ui.js';
+import { checkWritable, readModel, removeStaleTemps, writeAtomic, type ReadModel } from '../files.js';
+import { dataKind, dataOptions, locateData, type Change, type CliMeta } from '../meta.js';
+import { onSignal, signalExitCode, type Signal } from '../process-io.js';
+import { c, ce, emit, fmt, outputMode, plot, Progress, say, table } from '../ui.js';
 
 export interface TrainFlags {
-  data: string;
+  data?: string;
   layers?: number[];
-  hidden: number[];
-  activation: string;
-  output: string;
+  hidden?: number[];
+  activation?: string;
+  output?: string;
   loss?: string;
   init?: string;
-  optimizer: string;
+  optimizer?: string;
   lr?: number;
   momentum?: number;
   beta1?: number;
   beta2?: number;
   l1?: number;
   l2?: number;
-  batchSize: number;
+  batchSize?: number;
   epochs?: number;
   workers: number;
-  seed: number;
-  valSplit: number;
+  seed?: number;
+  valSplit?: number;
   testSplit?: number;
   labelColumn?: string;
   normalize?: string;
@@ -42,7 +53,7 @@ export interface TrainFlags {
   samples?: number;
   patience?: number;
   minDelta?: number;
-  kernels: string;
+  kernels?: string;
   out?: string;
   checkpoint?: string;
   resume?: string;
@@ -53,36 +64,20 @@ export interface TrainFlags {
   dtype?: string;
 }
 
-export const DEFAULT_EPOCHS = DEFAULT_TRAIN.epochs;
-/** Exit codes after a signal: 128 + its number. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-
+export const DEFAULT_SEED = 1;
 /** Where `train` writes when no -o is given; rerunning overwrites it (as cc does a.out). */
 export const DEFAULT_OUT = 'model.bpnn';
 
-/** Data-loading settings saved in the model so `eval` and `--resume` rebuild the same rows. */
-interface CliMeta {
-  data: string;
-  seed: number;
-  testSplit?: number;
-  labelColumn?: string;
-  normalization?: NormalizationKind;
-  noise?: number;
-  samples?: number;
-  out: string;
-  /** True when `out` is the default path, which a later run may overwrite. */
-  defaultOut?: boolean;
-  kernels: string;
-  /** The kernels the run actually used (js or wasm): a resumed run must use the same to stay bit-identical. */
-  backend?: string;
-  workers: number;
-  /** The model a fine-tuning run started from (--from). */
-  from?: string;
-}
+/** "--batch-size" for the flag key "batchSize". */
+const flag = (key: string) => `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`;
+const given = (f: TrainFlags, keys: (keyof TrainFlags)[]) => keys.filter((k) => f[k] !== undefined);
 
-/** The data options a model's saved CLI settings stand for. */
-export function dataOptions(m: Partial<CliMeta> | undefined, seed = 1): LoadOptions {
-  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples };
+/** The CLI's words for what to shrink when a run does not fit in memory. */
+const SHRINK = { layers: 'use smaller or fewer layers (--hidden or --layers)', scratch: 'use a smaller --batch-size, fewer --workers or smaller layers' };
+
+/** The memory a run may take: half of this machine's memory, capped by the backend's own maximum (WASM: 1 GiB). */
+export function cliMemoryBudget(backend: Backend): number {
+  return memoryBudget(backend, Math.floor(totalmem() / 2));
 }
 
 /**
@@ -94,6 +89,7 @@ function checkOut(meta: CliMeta, force: boolean): string | null {
     checkWritable(meta.out, force);
     return null;
   }
+  checkWritable(meta.out, true); // a directory is refused even here
   try {
     readModel(meta.out);
   } catch {
@@ -106,104 +102,232 @@ function checkOut(meta: CliMeta, force: boolean): string | null {
  * Maps --kernels to a core backend with core's selectBackend, which finds @backprop/core's packaged
  * kernels.wasm by itself. The WASM SIMD kernels run on every worker (@backprop/parallel posts the
  * module and the shared memory to each). `auto` that ends on the JS kernels says why, once, on
- * stderr; `wasm` that cannot run fails with the reason (a ConfigError: one line, exit 2).
+ * stderr; `wasm` that cannot run fails with the reason (a ConfigError: one line, exit 2). Float64
+ * weights run on the JS kernels (the WASM kernels compute float32 only).
  */
-export async function backendFor(kernels: string): Promise<Backend> {
+export async function backendFor(kernels: string, dtype = 'f32'): Promise<Backend> {
   const choice = engine.checkBackendChoice(kernels);
+  if (dtype === 'f64' && choice !== 'js') {
+    if (choice === 'wasm') throw new UsageError('--kernels wasm computes float32 only and --dtype f64 asks for float64 weights; drop one of them');
+    return core.jsBackend;
+  }
   const { backend, reason } = await core.selectBackend(choice);
-  if (choice === 'auto' && backend.name !== 'wasm') process.stderr.write(c.yellow(`note: ${reason}`) + '\n');
+  if (choice === 'auto' && backend.name !== 'wasm') process.stderr.write(ce.yellow(`note: ${reason}`) + '\n');
   return backend;
+}
+
+/** Data flags that mean nothing for this kind of data are refused, naming the conflict. */
+async function checkDataFlags(f: Pick<TrainFlags, 'noise' | 'labelColumn' | 'testSplit'>, spec: string, where = ''): Promise<void> {
+  const kind = dataKind(spec);
+  if (kind === 'missing') return; // the loader says what is wrong with the path
+  if (f.noise !== undefined && kind !== 'synthetic') throw new UsageError(`--noise applies to the synthetic 2-D sets (circle, xor, spiral, …) and ${spec}${where} is ${kind === 'csv' ? 'a CSV file' : kind === 'idx' ? 'IDX files' : `the ${kind} set`}; drop --noise`);
+  if (f.labelColumn !== undefined && kind !== 'csv') throw new UsageError(`--label-column picks a column of a CSV file and ${spec}${where} is ${kind === 'idx' ? 'IDX files (labels come from the labels file)' : `the built-in ${kind} set`}; drop --label-column`);
+  if (f.testSplit !== undefined && kind === 'idx' && (await findIdxFiles(spec)).testImages) {
+    throw new UsageError(`--test-split splits a test set off the training rows, but ${spec} has t10k test files, which are the test set; drop --test-split, or remove the t10k files to split one off`);
+  }
+}
+
+/** Optimizer settings that belong to another optimizer are refused. */
+function checkOptimizerFlags(f: TrainFlags, optimizer: string, source: string): void {
+  if (f.momentum !== undefined && optimizer !== 'momentum' && optimizer !== 'nesterov') throw new UsageError(`--momentum sets μ of momentum and nesterov, and ${source} is ${optimizer}; drop --momentum, or use --optimizer momentum`);
+  for (const k of given(f, ['beta1', 'beta2'])) if (optimizer !== 'adam') throw new UsageError(`${flag(k)} sets a β of adam, and ${source} is ${optimizer}; drop ${flag(k)}, or use --optimizer adam`);
+}
+
+interface Run {
+  net: Network;
+  trainer: Trainer;
+  pre: Preprocessing;
+  meta: CliMeta;
+  train: Dataset;
+  test: Dataset | null;
+  description: string;
+  notes: string[];
+}
+
+/** The model and checkpoint paths, checked before any work; returns notes to print. */
+function checkOutputs(f: TrainFlags, meta: CliMeta, force: boolean): string[] {
+  const notes: string[] = [];
+  const overwrite = checkOut(meta, force);
+  if (overwrite) notes.push(overwrite);
+  const checkpoint = checkpointPath(f, meta);
+  if (checkpoint === meta.out) throw new UsageError(`--checkpoint and -o are both ${checkpoint}; the checkpoint of an interrupted run would replace the model: choose two paths`);
+  checkWritable(checkpoint, true); // overwritten by design, but never a directory or an unwritable folder
+  for (const p of [meta.out, checkpoint]) for (const name of removeStaleTemps(p)) notes.push(`removed ${name}, a temp file left by a process that died`);
+  return notes;
+}
+
+const checkpointPath = (f: TrainFlags, meta: CliMeta) => f.checkpoint ?? `${meta.out}.ckpt`;
+
+/** A new run: data, defaults for it, memory check, network (fresh, or --from a model), trainer. */
+async function freshRun(f: TrainFlags): Promise<Run> {
+  if (f.layers && f.hidden) throw new UsageError('--layers gives every layer size and --hidden only the hidden ones; pass one of them');
+  if (f.from) {
+    const fixed = given(f, ['layers', 'hidden', 'activation', 'output', 'loss', 'init', 'dtype', 'normalize']);
+    if (fixed.length) throw new UsageError(`${fixed.map(flag).join(', ')}: --from ${f.from} fine-tunes that model, whose architecture and preprocessing are fixed; drop ${fixed.length === 1 ? 'it' : 'them'}, or train a new model without --from`);
+  }
+  if (f.minDelta !== undefined && f.patience === undefined) throw new UsageError('--min-delta is the improvement early stopping waits for, and early stopping is off; add --patience N, or drop --min-delta');
+  const seed = f.seed ?? DEFAULT_SEED;
+  const data = f.data ?? 'mnist';
+  await checkDataFlags(f, data);
+  const meta: CliMeta = {
+    data, seed, testSplit: f.testSplit, labelColumn: f.labelColumn,
+    normalization: f.normalize as NormalizationKind | undefined, noise: f.noise, samples: f.samples,
+    out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels ?? 'auto', workers: f.workers,
+  };
+  const notes = checkOutputs(f, meta, Boolean(f.force));
+  // --from: the model's own preprocessing maps the data onto its inputs and labels
+  const base = f.from ? readModel(f.from) : null;
+  if (f.from) meta.from = f.from;
+  const loaded = await loadTraining(meta.data, dataOptions(meta), base?.preprocessing);
+  Object.assign(meta, await locateData(meta.data));
+  const { train, test } = loaded;
+  const task = loaded.preprocessing.labels ? 'classification' : 'regression';
+  const d = trainDefaults({ nIn: train.nIn, trainRows: Math.round(train.N * (1 - (f.valSplit ?? 0))), task }, { optimizer: f.optimizer, batchSize: f.batchSize });
+  checkOptimizerFlags(f, d.optimizer, f.optimizer ? 'the optimizer' : `the default optimizer for ${d.regime}`);
+  const sizes = base ? base.net.spec.sizes : f.layers ?? [train.nIn, ...(f.hidden ?? d.hidden), train.nOut];
+  if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
+    const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
+    if (base) throw new ShapeError(`${f.from} is a ${sizes.join('-')} network but ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; fine-tune it on data of its shape`);
+    throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
+  }
+  const dtype = (base?.net.spec.dtype ?? f.dtype ?? 'f32') as core.DType;
+  const config: core.NetworkConfig = { sizes, activation: (f.activation ?? d.activation) as core.ActivationName, output: (f.output ?? d.output) as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype };
+  const spec = base ? base.net.spec : resolveSpec(config);
+  const backend = await backendFor(meta.kernels, dtype);
+  meta.backend = backend.name;
+  const budget = cliMemoryBudget(backend);
+  const earlyStopping = f.patience ? { patience: f.patience, minDelta: f.minDelta ?? 0 } : null;
+  const shardSize = engine.defaultShardSize(d.batchSize);
+  checkMemory(trainingBytes(spec, { batchSize: d.batchSize, shardSize, optimizer: d.optimizer, workers: f.workers, earlyStopping: Boolean(earlyStopping) }), budget, `training ${sizes.join('-')} with batches of ${d.batchSize} on ${f.workers} worker${f.workers === 1 ? '' : 's'}`, SHRINK);
+  let net: Network;
+  if (base) {
+    net = new Network(spec, undefined, backend, budget); // its weights, in the memory the kernels read
+    net.params.set(base.net.params);
+  } else {
+    net = Network.create(config, { seed, init: f.init as core.InitName | undefined, backend, memoryBudget: budget });
+  }
+  const trainer = new Trainer(net, {
+    epochs: f.epochs ?? d.epochs,
+    batchSize: d.batchSize,
+    seed,
+    validationSplit: f.valSplit ?? 0,
+    optimizer: { name: d.optimizer, lr: f.lr ?? d.lr, momentum: f.momentum, beta1: f.beta1, beta2: f.beta2, l1: f.l1, l2: f.l2 },
+    earlyStopping,
+    memoryBudget: budget,
+  });
+  return { net, trainer, pre: loaded.preprocessing, meta, train, test, description: loaded.description, notes };
+}
+
+/** Where the checkpoint's data is now: its absolute path (checked), or --data, said so. */
+async function resumeData(f: TrainFlags, saved: CliMeta, notes: string[]): Promise<{ spec: string; located: Pick<CliMeta, 'dataPath' | 'dataCheck'> }> {
+  const savedSpec = saved.dataPath ?? saved.data;
+  if (f.data !== undefined) {
+    const located = await locateData(f.data);
+    const same = located.dataCheck && saved.dataCheck && located.dataCheck.sha256 === saved.dataCheck.sha256;
+    if (f.data !== savedSpec && !same) notes.push(`using --data ${f.data} instead of the checkpoint's data ${savedSpec}${saved.dataCheck && located.dataCheck ? ' (its content differs: the run continues on other rows, not bit-identically)' : ''}`);
+    return { spec: f.data, located };
+  }
+  if (!saved.dataPath) return { spec: saved.data, located: {} }; // a built-in set, or a checkpoint from before paths were recorded
+  if (!existsSync(saved.dataPath)) throw new UsageError(`the checkpoint's data ${saved.dataPath} no longer exists; pass --data PATH to point at it`);
+  const located = await locateData(saved.dataPath);
+  if (saved.dataCheck && located.dataCheck && located.dataCheck.sha256 !== saved.dataCheck.sha256) {
+    throw new UsageError(`${saved.dataPath} changed since the checkpoint was written (${located.dataCheck.size} bytes, sha256 ${located.dataCheck.sha256.slice(0, 12)}…; the checkpoint's had ${saved.dataCheck.size} bytes, ${saved.dataCheck.sha256.slice(0, 12)}…); resuming would train on other rows: pass --data ${saved.dataPath} to continue on it anyway`);
+  }
+  return { spec: saved.dataPath, located };
+}
+
+/** A run continued from a checkpoint, with the flags it may change applied and recorded. */
+async function resumedRun(f: TrainFlags, resume: string): Promise<Run> {
+  if (f.from) throw new UsageError(`--resume continues ${resume} with its own weights and --from starts from ${f.from}'s; pass one of them`);
+  let file: ReadModel = readModel(resume);
+  if (!file.training) throw new UsageError(`${resume} has no training state to resume (it was saved without a trainer); fine-tune it with --from ${resume} --data <data>, or train a new model`);
+  const saved = file.cli;
+  if (!saved) throw new UsageError(`${resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
+  const cfg = file.training.config;
+  const arch = given(f, ['layers', 'hidden', 'activation', 'output', 'loss', 'init', 'dtype']);
+  if (arch.length) throw new UsageError(`${arch.map(flag).join(', ')} ${arch.length === 1 ? 'changes' : 'change'} the architecture, which a checkpoint fixes (${file.net.describe()}); drop ${arch.length === 1 ? 'it' : 'them'} to resume, or train a new model without --resume`);
+  const fixed: [keyof TrainFlags, unknown][] = [
+    ['seed', saved.seed], ['valSplit', cfg.validationSplit], ['batchSize', cfg.batchSize], ['optimizer', cfg.optimizer.name], ['testSplit', saved.testSplit],
+    ['labelColumn', saved.labelColumn], ['normalize', saved.normalization], ['noise', saved.noise], ['samples', saved.samples],
+  ];
+  const clash = fixed.filter(([k, v]) => f[k] !== undefined && f[k] !== v);
+  if (clash.length) {
+    throw new UsageError(`${clash.map(([k, v]) => `${flag(k)} ${String(f[k])} (the checkpoint's: ${v ?? 'unset'})`).join(', ')}: a checkpoint fixes the data split, the shuffles and the optimizer state; drop ${clash.length === 1 ? 'it' : 'them'} to resume, or train a new model without --resume`);
+  }
+  checkOptimizerFlags(f, cfg.optimizer.name, "the checkpoint's optimizer");
+  if (f.epochs !== undefined && f.epochs <= file.training.state.epoch) throw new UsageError(`--epochs ${f.epochs}: the checkpoint has done ${file.training.state.epoch} epochs already; ask for more, e.g. --epochs ${file.training.state.epoch + 10}`);
+  if (f.minDelta !== undefined && f.patience === undefined && !cfg.earlyStopping) throw new UsageError('--min-delta is the improvement early stopping waits for, and the checkpoint trains without early stopping; add --patience N, or drop --min-delta');
+
+  const meta: CliMeta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out, defaultOut: f.out === undefined && saved.defaultOut, workers: f.workers };
+  const notes = checkOutputs(f, meta, Boolean(f.force) || meta.out === resume);
+  const { spec, located } = await resumeData(f, saved, notes);
+  Object.assign(meta, located);
+  const kernels = f.kernels ?? saved.backend ?? 'js';
+  if (f.kernels !== undefined && saved.backend && f.kernels !== 'auto' && f.kernels !== saved.backend) notes.push(`the checkpoint ran on ${saved.backend} kernels; continuing on ${f.kernels} (the last bits differ from an uninterrupted run)`);
+  const backend = await backendFor(kernels === 'auto' ? saved.backend ?? 'auto' : kernels, file.net.spec.dtype);
+  if (backend.name !== 'js') file = readModel(resume, backend); // the same kernels as the interrupted run: bit-identical
+  meta.backend = backend.name;
+  const loaded = await loadTraining(spec, dataOptions(meta));
+
+  // settings that change from here on, recorded in the model
+  const set: Record<string, number> = {};
+  const optimizer: core.ResumeOverrides['optimizer'] = {};
+  for (const k of ['lr', 'momentum', 'beta1', 'beta2', 'l1', 'l2'] as const) {
+    const value = f[k];
+    if (value !== undefined && value !== cfg.optimizer[k]) {
+      optimizer[k] = value;
+      set[k] = value;
+      notes.push(`continuing with ${k} ${value} (the checkpoint had ${cfg.optimizer[k]}); recorded in the model`);
+    }
+  }
+  let earlyStopping: engine.EarlyStopping | null | undefined;
+  if (f.patience !== undefined || f.minDelta !== undefined) {
+    earlyStopping = { patience: f.patience ?? cfg.earlyStopping?.patience ?? 1, minDelta: f.minDelta ?? cfg.earlyStopping?.minDelta ?? 0 };
+    set.patience = earlyStopping.patience;
+    set.minDelta = earlyStopping.minDelta ?? 0;
+  }
+  if (f.epochs !== undefined && f.epochs !== cfg.epochs) set.epochs = f.epochs;
+  const trainer = resumeTrainer(file, { epochs: f.epochs, optimizer, earlyStopping, memoryBudget: cliMemoryBudget(backend) });
+  if (Object.keys(set).length) {
+    const change: Change = { epoch: trainer.state.epoch, step: trainer.state.step, set };
+    meta.changes = [...(saved.changes ?? []), change];
+  }
+  notes.push(`resuming ${resume}: epoch ${trainer.state.epoch + 1}, step ${trainer.state.step}`);
+  return { net: file.net, trainer, pre: file.preprocessing ?? loaded.preprocessing, meta, train: loaded.train, test: loaded.test, description: loaded.description, notes };
 }
 
 export async function train(f: TrainFlags): Promise<number> {
   const mode = outputMode(Boolean(f.json));
   const t0 = performance.now();
-  let net: Network;
-  let trainer: Trainer;
-  let pre: Preprocessing;
-  let meta: CliMeta;
-  let train: Dataset;
-  let test: Dataset | null;
-  let description: string;
-  let overwriteNote: string | null = null;
-  const workers = f.workers;
-  if (f.resume) {
-    let file = readModel(f.resume);
-    if (!file.training) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer); fine-tune it with --from ${f.resume} --data <data>, or train a new model`);
-    const saved = file.meta.cli as CliMeta | undefined;
-    if (!saved) throw new UsageError(`${f.resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
-    meta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out, defaultOut: f.out === undefined && saved.defaultOut };
-    if (saved.backend === 'wasm') {
-      // the same kernels as the interrupted run (on any number of workers), so the result stays bit-identical
-      file = readModel(f.resume, await backendFor('wasm'));
-    }
-    const loaded = await loadTraining(meta.data, dataOptions(meta));
-    ({ train, test, description } = loaded);
-    pre = file.preprocessing ?? loaded.preprocessing;
-    net = file.net;
-    trainer = resumeTrainer(file, { epochs: f.epochs });
-    say(mode, `resuming ${f.resume}: epoch ${trainer.state.epoch + 1}, step ${trainer.state.step}`);
-  } else {
-    meta = {
-      data: f.data ?? 'mnist', seed: f.seed, testSplit: f.testSplit, labelColumn: f.labelColumn,
-      normalization: f.normalize as NormalizationKind | undefined, noise: f.noise, samples: f.samples,
-      out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels, workers: f.workers,
-    };
-    overwriteNote = checkOut(meta, Boolean(f.force));
-    // --from: the model's own preprocessing maps the data onto its inputs and labels
-    const base = f.from ? readModel(f.from) : null;
-    if (f.from) meta.from = f.from;
-    const loaded = await loadTraining(meta.data, dataOptions(meta), base?.preprocessing);
-    ({ train, test, description, preprocessing: pre } = loaded);
-    const sizes = base ? base.net.spec.sizes : f.layers ?? [train.nIn, ...f.hidden, train.nOut];
-    if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
-      const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
-      if (base) throw new ShapeError(`${f.from} is a ${sizes.join('-')} network but ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; fine-tune it on data of its shape`);
-      throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
-    }
-    const backend = await backendFor(f.kernels);
-    meta.backend = backend.name;
-    if (base) {
-      net = new Network(base.net.spec, undefined, backend); // its weights, in the memory the kernels read
-      net.params.set(base.net.params);
-    } else {
-      net = Network.create(
-        { sizes, activation: f.activation as core.ActivationName, output: f.output as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype: (f.dtype ?? 'f32') as core.DType },
-        { seed: f.seed, init: f.init as core.InitName | undefined, backend },
-      );
-    }
-    trainer = new Trainer(net, {
-      epochs: f.epochs ?? DEFAULT_EPOCHS,
-      batchSize: f.batchSize,
-      seed: f.seed,
-      validationSplit: f.valSplit,
-      optimizer: { name: f.optimizer, lr: f.lr ?? defaultLr(f.optimizer), momentum: f.momentum, beta1: f.beta1, beta2: f.beta2, l1: f.l1, l2: f.l2 },
-      earlyStopping: f.patience ? { patience: f.patience, minDelta: f.minDelta ?? 0 } : null,
-    });
-  }
-  if (f.resume) overwriteNote = checkOut(meta, Boolean(f.force));
-  if (overwriteNote) say(mode, c.yellow(`note: ${overwriteNote}`));
-  const checkpoint = f.checkpoint ?? `${meta.out}.ckpt`;
-  const engine = engineFor(workers);
+  const run = f.resume ? await resumedRun(f, f.resume) : await freshRun(f);
+  const { net, trainer, pre, meta, train, test } = run;
+  const checkpoint = checkpointPath(f, meta);
+  for (const n of run.notes) say(mode, ce.yellow(`note: ${n}`));
+  const engine = engineFor(f.workers);
   const cfg = trainer.config;
-  say(mode, `${c.bold('data')}    ${description}${test ? `; ${train.N} train / ${test.N} test rows` : ''}`);
-  say(mode, `${c.bold('network')} ${net.describe()}`);
-  say(mode, `${c.bold('train')}   ${cfg.optimizer.name} lr ${cfg.optimizer.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, ${workers} worker${workers === 1 ? '' : 's'}, ${net.kernels.name} kernels`);
-  if (mode === 'json') emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers, kernels: net.kernels.name, trainRows: train.N, testRows: test?.N ?? 0 });
+  say(mode, `${ce.bold('data')}    ${run.description}${test ? `; ${train.N} train / ${test.N} test rows` : ''}`);
+  say(mode, `${ce.bold('network')} ${net.describe()}`);
+  say(mode, `${ce.bold('train')}   ${cfg.optimizer.name} lr ${cfg.optimizer.lr}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}, ${f.workers} worker${f.workers === 1 ? '' : 's'}, ${net.kernels.name} kernels`);
+  if (mode === 'json') {
+    emit({ event: 'start', data: meta.data, sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, parameters: net.P, optimizer: cfg.optimizer, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed, workers: f.workers, kernels: net.kernels.name, trainRows: train.N, testRows: test?.N ?? 0 });
+    for (const message of run.notes) emit({ event: 'note', message }); // the notes the text mode prints on stderr
+  }
 
-  // Ctrl-C (SIGINT) or SIGTERM stops at the next step boundary and writes a checkpoint; the exit
-  // code is 128 + the signal number (130, 143), as a shell reports a process the signal ended.
-  // A second signal exits at once, without a checkpoint.
   const abort = new AbortController();
-  let stopSignal: 'SIGINT' | 'SIGTERM' | null = null;
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
-    if (stopSignal) process.exit(SIGNAL_EXIT[sig]);
-    stopSignal = sig;
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const progress = new Progress(mode, workers);
+  let stoppedBy: Signal | null = null;
+  let firstAt = 0;
+  const release = onSignal((sig) => {
+    const t = performance.now();
+    if (stoppedBy === null) {
+      stoppedBy = sig;
+      firstAt = t;
+      abort.abort();
+      return;
+    }
+    // One terminal Ctrl-C can arrive twice (through a launcher too); a later one forces the exit.
+    if (t - firstAt > 100) process.exit(signalExitCode(sig));
+  });
+  const progress = new Progress(mode, f.workers);
   const batches = core.batchesPerEpoch(train.N, cfg);
   let result: core.FitResult;
   try {
@@ -222,13 +346,13 @@ export async function train(f: TrainFlags): Promise<number> {
     writeAtomic(checkpoint, saveModel(net, saveOpts));
     const st = trainer.state;
     const resume = `backprop train --resume ${checkpoint}`;
-    if (mode === 'json') emit({ event: 'interrupted', signal: stopSignal, epoch: st.epoch + 1, step: st.step, checkpoint, resume });
-    say(mode, `\ninterrupted at epoch ${st.epoch + 1}, step ${st.step}; checkpoint written to ${checkpoint}`);
-    say(mode, `resume with: ${c.bold(resume)}`);
-    return SIGNAL_EXIT[stopSignal ?? 'SIGINT'];
+    if (mode === 'json') emit({ event: 'interrupted', signal: stoppedBy, epoch: st.epoch + 1, step: st.step, checkpoint, resume });
+    say(mode, `\ninterrupted (${stoppedBy}) at epoch ${st.epoch + 1}, step ${st.step}; checkpoint written to ${checkpoint}`);
+    say(mode, `resume with: ${ce.bold(resume)}`);
+    release();
+    return signalExitCode(stoppedBy ?? 'SIGINT');
   }
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  release();
   writeAtomic(meta.out, saveModel(net, saveOpts));
   const seconds = (performance.now() - t0) / 1000;
   const last = result.history[result.history.length - 1];

@@ -67,6 +67,8 @@ export interface Backend {
   adopt<T extends Float32Array | Float64Array | Int32Array>(view: T): T;
   /** The descriptor `backendFrom` rebuilds this backend from on another thread. */
   describe(): BackendDescriptor;
+  /** The most bytes this backend's memory can hold in all (WASM: its maximum memory); absent: no fixed limit. */
+  readonly maxBytes?: number;
 }
 
 /** Instances this thread built, by descriptor id (most recent last; a few kept). */

@@ -330,6 +330,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     kernels,
     module,
     memory,
+    maxBytes: WASM_MAX_PAGES * WASM_PAGE - header,
     get fallbacks() {
       return fallbacks;
     },
