@@ -30,8 +30,8 @@ export { Network, Workspace, layerTable, layerViews, resolveSpec } from './netwo
 export type { LayerInfo, NetworkConfig, NetworkSpec } from './network.js';
 export { OPTIMIZERS, Optimizer, meanRegularisedGradient, regularisationLoss, resolveOptimizer } from './optimizers.js';
 export type { OptimizerConfig, OptimizerName, OptimizerSettings, OptimizerState } from './optimizers.js';
-export { identityPreprocessing, normalizeRows } from './preprocess.js';
-export type { Preprocessing } from './preprocess.js';
+export { PREPROCESSING_VERSION, PreprocessingSchema, columnWidth, identityPreprocessing, normalizeRows, outputsToTargets, parsePreprocessing } from './preprocess.js';
+export type { ColumnEncoding, MissingRule, NormalizationKind, Preprocessing } from './preprocess.js';
 export { backwardSample, forwardSample } from './reference.js';
 export type { SampleBackward, SampleForward } from './reference.js';
 export { Rng, mixSeed, permutation } from './rng.js';

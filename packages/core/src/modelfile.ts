@@ -19,7 +19,7 @@ import type { Backend } from './kernels/index.js';
 import { layerTable, Network, resolveSpec, type NetworkSpec } from './network.js';
 import type { OptimizerState } from './optimizers.js';
 import { utf8Decode, utf8Encode } from './platform.js';
-import type { Preprocessing } from './preprocess.js';
+import { parsePreprocessing, type Preprocessing } from './preprocess.js';
 import { Trainer, type ResolvedTrainConfig, type TrainerState } from './trainer.js';
 
 export const FORMAT_VERSION = 1;
@@ -200,7 +200,8 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?
       bestParams: sections.get('bestParams') ?? null,
     };
   }
-  return { net, preprocessing: header.preprocessing ?? null, training, meta: header.meta ?? {} };
+  const preprocessing = header.preprocessing == null ? null : parsePreprocessing(header.preprocessing, 'model file header: preprocessing');
+  return { net, preprocessing, training, meta: header.meta ?? {} };
 }
 
 /** A Trainer that continues the run saved in a model file, bit-identically. */
