@@ -1,33 +1,108 @@
 /**
- * CSV files, streamed: the file (gunzipped when it ends in .gz) flows through csv-parse into
- * the same CsvBuilder as CSV text, so memory holds the numbers, never the text.
+ * CSV files from disk (plain, .tsv, .gz), read in 1 MiB chunks into the same CsvReader as CSV
+ * text: unquoted lines take the fast path (numbers parsed from the bytes straight into float32
+ * shared memory); from the first line with a quote on, the rest of the file streams through
+ * csv-parse. A first pass counts the lines of a plain file, so the store is allocated once.
  */
 import { createReadStream } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import { CsvBuilder, csvParseOptions, csvSyntaxError, sniffDelimiter, type CsvOptions } from '../csv.js';
+import { CsvReader, csvParseOptions, csvSyntaxError, lastLineBreak, sniffDelimiter, type CsvOptions } from '../csv.js';
 import type { Table } from '../table.js';
 import { fileError, statOrNull } from './files.js';
 
-/** The first up-to-64 KiB of a file as text (decompressed for .gz), to sniff the separator. */
-async function peek(path: string, gz: boolean): Promise<string> {
-  const raw = createReadStream(path, gz ? {} : { end: 65535 });
-  const s: Readable = gz ? raw.pipe(createGunzip()) : raw;
+const CHUNK = 1 << 20;
+
+/** The file's bytes in chunks of about 1 MiB (gunzipped for .gz); file and gzip errors name the path. */
+export async function* fileChunks(path: string, gz: boolean): AsyncGenerator<Uint8Array> {
+  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  const s: Readable = gz ? pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => {}) : raw;
   try {
-    for await (const chunk of s) return (chunk as Buffer).toString('utf8', 0, Math.min((chunk as Buffer).length, 65536));
-    return '';
-  } catch {
-    return ''; // the full read below reports the error
+    for await (const chunk of s) yield chunk as Uint8Array;
+  } catch (e) {
+    throw fileError(e, path);
   } finally {
     s.destroy();
     raw.destroy();
   }
 }
 
+/** The first up-to-64 KiB of a file as text (decompressed for .gz), to sniff the separator. */
+async function peek(path: string, gz: boolean): Promise<string> {
+  try {
+    for await (const chunk of fileChunks(path, gz)) return Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, 65536)).toString('utf8');
+    return '';
+  } catch {
+    return ''; // the full read below reports the error
+  }
+}
+
 /** The start of a file as text (gunzipped when it ends in .gz); '' when it cannot be read. */
 export async function peekText(path: string): Promise<string> {
   return peek(path, path.toLowerCase().endsWith('.gz'));
+}
+
+/** LF bytes in a plain file (an upper bound on its records), read at the speed of the disk. */
+async function countFileLines(path: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of fileChunks(path, false)) {
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) n++;
+  }
+  return n;
+}
+
+function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
+  if (!a || a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Feeds chunks to a reader: whole lines through the fast path, a line cut by the chunk end carried
+ * into the next chunk. At the first line the fast path cannot take (a quote), that line and every
+ * later byte go through csv-parse, with file lines counted on.
+ */
+export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8Array>): Promise<void> {
+  let carry: Uint8Array | null = null;
+  let line = 1;
+  for (;;) {
+    const next = await source.next();
+    const buf: Uint8Array | null = next.done ? carry : concat(carry, next.value);
+    if (!buf || buf.length === 0) return;
+    const end: number = next.done ? buf.length : lastLineBreak(buf, 0, buf.length);
+    if (end < 0) {
+      carry = buf; // no complete line yet
+      continue;
+    }
+    const r = reader.scan(buf, 0, end, line);
+    line = r.line;
+    if (r.bail) return parseRest(reader, buf.subarray(r.pos), source, line - 1);
+    carry = end < buf.length ? buf.slice(end) : null;
+    if (next.done) return;
+  }
+}
+
+/** The rest of the data through csv-parse; record lines are counted from `lineOffset`. */
+async function parseRest(reader: CsvReader, head: Uint8Array, source: AsyncIterator<Uint8Array>, lineOffset: number): Promise<void> {
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield Buffer.from(head);
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+    }
+  }
+  const parser = parse({ ...csvParseOptions(reader.delimiter), bom: lineOffset === 0, info: true });
+  pipeline(Readable.from(rest()), parser, () => {}); // a failing stage destroys the parser with its error
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) reader.record(record, info.lines + lineOffset);
+  } catch (e) {
+    throw csvSyntaxError(e, reader.file, lineOffset);
+  }
 }
 
 /** Streams a CSV file (optionally .gz) into a Table; errors name the file, line and column. */
@@ -39,14 +114,12 @@ export async function readCsvTable(path: string, opts: CsvOptions = {}): Promise
   const gz = path.toLowerCase().endsWith('.gz');
   const tsv = /\.tsv(\.gz)?$/i.test(path);
   const delimiter = opts.delimiter ?? (tsv ? '\t' : sniffDelimiter(await peek(path, gz)));
-  const parser = parse({ ...csvParseOptions(delimiter), info: true });
-  const stages = gz ? [createReadStream(path), createGunzip(), parser] : [createReadStream(path), parser];
-  pipeline(stages as unknown as [Readable, NodeJS.WritableStream], () => {}); // a failing stage destroys the parser with its error
-  const builder = new CsvBuilder({ ...opts, file });
+  const capacity = opts.capacity ?? (gz ? undefined : (await countFileLines(path)) + 1);
+  const reader = new CsvReader({ ...opts, file, capacity }, delimiter);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) builder.add(record, info.lines);
+    await feedChunks(reader, fileChunks(path, gz));
   } catch (e) {
-    throw fileError(csvSyntaxError(e, file), file);
+    throw fileError(e, file);
   }
-  return builder.finish();
+  return reader.finish();
 }

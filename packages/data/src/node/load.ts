@@ -9,6 +9,7 @@ import { BUILTIN_SETS, isBuiltin, loadBuiltin, type LoadOptions } from '../built
 import { DataFileError } from '../errors.js';
 import { prepare, type LoadedData } from '../prepare.js';
 import { readCsvTable } from './csv.js';
+import { modelCsvOptions } from './inputs.js';
 import { statOrNull } from './files.js';
 import { IDX_FILE_NAME, findIdxFiles, loadIdx } from './idx.js';
 import { loadMnist } from './mnist.js';
@@ -31,6 +32,13 @@ export async function load(spec: string, opts: LoadOptions = {}): Promise<Loaded
     return loadIdx(await findIdxFiles(s), opts);
   }
   const pre = opts.preprocessing;
-  const task = opts.task ?? (pre ? (pre.labels ? 'classification' : 'regression') : undefined); // a model's data: read its kind of target
-  return prepare(await readCsvTable(s, { ...opts, task }), opts);
+  if (pre) {
+    // a model's data: read its kind of target, its categorical columns as text, its offsets
+    const { named: _, ...csv } = await modelCsvOptions(s, pre, opts, false);
+    const table = await readCsvTable(s, { ...opts, ...csv, task: opts.task ?? (pre.labels ? 'classification' : 'regression') });
+    return prepare({ ...table, consumable: true }, opts);
+  }
+  const offsets = (opts.normalization ?? 'zscore') !== 'none'; // raw values stay raw when nothing is normalised
+  const table = await readCsvTable(s, { ...opts, offsets });
+  return prepare({ ...table, consumable: true }, opts); // load made the table: prepare may reorder it in place
 }
