@@ -609,6 +609,7 @@ export class CsvReader {
       categories: categorical ? this.catNames.map((c) => (c ? c.slice() : null)) : undefined,
       offset: this.off.slice(), // zeros without offsets: stored values are still rounded to the store's type, and predict rounds alike
       lines: this.lines.subarray(0, this.N),
+      missing: this.opts.missing,
     };
   }
 

@@ -24,7 +24,7 @@ export interface PrepareOptions extends SplitOptions, EncodeOptions {
   dtype?: DType;
   /** A saved model's preprocessing to apply instead of fitting one (see prepareFor). */
   preprocessing?: Preprocessing | null;
-  /** Missing cells: 'error' (default), 'drop', a fill ('mean', 'median', 'mode', a number), per column or for all. */
+  /** Missing cells: 'error', 'drop', a fill ('mean', 'median', 'mode', a number), per column or for all. Default: the table's (CSV readers record theirs), else 'error'. */
   missing?: MissingOption;
   /** Regression targets: y' = (y − shift)·scale fitted on the training rows (default 'zscore'), mapped back at predict time. */
   targetNormalization?: NormalizationKind;
@@ -164,8 +164,9 @@ export function prepare(table: Table, opts: PrepareOptions = {}, testTable: Tabl
   checkTable(table);
   if (testTable) checkCompatible(table, checkTable(testTable));
   const target = table.target;
-  const policies = table.features.map((name, j) => columnMissing(opts.missing, name, Boolean(table.categories?.[j])));
-  const dropLabel = missingFor(opts.missing, labelName(table)).rule === 'drop';
+  const missing = opts.missing ?? table.missing;
+  const policies = table.features.map((name, j) => columnMissing(missing, name, Boolean(table.categories?.[j])));
+  const dropLabel = missingFor(missing, labelName(table)).rule === 'drop';
   const kept = (t: Table) => keptRows(t, (j) => policies[j].rule === 'drop', (j) => policies[j].rule !== 'error', dropLabel);
   const keep = kept(table);
   if (keep.length === 0) throw new DataFileError({ file: table.name }, `all ${table.N} rows have a missing value and were dropped`, 'fill missing values instead of dropping them (missing: mean, median or mode)');

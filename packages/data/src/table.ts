@@ -8,6 +8,7 @@
  */
 import { DataError } from '@backprop/core';
 import { nonFiniteError } from './errors.js';
+import type { MissingOption } from './missing.js';
 
 export type NormalizationKind = 'none' | 'zscore' | 'minmax';
 
@@ -47,6 +48,8 @@ export interface Table {
   offset?: Float64Array;
   /** 1-based file line of each row (CSV), so errors found after parsing name the line. */
   lines?: Int32Array;
+  /** The missing-value policy the table was read with (prepare's default for `missing`). */
+  missing?: MissingOption;
   /** X may be reordered and overwritten in place by `prepare` (the loader made it for this one use). */
   consumable?: boolean;
 }
