@@ -5,11 +5,19 @@
  * command-line options onto it.
  */
 import type { Dataset, Preprocessing } from '@backprop/core';
-import { isBuiltin, parseBuiltinSpec, type LoadOptions as DataOptions, type LoadedData, type NormalizationKind } from '@backprop/data';
-import { load, readInputs } from '@backprop/data/node';
+import { isBuiltin, parseBuiltinSpec, type EncodeOptions, type LoadOptions as DataOptions, type LoadedData, type MissingOption, type MissingPolicy, type NormalizationKind } from '@backprop/data';
+import type { MissingFlag } from './options.js';
+import { IDX_FILE_NAME, load, readInputs } from '@backprop/data/node';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { UsageError } from './errors.js';
 
 export interface TrainingData {
   train: Dataset;
+  /** What the loader wants the user to know (e.g. test rows with unseen categories). */
+  warnings: string[];
+  /** Rows dropped for missing values. */
+  dropped: number;
   /** Held-out rows for the final accuracy (mnist: 2,000 of the 10,000 digits), or null. */
   test: Dataset | null;
   preprocessing: Preprocessing;
@@ -27,6 +35,20 @@ export interface LoadOptions {
   samples?: number;
   /** Synthetic sets: 0 … 1. */
   noise?: number;
+  /** CSV: text columns to one-hot encode (--categorical). */
+  categorical?: (string | number)[];
+  /** CSV: missing-value policies (--missing). */
+  missing?: MissingFlag;
+  /** Regression targets' normalisation (default: zscore for a linear output, minmax for a bounded one). */
+  targetNormalization?: NormalizationKind;
+}
+
+/** --missing as @backprop/data's option. */
+export function missingOption(m: MissingFlag | undefined): MissingOption | undefined {
+  if (!m) return undefined;
+  const cols = Object.keys(m.columns);
+  if (cols.length === 0) return m.default as MissingPolicy | undefined;
+  return { columns: m.columns as Record<string, MissingPolicy>, default: m.default as MissingPolicy | undefined };
 }
 
 /** Synthetic sets whose ":N" suffix is a class count; for the others it is a point count. */
@@ -46,7 +68,7 @@ function dataArgs(spec: string, o: LoadOptions): { spec: string; opts: DataOptio
       n ??= classes;
     }
   }
-  const opts: DataOptions = { seed: o.seed, test: o.testSplit, normalization: o.normalization, noise: o.noise, n };
+  const opts: DataOptions = { seed: o.seed, test: o.testSplit, normalization: o.normalization, noise: o.noise, n, categorical: o.categorical, missing: missingOption(o.missing), targetNormalization: o.targetNormalization };
   if (o.labelColumn !== undefined) opts.label = /^-?\d+$/.test(o.labelColumn) ? Number(o.labelColumn) : o.labelColumn;
   return { spec: s, opts };
 }
@@ -62,7 +84,7 @@ function describe(d: LoadedData): string {
 export async function loadTraining(spec: string, o: LoadOptions): Promise<TrainingData> {
   const a = dataArgs(spec, o);
   const d = await load(a.spec, a.opts);
-  return { train: d.train, test: d.test, preprocessing: d.preprocessing, description: describe(d) };
+  return { train: d.train, test: d.test, preprocessing: d.preprocessing, description: describe(d), warnings: d.warnings, dropped: d.dropped };
 }
 
 /**
@@ -70,14 +92,32 @@ export async function loadTraining(spec: string, o: LoadOptions): Promise<Traini
  * `heldOut`: the data is the set the model was trained on, so take its seeded test split (the
  * rows training never saw); otherwise every row.
  */
-export async function loadForModel(spec: string, pre: Preprocessing, o: LoadOptions, heldOut = false): Promise<{ data: Dataset; part: string }> {
+export async function loadForModel(spec: string, pre: Preprocessing, o: LoadOptions, heldOut = false, enc: EncodeOptions = {}): Promise<{ data: Dataset; part: string }> {
   const a = dataArgs(spec, o);
-  const d = await load(a.spec, { ...a.opts, preprocessing: pre, test: heldOut ? a.opts.test : 0 });
+  const d = await load(a.spec, { ...a.opts, ...enc, preprocessing: pre, test: heldOut ? a.opts.test : 0 });
   if (heldOut && d.test) return { data: d.test, part: `the ${d.test.N} held-out test rows` };
   return { data: d.train, part: `all ${d.train.N} rows` };
 }
 
 /** Raw input rows for `predict` from a CSV or JSON file, preprocessed as the model expects. */
-export async function loadInputs(path: string, pre: Preprocessing): Promise<{ X: Float32Array | Float64Array; N: number }> {
-  return readInputs(path, pre);
+export async function loadInputs(path: string, pre: Preprocessing, enc: EncodeOptions = {}): Promise<{ X: Float32Array | Float64Array; N: number }> {
+  return readInputs(path, pre, enc);
+}
+
+/** True when the spec is a CSV file (not a built-in set, MNIST or IDX files). */
+export function isTabular(spec: string): boolean {
+  const s = spec.trim();
+  if (isBuiltin(s) || s.toLowerCase() === 'mnist' || IDX_FILE_NAME.test(basename(s))) return false;
+  try {
+    return !statSync(s).isDirectory();
+  } catch {
+    return true; // the loader reports a missing file
+  }
+}
+
+/** --categorical, --missing and --normalize-targets apply to CSV data (and the last to regression): refuse them elsewhere rather than ignore them. */
+export function checkTabularFlags(f: { categorical?: unknown; missing?: unknown; normalizeTargets?: string }, spec: string, pre: Preprocessing): void {
+  const given = [f.categorical && '--categorical', f.missing && '--missing'].filter(Boolean);
+  if (given.length > 0 && !isTabular(spec)) throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'apply' : 'applies'} to CSV files, and ${spec} is not one; leave ${given.length > 1 ? 'them' : 'it'} out`);
+  if (f.normalizeTargets && pre.labels !== null) throw new UsageError(`--normalize-targets applies to regression, and ${spec} has class labels; leave it out`);
 }

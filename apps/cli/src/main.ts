@@ -8,7 +8,7 @@ import { isUsage } from './errors.js';
 import { defaultWorkers } from './engine.js';
 import { NORMALIZATIONS } from '@backprop/data';
 import { DEFAULT_TRAIN, defaultLr } from './defaults.js';
-import { int, nonNegative, positive, fraction, rowsOrFraction, unit, sizes } from './options.js';
+import { int, nonNegative, positive, fraction, rowsOrFraction, unit, sizes, columnList, missingPolicy } from './options.js';
 import { c } from './ui.js';
 
 function program(): Command {
@@ -53,6 +53,9 @@ Examples:
     .option('--test-split <f|n>', 'held out as the test set: a fraction, or a row count ≥ 1 (default 0.2, stratified by class; IDX t10k files are used whole)', rowsOrFraction)
     .option('--label-column <name>', 'CSV column holding the label, by name or 0-based index (default: label, class, target or y, else the last)')
     .addOption(new Option('--normalize <kind>', 'feature normalisation fitted on the training rows (default: zscore for tables and 2-D sets, none for images)').choices([...NORMALIZATIONS]))
+    .option('--categorical <columns>', 'CSV: text feature columns to one-hot encode, by name or 0-based index (e.g. color,size); the categories are those of the training rows', columnList)
+    .option('--missing <policy>', 'CSV: missing cells (empty, NA, NaN): error (default), drop, mean, median, mode or a number; for one column as column=policy (e.g. --missing mean --missing age=median); fills are fitted on the training rows', missingPolicy)
+    .addOption(new Option('--normalize-targets <kind>', 'regression targets, fitted on the training rows and mapped back in predict and eval (default: zscore for a linear output, minmax for a bounded one)').choices([...NORMALIZATIONS]))
     .option('--samples <n>', 'synthetic sets: points to generate (default 500); other data: use only n rows', int(1))
     .option('--noise <x>', 'synthetic sets: noise from 0 to 1 (default 0)', unit)
     .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1))
@@ -71,6 +74,7 @@ Examples:
   $ backprop train --data spirals:3 --samples 900 --noise 0.1 --hidden 16,16 --optimizer adam --lr 0.01 --epochs 200 -o sp.bpnn
   $ backprop train --data data.csv --normalize minmax --test-split 100 -o data.bpnn
   $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3
+  $ backprop train --data houses.csv --output linear --categorical city --missing median -o houses.bpnn
   $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C`)
     .action(run(async (o) => (await import('./commands/train.js')).train(o)));
 
@@ -79,6 +83,7 @@ Examples:
     .argument('<model>', 'model file')
     .argument('<data>', 'dataset spec or file (as for train --data); the set the model was trained on is scored on its held-out test rows, other data on every row')
     .option('--label-column <name>', 'CSV column holding the label (default: the one training used)')
+    .addOption(new Option('--unseen <what>', 'a category the model never saw: zeros (all-zero one-hot inputs, one warning) or error').choices(['zeros', 'error']).default('zeros'))
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  $ backprop eval model.bpnn mnist')
     .action(run(async (model, data, o) => (await import('./commands/eval.js')).evalCommand(model, data, o)));
@@ -90,6 +95,7 @@ Examples:
     .option('-o, --out <file>', 'write CSV here instead of stdout')
     .option('-f, --force', 'overwrite the output file')
     .option('--json', 'JSON lines instead of CSV')
+    .addOption(new Option('--unseen <what>', 'a category the model never saw: zeros (all-zero one-hot inputs, one warning) or error').choices(['zeros', 'error']).default('zeros'))
     .addHelpText('after', '\nExample:\n  $ backprop predict iris.bpnn flowers.csv -o predictions.csv')
     .action(run(async (model, input, o) => (await import('./commands/predict.js')).predict(model, input, o)));
 

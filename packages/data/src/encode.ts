@@ -50,7 +50,7 @@ class Unseen {
   report(opts: EncodeOptions, what: string): string | null {
     if (this.rows === 0) return null;
     const parts = Array.from(this.seen, ([c, m]) => `${c}: ${Array.from(m, ([v, n]) => `"${v}"${n > 1 ? ` ×${n}` : ''}`).slice(0, 5).join(', ')}${m.size > 5 ? ', …' : ''}`);
-    const msg = `${this.rows} ${what} ${this.rows === 1 ? 'has a category' : 'have categories'} the model never saw in training (${parts.join('; ')}); ${this.rows === 1 ? 'its' : 'their'} one-hot inputs are all zeros`;
+    const msg = `${this.rows} ${what}${this.rows === 1 ? ' has a category' : 's have categories'} the model never saw in training (${parts.join('; ')}); ${this.rows === 1 ? 'its' : 'their'} one-hot inputs are all zeros`;
     (opts.onWarning ?? ((s: string) => console.warn(`warning: ${s}`)))(msg);
     return msg;
   }
@@ -102,7 +102,7 @@ function missingError(t: Table, r: number, col: ColumnEncoding, j: number): Data
  * into `out` (default: new shared memory). `src` is bindColumns(pre, t). Returns the number of rows
  * with an unseen category (they get all-zero one-hot inputs, or an error with `unseen: 'error'`).
  */
-export function encodeTable(pre: Preprocessing, t: Table, idx: Int32Array, src: Int32Array, dtype: DType, opts: EncodeOptions = {}, out?: Floats, what = 'rows'): { X: Floats; unseenRows: number } {
+export function encodeTable(pre: Preprocessing, t: Table, idx: Int32Array, src: Int32Array, dtype: DType, opts: EncodeOptions = {}, out?: Floats, what = 'row'): { X: Floats; unseenRows: number } {
   const n = pre.features.length;
   const M = idx.length;
   const X = out ?? sharedFloats(dtype, M * n); // (M, n^[0])
@@ -137,7 +137,7 @@ export function encodeTable(pre: Preprocessing, t: Table, idx: Int32Array, src: 
       if (k < 0) {
         const value = t.categories![plan.src]![u];
         if (opts.unseen === 'error') {
-          throw new DataFileError({ ...rowLocation(t, r), column: t.features[plan.src], columnIndex: plan.src }, `category "${value}" never occurred in the model's training rows`, `use one of ${list(plan.col.kind === 'categorical' ? plan.col.categories : [])}, or allow unseen categories (all-zero inputs)`);
+          throw new DataFileError({ ...rowLocation(t, r), column: t.features[plan.src], columnIndex: plan.src }, `category "${value}" never occurred in the model's training rows`, `use one of ${list(plan.col.kind === 'categorical' ? plan.col.categories : [])}, or let unseen categories become all-zero inputs (unseen: 'zeros', CLI --unseen zeros)`);
         }
         unseen.add(plan.col.name, value);
         rowUnseen = true;

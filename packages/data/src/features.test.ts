@@ -100,7 +100,7 @@ describe('categorical columns and missing values', () => {
       const d = prepare(csvTable(text, { categorical: ['c'] }), { test: 5, seed });
       if (!d.rows.test.includes(7)) continue;
       expect(d.preprocessing.columns![0]).toMatchObject({ categories: ['even', 'odd'] });
-      expect(d.warnings).toEqual(['1 test rows has a category the model never saw in training (c: "rare"); its one-hot inputs are all zeros']);
+      expect(d.warnings).toEqual(['1 test row has a category the model never saw in training (c: "rare"); its one-hot inputs are all zeros']);
       return;
     }
     throw new Error('no seed put row 7 in the test split');

@@ -38,6 +38,8 @@ export { inputsFor, permuteRows, prepare, prepareFor } from './prepare.js';
 export type { LoadedData, PrepareOptions } from './prepare.js';
 export { DEFAULT_SEED, DEFAULT_TEST, argmaxClasses, gatherShared, splitCount, splitDataset, splitRows } from './split.js';
 export type { SplitOptions, SplitRows } from './split.js';
+export { regressionErrors } from './targets.js';
+export type { RegressionErrors } from './targets.js';
 export { SYNTHETIC_SETS, checkSyntheticName, syntheticTable } from './synthetic.js';
 export type { SyntheticName, SyntheticOptions } from './synthetic.js';
 export { checkTable, encodeClasses, numberedNames, rowLocation, sortLabels } from './table.js';

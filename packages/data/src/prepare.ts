@@ -300,7 +300,7 @@ type Unknown = (t: Table, c: number, row: number, split: string) => never;
 
 function assemble(table: Table, testTable: Table | null, rows: SplitRows, pre: Preprocessing, own: Side, test: Side, dtype: DType, unknown: Unknown, opts: EncodeOptions): Omit<LoadedData, 'dropped' | 'warnings'> {
   const build = (t: Table, idx: Int32Array, side: Side, split: string): Dataset => {
-    const { X } = encodeTable(pre, t, idx, bindColumns(pre, t), dtype, opts, undefined, `${split} rows`);
+    const { X } = encodeTable(pre, t, idx, bindColumns(pre, t), dtype, opts, undefined, `${split} row`);
     return { X, ...targets(t, idx, side, pre, dtype, (c, row) => unknown(t, c, row, split)), N: idx.length, nIn: pre.features.length };
   };
   return {

@@ -1,12 +1,13 @@
 /** `backprop eval MODEL DATA`: mean loss, accuracy and the confusion matrix C[true][predicted]. */
 import { evaluate } from '@backprop/core';
+import { regressionErrors } from '@backprop/data';
 import { loadForModel } from '../datasets.js';
 import { dataOptions } from './train.js';
 import { UsageError } from '../errors.js';
 import { readModel } from '../files.js';
 import { c, fmt, table } from '../ui.js';
 
-export async function evalCommand(modelPath: string, data: string, o: { labelColumn?: string; json?: boolean }): Promise<number> {
+export async function evalCommand(modelPath: string, data: string, o: { labelColumn?: string; json?: boolean; unseen?: 'zeros' | 'error' }): Promise<number> {
   const file = readModel(modelPath);
   if (!file.preprocessing) throw new UsageError(`${modelPath} carries no preprocessing (feature order, labels); it cannot map ${data} to inputs`);
   const cli = file.meta.cli as (Parameters<typeof dataOptions>[0] & { data?: string }) | undefined;
@@ -15,16 +16,19 @@ export async function evalCommand(modelPath: string, data: string, o: { labelCol
   // the training set itself: score the held-out rows of the same seeded split
   const same = cli?.data !== undefined && cli.data.trim().toLowerCase() === data.trim().toLowerCase();
   if (!same) opts.samples = undefined;
-  const { data: ds, part } = await loadForModel(data, file.preprocessing, opts, same);
+  const { data: ds, part } = await loadForModel(data, file.preprocessing, opts, same, { unseen: o.unseen, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
   const ev = evaluate(file.net, ds);
+  // regression: the loss and errors in the targets' own units (training saw them normalised)
+  const reg = file.preprocessing.labels === null ? regressionErrors(file.preprocessing, file.net.predict(ds.X, ds.N), ds.Y, ds.N) : null;
+  if (reg) ev.loss = reg.loss;
   const labels = file.preprocessing.labels ?? (ev.confusion ? ev.confusion.map((_, k) => String(k)) : []);
   if (o.json) {
-    process.stdout.write(JSON.stringify({ N: ev.N, heldOut: same, loss: ev.loss, accuracy: ev.accuracy, labels, confusion: ev.confusion }) + '\n');
+    process.stdout.write(JSON.stringify({ N: ev.N, heldOut: same, loss: ev.loss, accuracy: ev.accuracy, ...(reg ? { rmse: reg.rmse, mae: reg.mae } : {}), labels, confusion: ev.confusion }) + '\n');
     return 0;
   }
   process.stdout.write(`${c.bold('model')} ${modelPath}: ${file.net.describe()}\n`);
   process.stdout.write(`${c.bold('data')}  ${data}: ${part}, ${file.preprocessing.normalization.kind} normalisation from the model\n`);
-  process.stdout.write(`loss ${fmt.loss(ev.loss)}${ev.accuracy === null ? '' : `   accuracy ${c.bold(fmt.pct(ev.accuracy))}`}\n`);
+  process.stdout.write(`loss ${fmt.loss(ev.loss)}${ev.accuracy === null ? '' : `   accuracy ${c.bold(fmt.pct(ev.accuracy))}`}${reg ? `   RMSE ${c.bold(fmt.loss(reg.rmse))}   MAE ${fmt.loss(reg.mae)} (target units)` : ''}\n`);
   if (ev.confusion) {
     process.stdout.write('confusion matrix (rows: true label, columns: predicted)\n');
     const rows = ev.confusion.map((r, t) => [labels[t], ...r.map((n, p) => (t === p ? c.green(String(n)) : n === 0 ? c.dim('0') : String(n)))]);

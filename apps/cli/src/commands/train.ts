@@ -5,11 +5,12 @@
  */
 import * as core from '@backprop/core';
 import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
-import type { NormalizationKind } from '@backprop/data';
+import { regressionErrors, type NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { loadTraining, type LoadOptions } from '../datasets.js';
+import { checkTabularFlags, loadTraining, type LoadOptions } from '../datasets.js';
+import type { MissingFlag } from '../options.js';
 import { DEFAULT_TRAIN, defaultLr } from '../defaults.js';
 import { engineFor } from '../engine.js';
 import { UsageError } from '../errors.js';
@@ -50,6 +51,10 @@ export interface TrainFlags {
   force?: boolean;
   json?: boolean;
   dtype?: string;
+  // tabular data (CSV): one-hot columns, missing values, regression targets
+  categorical?: (string | number)[];
+  missing?: MissingFlag;
+  normalizeTargets?: string;
 }
 
 export const DEFAULT_EPOCHS = DEFAULT_TRAIN.epochs;
@@ -72,11 +77,14 @@ interface CliMeta {
   /** The kernels the run actually used (js or wasm): a resumed run must use the same to stay bit-identical. */
   backend?: string;
   workers: number;
+  categorical?: (string | number)[];
+  missing?: MissingFlag;
+  targetNormalization?: NormalizationKind;
 }
 
 /** The data options a model's saved CLI settings stand for. */
 export function dataOptions(m: Partial<CliMeta> | undefined, seed = 1): LoadOptions {
-  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples };
+  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples, categorical: m?.categorical, missing: m?.missing, targetNormalization: m?.targetNormalization };
 }
 
 /**
@@ -159,10 +167,13 @@ export async function train(f: TrainFlags): Promise<number> {
       data: f.data ?? 'mnist', seed: f.seed, testSplit: f.testSplit, labelColumn: f.labelColumn,
       normalization: f.normalize as NormalizationKind | undefined, noise: f.noise, samples: f.samples,
       out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels, workers: f.workers,
+      ...tabularMeta(f),
     };
     overwriteNote = checkOut(meta, Boolean(f.force));
     const loaded = await loadTraining(meta.data, dataOptions(meta));
     ({ train, test, description, preprocessing: pre } = loaded);
+    checkTabularFlags(f, meta.data, pre);
+    tabularNotes(mode, loaded);
     const sizes = f.layers ?? [train.nIn, ...f.hidden, train.nOut];
     if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
       const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
@@ -236,8 +247,9 @@ export async function train(f: TrainFlags): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   const last = result.history[result.history.length - 1];
   const ev = test ? evaluate(net, test) : null;
+  const reg = test && pre.labels === null ? regressionErrors(pre, net.predict(test.X, test.N), test.Y, test.N) : null; // in the targets' own units
   if (mode === 'json') {
-    emit({ event: 'done', stopped: result.stopped, epochs: result.history.length, steps: trainer.state.step, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, testLoss: ev?.loss ?? null, testAccuracy: ev?.accuracy ?? null, model: meta.out, seconds, workers: result.workers });
+    emit({ event: 'done', stopped: result.stopped, epochs: result.history.length, steps: trainer.state.step, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, testLoss: ev?.loss ?? null, testAccuracy: ev?.accuracy ?? null, ...(reg ? { testRmse: reg.rmse, testMae: reg.mae } : {}), model: meta.out, seconds, workers: result.workers });
     return 0;
   }
   const rows: (string | number)[][] = [
@@ -248,10 +260,26 @@ export async function train(f: TrainFlags): Promise<number> {
   ];
   if (last?.valLoss != null) rows.push(['val loss', fmt.loss(last.valLoss)], ['val accuracy', fmt.pct(last.valAccuracy)]);
   if (ev) rows.push(['test loss', fmt.loss(ev.loss)], ['test accuracy', c.green(c.bold(fmt.pct(ev.accuracy)))]);
+  if (reg) rows.push(['test RMSE (target units)', fmt.loss(reg.rmse)], ['test MAE (target units)', fmt.loss(reg.mae)]);
   rows.push(['workers', result.workers], ['time', fmt.secs(seconds)], ['model', meta.out]);
   const chart = plot(result.history);
   if (chart) process.stderr.write(chart + '\n');
   process.stdout.write(table(['summary', ''], rows) + '\n');
   if (ev?.accuracy != null) process.stdout.write(`test accuracy: ${fmt.pct(ev.accuracy)} on ${ev.N} held-out rows\n`);
   return 0;
+}
+
+// ── tabular data (CSV): --categorical, --missing, target normalisation ──────────────────────────
+
+/** The tabular settings of a new run, saved with the model so --resume reads the data the same way. */
+function tabularMeta(f: TrainFlags): Pick<CliMeta, 'categorical' | 'missing' | 'targetNormalization'> {
+  // a linear output can reach any value: z-score; a bounded one (sigmoid, tanh, relu…) gets targets in [0, 1]
+  const targetNormalization = (f.normalizeTargets ?? (f.output === 'linear' ? 'zscore' : 'minmax')) as NormalizationKind;
+  return { categorical: f.categorical, missing: f.missing, targetNormalization };
+}
+
+/** Dropped rows and unseen categories, said once before training. */
+function tabularNotes(mode: ReturnType<typeof outputMode>, d: { dropped: number; warnings: string[] }): void {
+  if (d.dropped > 0) say(mode, c.yellow(`note: dropped ${d.dropped} row${d.dropped === 1 ? '' : 's'} with a missing value (--missing drop)`));
+  for (const w of d.warnings) say(mode, c.yellow(`note: ${w}`));
 }
