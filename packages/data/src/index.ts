@@ -9,7 +9,7 @@ export type { EncodeOptions, RawCell } from './encode.js';
 export { DataFileError, NonFiniteValueError, describeLocation, nonFiniteError } from './errors.js';
 export type { Location } from './errors.js';
 export { gunzip, isGzip } from './gzip.js';
-export { digitLabels, encodeIdx, idxFromBytes, idxTable, maxIdxLabel, parseIdx } from './idx.js';
+export { MAX_IDX_BYTES, digitLabels, encodeIdx, idxFromBytes, idxHeader, idxInflateLimit, idxTable, maxIdxLabel, parseIdx } from './idx.js';
 export type { IdxArray, IdxTableOptions, IdxType } from './idx.js';
 export { inputsFromJson } from './inputs.js';
 export { IRIS, IRIS_FEATURES, IRIS_LABELS, irisTable } from './iris.js';
