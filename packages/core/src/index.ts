@@ -22,7 +22,7 @@ export {
 export type { BackendChoice, WasmBackend, WasmBackendOptions, WasmKernels, WasmMemory, WasmModule, WasmUrl } from './kernels/wasm.js';
 export { LOSSES, checkLoss, lossSum, outputDelta } from './losses.js';
 export type { LossName } from './losses.js';
-export { argmax, countCorrect, evaluate, predictedClass } from './metrics.js';
+export { argmax, countCorrect, evaluate, evaluateStream, predictedClass } from './metrics.js';
 export type { Evaluation } from './metrics.js';
 export { FORMAT_VERSION, crc32, loadModel, resumeTrainer, saveModel } from './modelfile.js';
 export type { ModelFile, ModelHeader, SaveOptions } from './modelfile.js';
@@ -37,6 +37,8 @@ export type { SampleBackward, SampleForward } from './reference.js';
 export { Rng, mixSeed, permutation } from './rng.js';
 export type { RngState } from './rng.js';
 export { defaultShardSize, reduceSlots, shardCount, shardGradient } from './shard.js';
+export { isBatchStream } from './stream.js';
+export type { BatchStream } from './stream.js';
 export { Trainer, resolveTrainConfig } from './trainer.js';
 export type { BatchEvent, EarlyStopping, EpochEvent, FitOptions, FitResult, ResolvedTrainConfig, TrainConfig, TrainerState } from './trainer.js';
 export { now } from './clock.js';

@@ -67,22 +67,42 @@ function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
  * later byte go through csv-parse, with file lines counted on.
  */
 export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8Array>): Promise<void> {
-  let carry: Uint8Array | null = null;
+  let carry: Uint8Array | null = null; // the start of a line cut by the previous chunk's end
   let line = 1;
   for (;;) {
     const next = await source.next();
-    const buf: Uint8Array | null = next.done ? carry : concat(carry, next.value);
-    if (!buf || buf.length === 0) return;
-    const end: number = next.done ? buf.length : lastLineBreak(buf, 0, buf.length);
+    if (next.done) {
+      if (carry && carry.length > 0) {
+        const r = reader.scan(carry, 0, carry.length, line);
+        if (r.bail) return parseRest(reader, carry.subarray(r.pos), source, r.line - 1);
+      }
+      return;
+    }
+    const chunk = next.value;
+    let from = 0;
+    if (carry) {
+      // finish the cut line: the carry plus this chunk up to its first line break (a small copy)
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        carry = concat(carry, chunk);
+        continue;
+      }
+      const joined = concat(carry, chunk.subarray(0, nl + 1));
+      carry = null;
+      const r = reader.scan(joined, 0, joined.length, line);
+      line = r.line;
+      if (r.bail) return parseRest(reader, concat(joined.subarray(r.pos), chunk.subarray(nl + 1)), source, line - 1);
+      from = nl + 1;
+    }
+    const end = lastLineBreak(chunk, from, chunk.length);
     if (end < 0) {
-      carry = buf; // no complete line yet
+      carry = chunk.slice(from);
       continue;
     }
-    const r = reader.scan(buf, 0, end, line);
+    const r = reader.scan(chunk, from, end, line); // whole lines, scanned where they lie
     line = r.line;
-    if (r.bail) return parseRest(reader, buf.subarray(r.pos), source, line - 1);
-    carry = end < buf.length ? buf.slice(end) : null;
-    if (next.done) return;
+    if (r.bail) return parseRest(reader, chunk.subarray(r.pos), source, line - 1);
+    carry = end < chunk.length ? chunk.slice(end) : null;
   }
 }
 
