@@ -590,8 +590,22 @@ export class CsvReader {
     this.grow();
   }
 
+  /** The rows fed since the last `clear` as a table viewing the reader's store (streaming: valid until the next row). */
+  drain(): Table {
+    return this.table();
+  }
+
+  /** Forgets the rows, keeping the columns, category codes, label texts and offsets (the next chunk continues them). */
+  clear(): void {
+    this.N = 0;
+  }
+
   /** The table of all rows fed so far. X stays on the shared memory it was parsed into. */
   finish(): Table {
+    return this.table();
+  }
+
+  private table(): Table {
     if (this.records === 0 && this.names === null) throw new DataFileError({ file: this.file }, 'the file is empty', 'give a CSV with an optional header row and at least one data row');
     if (this.N === 0) throw new DataFileError({ file: this.file }, 'the file has a header row but no data rows', 'add data rows below the header');
     const names = this.names!;

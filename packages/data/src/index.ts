@@ -34,7 +34,8 @@ export {
 export type { FetchLike, MnistPixels } from './mnist.js';
 export { NORMALIZATIONS, applyPreprocessing, checkNormalization, fitNormalization } from './normalize.js';
 export type { Normalization } from './normalize.js';
-export { inputsFor, permuteRows, prepare, prepareFor } from './prepare.js';
+export { buildPreprocessing, inputsFor, permuteRows, prepare, prepareFor, targetRows } from './prepare.js';
+export { StreamFit } from './stream-fit.js';
 export type { LoadedData, PrepareOptions } from './prepare.js';
 export { DEFAULT_SEED, DEFAULT_TEST, argmaxClasses, gatherShared, splitCount, splitDataset, splitRows } from './split.js';
 export type { SplitOptions, SplitRows } from './split.js';

@@ -55,7 +55,8 @@ function splitOf(table: Table, keep: Int32Array, opts: PrepareOptions, testTable
   return { train: map(rows.train), validation: map(rows.validation), test: testKeep ?? map(rows.test) };
 }
 
-function labelName(t: Table): string {
+/** The label column's name, for messages and per-column policies. */
+export function labelName(t: Table): string {
   return t.target.kind === 'values' ? (t.target.names[0] ?? 'label') : (t.target.name ?? 'label');
 }
 
@@ -64,7 +65,7 @@ function labelName(t: Table): string {
  * may be dropped). A missing cell elsewhere is an error naming the line and column, unless the
  * column has a fill (`fills(j)` true).
  */
-function keptRows(t: Table, drop: (j: number) => boolean, fills: (j: number) => boolean, dropLabel: boolean, advice: (j: number) => string = (j) => missingAdvice(t.features[j])): Int32Array {
+export function keptRows(t: Table, drop: (j: number) => boolean, fills: (j: number) => boolean, dropLabel: boolean, advice: (j: number) => string = (j) => missingAdvice(t.features[j])): Int32Array {
   const { X, nIn, N } = t;
   const keep = new Int32Array(N);
   let M = 0;
@@ -154,6 +155,30 @@ function expandNormalization(perColumn: Normalization, columns: ColumnEncoding[]
   return perColumn.offset ? { kind: perColumn.kind, shift, scale, offset } : { kind: perColumn.kind, shift, scale };
 }
 
+/** The Preprocessing object of fitted columns (the one shape both resident and streamed data save). */
+export function buildPreprocessing(p: {
+  columns: ColumnEncoding[];
+  perColumn: Normalization;
+  labels: string[] | null;
+  source: string;
+  targets?: string[];
+  targetNormalization?: Preprocessing['targetNormalization'];
+  labelMissing?: 'drop';
+}): Preprocessing {
+  const pre: Preprocessing = {
+    version: PREPROCESSING_VERSION,
+    features: p.columns.flatMap((c) => (c.kind === 'numeric' ? [c.name] : c.categories.map((k) => `${c.name}=${k}`))),
+    normalization: expandNormalization(p.perColumn, p.columns),
+    labels: p.labels,
+    source: p.source,
+  };
+  if (p.columns.some((c) => c.kind === 'categorical' || c.missing !== 'error')) pre.columns = p.columns;
+  if (p.labelMissing) pre.labelMissing = p.labelMissing;
+  if (p.targets) pre.targets = p.targets;
+  if (p.targetNormalization) pre.targetNormalization = p.targetNormalization;
+  return pre;
+}
+
 /**
  * Splits a table, fits categories, fills, normalisation and labels on its training rows, and
  * builds the datasets. With `testTable` (e.g. MNIST's t10k files) the test set is that table,
@@ -192,23 +217,14 @@ export function prepare(table: Table, opts: PrepareOptions = {}, testTable: Tabl
   const fillStored = columns.map((c, j) => (c.kind === 'numeric' && c.fill !== undefined ? (c.fill - (table.offset?.[j] ?? 0)) * table.divisor : NaN));
   const skip = columns.map((c) => c.kind === 'categorical');
   const perColumn = fitNormalization(opts.normalization ?? table.normalization, table.X, table.nIn, rows.train, table.divisor, { offset: table.offset, fill: fillStored, skip });
-  const preprocessing: Preprocessing = {
-    version: PREPROCESSING_VERSION,
-    features: columns.flatMap((c) => (c.kind === 'numeric' ? [c.name] : c.categories.map((k) => `${c.name}=${k}`))),
-    normalization: expandNormalization(perColumn, columns),
-    labels,
-    source: table.source,
-  };
-  if (columns.some((c) => c.kind === 'categorical' || c.missing !== 'error')) preprocessing.columns = columns;
-  if (dropLabel && keep.length < table.N) preprocessing.labelMissing = 'drop';
-  if (target.kind === 'values') {
-    preprocessing.targets = target.names.slice();
-    const kind = opts.targetNormalization ?? 'zscore';
-    if (kind !== 'none') {
-      const t = fitNormalization(kind, target.Y, target.names.length, rows.train);
-      preprocessing.targetNormalization = { kind, shift: t.shift, scale: t.scale };
-    }
-  }
+  const tKind = opts.targetNormalization ?? 'zscore';
+  const tFit = target.kind === 'values' && tKind !== 'none' ? fitNormalization(tKind, target.Y, target.names.length, rows.train) : null;
+  const preprocessing = buildPreprocessing({
+    columns, perColumn, labels, source: table.source,
+    targets: target.kind === 'values' ? target.names.slice() : undefined,
+    targetNormalization: tFit ? { kind: tKind, shift: tFit.shift, scale: tFit.scale } : undefined,
+    labelMissing: dropLabel && keep.length < table.N ? 'drop' : undefined,
+  });
   const unseenLabel = (t: Table, c: number, row: number, split: string): never => {
     const name = t.target.kind === 'classes' ? t.target.labels[c] : String(c);
     throw new DataFileError({ ...rowLocation(t, row), column: labelName(t) }, `label "${name}" occurs in the ${split} rows but never in the training rows, so the model would have no output for it`, 'give the training split examples of every class (use more rows or a smaller test share), or drop that class');
@@ -384,6 +400,15 @@ function checkCompatible(train: Table, test: Table): void {
   if (test.target.kind !== train.target.kind) {
     throw new DataFileError({ file: test.name }, `test data has ${test.target.kind === 'classes' ? 'class labels' : 'numeric targets'} but the training data (${train.name}) does not`, 'give test files of the same kind as the training files');
   }
+}
+
+/** Y rows (on shared memory) for the rows `idx` of a table under a model's labels or target normalisation; a class the model lacks is an error naming its line. */
+export function targetRows(t: Table, idx: Int32Array, pre: Preprocessing, dtype: DType): { Y: Floats; nOut: number } {
+  const unknown = (c: number, row: number): never => {
+    labelIndex(pre, t.target.kind === 'classes' ? t.target.labels[c] : String(c), { ...rowLocation(t, row), column: labelName(t) });
+    throw new Error('unreachable: labelIndex throws for a label the model does not know');
+  };
+  return targets(t, idx, { map: pre.labels ? classMap(pre.labels, t) : null }, pre, dtype, unknown);
 }
 
 /** Y rows for the rows `idx`: one-hot classes (mapped by `side.map`), or targets normalised as the model says. */

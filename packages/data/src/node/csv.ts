@@ -62,11 +62,13 @@ function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
 }
 
 /**
- * Feeds chunks to a reader: whole lines through the fast path, a line cut by the chunk end carried
- * into the next chunk. At the first line the fast path cannot take (a quote), that line and every
- * later byte go through csv-parse, with file lines counted on.
+ * Feeds chunks to a reader: whole lines through the fast path where they lie in the chunk, a line
+ * cut by the chunk end carried into the next chunk. At the first line the fast path cannot take (a
+ * quote), that line and every later byte go through csv-parse, with file lines counted on. Yields
+ * after each chunk (and every `records` records through csv-parse): the reader then holds that
+ * chunk's rows, for a stream to take before they are cleared.
  */
-export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8Array>): Promise<void> {
+export async function* scanChunks(reader: CsvReader, source: AsyncIterator<Uint8Array>, records = 4096): AsyncGenerator<void> {
   let carry: Uint8Array | null = null; // the start of a line cut by the previous chunk's end
   let line = 1;
   for (;;) {
@@ -74,7 +76,8 @@ export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8A
     if (next.done) {
       if (carry && carry.length > 0) {
         const r = reader.scan(carry, 0, carry.length, line);
-        if (r.bail) return parseRest(reader, carry.subarray(r.pos), source, r.line - 1);
+        if (r.bail) yield* parseRest(reader, carry.subarray(r.pos), source, r.line - 1, records);
+        else yield;
       }
       return;
     }
@@ -91,7 +94,7 @@ export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8A
       carry = null;
       const r = reader.scan(joined, 0, joined.length, line);
       line = r.line;
-      if (r.bail) return parseRest(reader, concat(joined.subarray(r.pos), chunk.subarray(nl + 1)), source, line - 1);
+      if (r.bail) return yield* parseRest(reader, concat(joined.subarray(r.pos), chunk.subarray(nl + 1)), source, line - 1, records);
       from = nl + 1;
     }
     const end = lastLineBreak(chunk, from, chunk.length);
@@ -101,13 +104,21 @@ export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8A
     }
     const r = reader.scan(chunk, from, end, line); // whole lines, scanned where they lie
     line = r.line;
-    if (r.bail) return parseRest(reader, chunk.subarray(r.pos), source, line - 1);
+    if (r.bail) return yield* parseRest(reader, chunk.subarray(r.pos), source, line - 1, records);
     carry = end < chunk.length ? chunk.slice(end) : null;
+    yield;
+  }
+}
+
+/** Feeds every chunk to the reader (the resident table: nothing is cleared). */
+export async function feedChunks(reader: CsvReader, source: AsyncIterator<Uint8Array>): Promise<void> {
+  for await (const _ of scanChunks(reader, source, Infinity)) {
+    // the reader keeps every row
   }
 }
 
 /** The rest of the data through csv-parse; record lines are counted from `lineOffset`. */
-async function parseRest(reader: CsvReader, head: Uint8Array, source: AsyncIterator<Uint8Array>, lineOffset: number): Promise<void> {
+async function* parseRest(reader: CsvReader, head: Uint8Array, source: AsyncIterator<Uint8Array>, lineOffset: number, records: number): AsyncGenerator<void> {
   async function* rest(): AsyncGenerator<Buffer> {
     yield Buffer.from(head);
     for (;;) {
@@ -118,11 +129,16 @@ async function parseRest(reader: CsvReader, head: Uint8Array, source: AsyncItera
   }
   const parser = parse({ ...csvParseOptions(reader.delimiter), bom: lineOffset === 0, info: true });
   pipeline(Readable.from(rest()), parser, () => {}); // a failing stage destroys the parser with its error
+  let n = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) reader.record(record, info.lines + lineOffset);
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      reader.record(record, info.lines + lineOffset);
+      if (++n % records === 0) yield;
+    }
   } catch (e) {
     throw csvSyntaxError(e, reader.file, lineOffset);
   }
+  yield;
 }
 
 /** Streams a CSV file (optionally .gz) into a Table; errors name the file, line and column. */
