@@ -403,22 +403,22 @@ function checkCompatible(train: Table, test: Table): void {
 }
 
 /** Y rows (on shared memory) for the rows `idx` of a table under a model's labels or target normalisation; a class the model lacks is an error naming its line. */
-export function targetRows(t: Table, idx: Int32Array, pre: Preprocessing, dtype: DType): { Y: Floats; nOut: number } {
+export function targetRows(t: Table, idx: Int32Array, pre: Preprocessing, dtype: DType, out?: Floats): { Y: Floats; nOut: number } {
   const unknown = (c: number, row: number): never => {
     labelIndex(pre, t.target.kind === 'classes' ? t.target.labels[c] : String(c), { ...rowLocation(t, row), column: labelName(t) });
     throw new Error('unreachable: labelIndex throws for a label the model does not know');
   };
-  return targets(t, idx, { map: pre.labels ? classMap(pre.labels, t) : null }, pre, dtype, unknown);
+  return targets(t, idx, { map: pre.labels ? classMap(pre.labels, t) : null }, pre, dtype, unknown, out);
 }
 
 /** Y rows for the rows `idx`: one-hot classes (mapped by `side.map`), or targets normalised as the model says. */
-function targets(t: Table, idx: Int32Array, side: Side, pre: Preprocessing, dtype: DType, unknown: (c: number, row: number) => never): { Y: Floats; nOut: number } {
+function targets(t: Table, idx: Int32Array, side: Side, pre: Preprocessing, dtype: DType, unknown: (c: number, row: number) => never, out?: Floats): { Y: Floats; nOut: number } {
   const M = idx.length;
   const target = t.target;
   if (target.kind === 'classes') {
     const K = pre.labels!.length;
     const map = side.map!;
-    const Y = sharedFloats(dtype, M * K); // (M, K) one-hot
+    const Y = out ? out.fill(0, 0, M * K) : sharedFloats(dtype, M * K); // (M, K) one-hot
     for (let p = 0; p < M; p++) {
       const c = target.y[idx[p]];
       const k = map[c];
@@ -429,7 +429,7 @@ function targets(t: Table, idx: Int32Array, side: Side, pre: Preprocessing, dtyp
   }
   const nOut = target.names.length;
   const tn = pre.targetNormalization;
-  const Y = sharedFloats(dtype, M * nOut); // (M, nOut)
+  const Y = out ?? sharedFloats(dtype, M * nOut); // (M, nOut)
   for (let p = 0; p < M; p++) {
     const from = idx[p] * nOut;
     for (let k = 0; k < nOut; k++) {

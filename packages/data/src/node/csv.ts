@@ -5,6 +5,7 @@
  * csv-parse. A first pass counts the lines of a plain file, so the store is allocated once.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
@@ -14,10 +15,30 @@ import { fileError, statOrNull } from './files.js';
 
 const CHUNK = 1 << 20;
 
-/** The file's bytes in chunks of about 1 MiB (gunzipped for .gz); file and gzip errors name the path. */
+/**
+ * The file's bytes in chunks of about 1 MiB (gunzipped for .gz); file and gzip errors name the
+ * path. A plain file is read into one reused buffer (no garbage per chunk, so memory stays flat on
+ * a file of any size): a chunk is valid until the next one is asked for.
+ */
 export async function* fileChunks(path: string, gz: boolean): AsyncGenerator<Uint8Array> {
+  if (!gz) {
+    let fh: Awaited<ReturnType<typeof open>> | null = null;
+    try {
+      fh = await open(path, 'r');
+      const buf = new Uint8Array(CHUNK);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+        if (bytesRead === 0) return;
+        yield buf.subarray(0, bytesRead);
+      }
+    } catch (e) {
+      throw fileError(e, path);
+    } finally {
+      await fh?.close();
+    }
+  }
   const raw = createReadStream(path, { highWaterMark: CHUNK });
-  const s: Readable = gz ? pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => {}) : raw;
+  const s: Readable = pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => {});
   try {
     for await (const chunk of s) yield chunk as Uint8Array;
   } catch (e) {
@@ -31,7 +52,7 @@ export async function* fileChunks(path: string, gz: boolean): AsyncGenerator<Uin
 /** The first up-to-64 KiB of a file as text (decompressed for .gz), to sniff the separator. */
 async function peek(path: string, gz: boolean): Promise<string> {
   try {
-    for await (const chunk of fileChunks(path, gz)) return Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, 65536)).toString('utf8');
+    for await (const chunk of fileChunks(path, gz)) return Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, 65536)).toString('utf8'); // decoded (copied) before the buffer is reused
     return '';
   } catch {
     return ''; // the full read below reports the error
@@ -53,9 +74,14 @@ async function countFileLines(path: string): Promise<number> {
   return n;
 }
 
+/** a then b, in a new array (never a view of b: the chunk buffer is reused). */
 function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
-  if (!a || a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
+  const n = a ? a.length : 0;
+  const out = new Uint8Array(n + b.length);
+  if (!a) {
+    out.set(b);
+    return out;
+  }
   out.set(a);
   out.set(b, a.length);
   return out;
@@ -69,6 +95,14 @@ function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
  * chunk's rows, for a stream to take before they are cleared.
  */
 export async function* scanChunks(reader: CsvReader, source: AsyncIterator<Uint8Array>, records = 4096): AsyncGenerator<void> {
+  try {
+    yield* scanLines(reader, source, records);
+  } finally {
+    await source.return?.(undefined); // an abandoned scan closes the file
+  }
+}
+
+async function* scanLines(reader: CsvReader, source: AsyncIterator<Uint8Array>, records: number): AsyncGenerator<void> {
   let carry: Uint8Array | null = null; // the start of a line cut by the previous chunk's end
   let line = 1;
   for (;;) {
@@ -124,7 +158,7 @@ async function* parseRest(reader: CsvReader, head: Uint8Array, source: AsyncIter
     for (;;) {
       const next = await source.next();
       if (next.done) return;
-      yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+      yield Buffer.from(next.value); // a copy: the source reuses its buffer, and csv-parse may read ahead
     }
   }
   const parser = parse({ ...csvParseOptions(reader.delimiter), bom: lineOffset === 0, info: true });

@@ -7,7 +7,7 @@
  * and one chunk, never the table. The streams are core BatchStreams, so the Trainer (on any
  * number of workers) trains from them.
  */
-import { ConfigError, mixSeed, Rng, sharedFloats, type BatchStream, type Dataset, type DType, type Preprocessing, PREPROCESSING_VERSION } from '@backprop/core';
+import { ConfigError, mixSeed, Rng, sharedFloats, type BatchStream, type Dataset, type DType, type Floats, type Preprocessing, PREPROCESSING_VERSION } from '@backprop/core';
 import type { LoadOptions } from '../builtin.js';
 import { CsvReader, sniffDelimiter, type CsvOptions } from '../csv.js';
 import { bindColumns, encodeTable } from '../encode.js';
@@ -202,14 +202,22 @@ export class CsvStream implements BatchStream {
   private async *encoded(): AsyncGenerator<{ X: ArrayLike<number>; Y: ArrayLike<number>; rows: number }> {
     let g = 0;
     const pre = this.pre;
+    const { nIn, nOut } = this.window;
     const onWarning = (m: string) => this.warnings.length < 20 && this.warnings.push(m);
+    let stageX: Floats = new Float32Array(0);
+    let stageY: Floats = new Float32Array(0);
     for await (const t of chunkTables(this.path, this.csv)) {
       const rows = this.mine(t, g);
       g += t.N;
       if (rows.length === 0) continue;
-      const { X } = encodeTable(pre, t, rows, bindColumns(pre, t), this.dtype, { unseen: 'zeros', onWarning }, this.dtype === 'f64' ? new Float64Array(rows.length * pre.features.length) : new Float32Array(rows.length * pre.features.length));
-      const { Y } = targetRows(t, rows, pre, this.dtype);
-      yield { X, Y, rows: rows.length };
+      if (stageX.length < rows.length * nIn) {
+        // one staging block per stream, grown to the largest chunk: no garbage per chunk
+        stageX = this.dtype === 'f64' ? new Float64Array(rows.length * nIn * 2) : new Float32Array(rows.length * nIn * 2);
+        stageY = this.dtype === 'f64' ? new Float64Array(rows.length * nOut * 2) : new Float32Array(rows.length * nOut * 2);
+      }
+      encodeTable(pre, t, rows, bindColumns(pre, t), this.dtype, { unseen: 'zeros', onWarning }, stageX);
+      targetRows(t, rows, pre, this.dtype, stageY);
+      yield { X: stageX, Y: stageY, rows: rows.length };
     }
   }
 
