@@ -134,3 +134,36 @@ describe('regression (--output linear)', () => {
     expect([r.code, r.stderr.trim()]).toEqual([2, 'error: --normalize-targets applies to regression, and fruit.csv has class labels; leave it out']);
   });
 });
+
+describe('--stream', () => {
+  it('trains from a CSV read in chunks: 1 and 2 workers give the same weights bit for bit; eval streams the same held-out rows', () => {
+    const rows = ['a,b,c,label'];
+    for (let i = 0; i < 6000; i++) {
+      const a = rand() * 2 - 1;
+      const b = rand() * 2 - 1;
+      rows.push(`${a.toFixed(5)},${b.toFixed(5)},${(rand() * 10).toFixed(2)},${a * b > 0 ? 'same' : 'mixed'}`);
+    }
+    writeFileSync(p('signs.csv'), rows.join('\n') + '\n');
+    const args = ['train', '--data', 'signs.csv', '--stream', '--buffer-rows', '500', '--hidden', '8', '--epochs', '3', '--batch-size', '32', '--json'];
+    const one = cli(...args, '--workers', '1', '-o', 's1.bpnn');
+    const two = cli(...args, '--workers', '2', '-o', 's2.bpnn');
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const params = (f: string) => Buffer.from(loadModel(readFileSync(p(f))).net.params.buffer);
+    expect(params('s1.bpnn').equals(params('s2.bpnn'))).toBe(true);
+    const done = JSON.parse(one.stdout.trim().split('\n').at(-1)!);
+    const start = JSON.parse(one.stdout.trim().split('\n')[0]);
+    expect(start.trainRows + start.testRows).toBe(6000);
+    expect(done.testAccuracy).toBeGreaterThan(0.85);
+    const ev = JSON.parse(cli('eval', 's1.bpnn', 'signs.csv', '--json').stdout);
+    expect(ev).toMatchObject({ N: start.testRows, heldOut: true });
+    expect(ev.accuracy).toBe(done.testAccuracy);
+  });
+
+  it('--stream and --buffer-rows where they cannot apply are refused', () => {
+    const iris = cli('train', '--data', 'iris', '--stream', '-o', 'x.bpnn');
+    expect([iris.code, iris.stderr.trim()]).toEqual([2, 'error: --stream reads CSV files in chunks, and iris is not one; leave it out']);
+    const buffer = cli('train', '--data', 'fruit.csv', '--buffer-rows', '100', '-o', 'x.bpnn');
+    expect([buffer.code, buffer.stderr.trim()]).toEqual([2, 'error: --buffer-rows sets the shuffle buffer of --stream; pass --stream too, or leave it out']);
+  });
+});

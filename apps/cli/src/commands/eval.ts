@@ -1,7 +1,5 @@
 /** `backprop eval MODEL DATA`: mean loss, accuracy and the confusion matrix C[true][predicted]. */
-import { evaluate } from '@backprop/core';
-import { regressionErrors } from '@backprop/data';
-import { loadForModel } from '../datasets.js';
+import { evaluateOn, loadForModel, regressionOn } from '../datasets.js';
 import { dataOptions } from './train.js';
 import { UsageError } from '../errors.js';
 import { readModel } from '../files.js';
@@ -17,9 +15,9 @@ export async function evalCommand(modelPath: string, data: string, o: { labelCol
   const same = cli?.data !== undefined && cli.data.trim().toLowerCase() === data.trim().toLowerCase();
   if (!same) opts.samples = undefined;
   const { data: ds, part } = await loadForModel(data, file.preprocessing, opts, same, { unseen: o.unseen, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
-  const ev = evaluate(file.net, ds);
+  const ev = await evaluateOn(file.net, ds);
   // regression: the loss and errors in the targets' own units (training saw them normalised)
-  const reg = file.preprocessing.labels === null ? regressionErrors(file.preprocessing, file.net.predict(ds.X, ds.N), ds.Y, ds.N) : null;
+  const reg = file.preprocessing.labels === null ? await regressionOn(file.net, ds, file.preprocessing) : null;
   if (reg) ev.loss = reg.loss;
   const labels = file.preprocessing.labels ?? (ev.confusion ? ev.confusion.map((_, k) => String(k)) : []);
   if (o.json) {

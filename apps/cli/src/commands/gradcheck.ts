@@ -4,7 +4,7 @@
  */
 import { gradCheck, Network, subset, type ActivationName, type Dataset } from '@backprop/core';
 import { UsageError } from '../errors.js';
-import { loadForModel, loadTraining } from '../datasets.js';
+import { loadForModel, loadTraining, residentRows } from '../datasets.js';
 import { readModel } from '../files.js';
 import { dataOptions } from './train.js';
 import { c, table } from '../ui.js';
@@ -20,13 +20,13 @@ export async function gradcheck(modelPath: string | undefined, o: Flags): Promis
     const cli = file.meta.cli as (Parameters<typeof dataOptions>[0] & { data?: string }) | undefined;
     const spec = o.data ?? cli?.data ?? 'circle';
     if (!file.preprocessing) throw new UsageError(`${modelPath} carries no preprocessing (feature order, labels); it cannot map ${spec} to inputs`);
-    ({ data } = await loadForModel(spec, file.preprocessing, dataOptions(cli, o.seed), true));
+    data = residentRows((await loadForModel(spec, file.preprocessing, { ...dataOptions(cli, o.seed), stream: false }, true)).data); // a few rows: in memory
     net = file.net;
     what = `${modelPath} on ${spec}`;
   } else {
     const spec = o.data ?? 'circle';
     const loaded = await loadTraining(spec, { seed: o.seed });
-    data = loaded.train;
+    data = residentRows(loaded.train);
     net = Network.create({ sizes: [data.nIn, ...o.hidden, data.nOut], activation: o.activation as ActivationName, dtype: 'f64' }, { seed: o.seed });
     what = `a fresh ${net.spec.sizes.join('-')} network (${o.activation}, seed ${o.seed}) on ${spec}`;
   }

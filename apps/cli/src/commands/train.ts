@@ -4,12 +4,12 @@
  * checkpoint (weights + optimizer state + loop position) that `--resume` continues bit-exactly.
  */
 import * as core from '@backprop/core';
-import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
-import { regressionErrors, type NormalizationKind } from '@backprop/data';
+import { Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type BatchStream, type Dataset, type Preprocessing } from '@backprop/core';
+import type { NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { checkTabularFlags, loadTraining, type LoadOptions } from '../datasets.js';
+import { checkTabularFlags, evaluateOn, loadTraining, regressionOn, widthsOf, type LoadOptions } from '../datasets.js';
 import type { MissingFlag } from '../options.js';
 import { DEFAULT_TRAIN, defaultLr } from '../defaults.js';
 import { engineFor } from '../engine.js';
@@ -55,6 +55,8 @@ export interface TrainFlags {
   categorical?: (string | number)[];
   missing?: MissingFlag;
   normalizeTargets?: string;
+  stream?: boolean;
+  bufferRows?: number;
 }
 
 export const DEFAULT_EPOCHS = DEFAULT_TRAIN.epochs;
@@ -80,11 +82,13 @@ interface CliMeta {
   categorical?: (string | number)[];
   missing?: MissingFlag;
   targetNormalization?: NormalizationKind;
+  stream?: boolean;
+  bufferRows?: number;
 }
 
 /** The data options a model's saved CLI settings stand for. */
 export function dataOptions(m: Partial<CliMeta> | undefined, seed = 1): LoadOptions {
-  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples, categorical: m?.categorical, missing: m?.missing, targetNormalization: m?.targetNormalization };
+  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples, categorical: m?.categorical, missing: m?.missing, targetNormalization: m?.targetNormalization, stream: m?.stream, bufferRows: m?.bufferRows };
 }
 
 /**
@@ -141,8 +145,8 @@ export async function train(f: TrainFlags): Promise<number> {
   let trainer: Trainer;
   let pre: Preprocessing;
   let meta: CliMeta;
-  let train: Dataset;
-  let test: Dataset | null;
+  let train: Dataset | BatchStream;
+  let test: Dataset | BatchStream | null;
   let description: string;
   let overwriteNote: string | null = null;
   const workers = f.workers;
@@ -174,10 +178,11 @@ export async function train(f: TrainFlags): Promise<number> {
     ({ train, test, description, preprocessing: pre } = loaded);
     checkTabularFlags(f, meta.data, pre);
     tabularNotes(mode, loaded);
-    const sizes = f.layers ?? [train.nIn, ...f.hidden, train.nOut];
-    if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
-      const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
-      throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
+    const { nIn, nOut } = widthsOf(train);
+    const sizes = f.layers ?? [nIn, ...f.hidden, nOut];
+    if (sizes[0] !== nIn || sizes[sizes.length - 1] !== nOut) {
+      const fixed = [nIn, ...sizes.slice(1, -1), nOut].join('-');
+      throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${nIn} features and ${nOut} outputs; use --layers ${fixed}`);
     }
     const backend = await backendFor(f.kernels);
     meta.backend = backend.name;
@@ -246,8 +251,8 @@ export async function train(f: TrainFlags): Promise<number> {
   writeAtomic(meta.out, saveModel(net, saveOpts));
   const seconds = (performance.now() - t0) / 1000;
   const last = result.history[result.history.length - 1];
-  const ev = test ? evaluate(net, test) : null;
-  const reg = test && pre.labels === null ? regressionErrors(pre, net.predict(test.X, test.N), test.Y, test.N) : null; // in the targets' own units
+  const ev = test ? await evaluateOn(net, test) : null;
+  const reg = test && pre.labels === null ? await regressionOn(net, test, pre) : null; // in the targets' own units
   if (mode === 'json') {
     emit({ event: 'done', stopped: result.stopped, epochs: result.history.length, steps: trainer.state.step, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, testLoss: ev?.loss ?? null, testAccuracy: ev?.accuracy ?? null, ...(reg ? { testRmse: reg.rmse, testMae: reg.mae } : {}), model: meta.out, seconds, workers: result.workers });
     return 0;
@@ -272,10 +277,11 @@ export async function train(f: TrainFlags): Promise<number> {
 // ── tabular data (CSV): --categorical, --missing, target normalisation ──────────────────────────
 
 /** The tabular settings of a new run, saved with the model so --resume reads the data the same way. */
-function tabularMeta(f: TrainFlags): Pick<CliMeta, 'categorical' | 'missing' | 'targetNormalization'> {
+function tabularMeta(f: TrainFlags): Pick<CliMeta, 'categorical' | 'missing' | 'targetNormalization' | 'stream' | 'bufferRows'> {
   // a linear output can reach any value: z-score; a bounded one (sigmoid, tanh, relu…) gets targets in [0, 1]
   const targetNormalization = (f.normalizeTargets ?? (f.output === 'linear' ? 'zscore' : 'minmax')) as NormalizationKind;
-  return { categorical: f.categorical, missing: f.missing, targetNormalization };
+  if (f.bufferRows !== undefined && !f.stream) throw new UsageError('--buffer-rows sets the shuffle buffer of --stream; pass --stream too, or leave it out');
+  return { categorical: f.categorical, missing: f.missing, targetNormalization, stream: f.stream, bufferRows: f.bufferRows };
 }
 
 /** Dropped rows and unseen categories, said once before training. */

@@ -93,7 +93,22 @@ describe('load(path, { stream: true })', () => {
     expect(h[2].valAccuracy).toBeGreaterThan(0.9); // x decides the class
   });
 
-  it('refuses a count for the test share, a built-in set, and a saved model’s preprocessing', async () => {
+  it('with a saved model’s preprocessing (eval): the same held-out rows, bit for bit, nothing refitted', async () => {
+    const path = await idFile('eval.csv', 1500);
+    const d = await load(path, { ...opts, normalization: 'zscore' });
+    const e = await load(path, { stream: true, seed: 3, test: 0.25, preprocessing: d.preprocessing });
+    expect(e.preprocessing).toBe(d.preprocessing);
+    expect(e.counts).toEqual(d.counts);
+    const rows = async (s: CsvStream) => {
+      await s.startEpoch(0);
+      const out: number[] = [];
+      for (let n = await s.nextBatch(64); n > 0; n = await s.nextBatch(64)) for (let b = 0; b < n; b++) out.push(...s.window.X.subarray(s.order[b] * s.window.nIn, (s.order[b] + 1) * s.window.nIn));
+      return out;
+    };
+    expect(await rows(e.test!)).toEqual(await rows(d.test!));
+  });
+
+  it('refuses a count for the test share and a built-in set', async () => {
     const path = await idFile('refuse.csv', 50);
     await expect(load(path, { ...opts, test: 10 })).rejects.toThrow(/test must be a fraction in \[0, 1\) when streaming/);
     await expect(load('iris', { stream: true })).rejects.toThrow(/iris is held in memory whole/);

@@ -7,7 +7,7 @@
  * and one chunk, never the table. The streams are core BatchStreams, so the Trainer (on any
  * number of workers) trains from them.
  */
-import { ConfigError, mixSeed, Rng, sharedFloats, type BatchStream, type Dataset, type DType, type Floats, type Preprocessing, PREPROCESSING_VERSION } from '@backprop/core';
+import { ConfigError, mixSeed, Rng, sharedFloats, type BatchStream, type ColumnEncoding, type Dataset, type DType, type Floats, type Preprocessing } from '@backprop/core';
 import type { LoadOptions } from '../builtin.js';
 import { CsvReader, sniffDelimiter, type CsvOptions } from '../csv.js';
 import { bindColumns, encodeTable } from '../encode.js';
@@ -19,6 +19,7 @@ import { StreamFit } from '../stream-fit.js';
 import type { Table } from '../table.js';
 import { fileChunks, peekText, scanChunks } from './csv.js';
 import { fileError, statOrNull } from './files.js';
+import { modelCsvOptions } from './inputs.js';
 
 export interface StreamOptions extends LoadOptions {
   /** Rows of the shuffle buffer (default 16,384): the more, the closer each batch is to a uniform draw from the file. */
@@ -86,28 +87,30 @@ function selector(seed: number, test: number, validation: number, drop: (j: numb
 }
 
 /**
- * Fits preprocessing on a file's training rows in one pass, and returns streams for each split.
- * The label decides the task from the first chunk unless `task` is given.
+ * Fits preprocessing on a file's training rows in one pass (or takes a saved model's, for eval:
+ * the same seeded rows are its held-out rows), and returns streams for each split. Without a model
+ * the first chunk's labels decide the task unless `task` is given.
  */
 export async function loadStream(path: string, opts: StreamOptions = {}): Promise<StreamedData> {
   const st = await statOrNull(path);
   if (!st) throw fileError({ code: 'ENOENT' }, path);
   if (st.isDirectory()) throw new ConfigError(`${path} is a directory; streaming reads one CSV file`);
-  if (opts.preprocessing) throw new ConfigError('a stream fits its own preprocessing; to evaluate a saved model on a large file, stream it with the model\'s preprocessing through streamFor()');
   const seed = opts.seed ?? DEFAULT_SEED;
   const test = share(opts.test, DEFAULT_TEST, 'test');
   const validation = share(opts.validation, 0, 'validation');
-  const kind = opts.normalization ?? 'zscore';
+  const given = opts.preprocessing ?? null;
+  const kind = given ? given.normalization.kind : (opts.normalization ?? 'zscore');
   const csv: CsvOptions = { ...opts, file: path, offsets: kind !== 'none', dtype: opts.dtype };
-  // the task: as given, else as the first chunk's labels suggest (a stream cannot look ahead)
-  let task = opts.task && opts.task !== 'auto' ? opts.task : undefined;
+  if (given) Object.assign(csv, await modelCsvOptions(path, given, opts, false), { named: undefined });
+  // the task: the model's, as given, else as the first chunk's labels suggest (a stream cannot look ahead)
+  let task = given ? (given.labels ? 'classification' : 'regression') : opts.task && opts.task !== 'auto' ? opts.task : undefined;
   if (!task) {
     for await (const t of chunkTables(path, csv)) {
       task = t.target.kind === 'classes' ? 'classification' : 'regression';
       break;
     }
   }
-  // pass 1: statistics of the training rows
+  // pass 1: rows per split, and (without a model) the statistics of the training rows
   let fit: StreamFit | null = null;
   let select: Selector | null = null;
   let first: Table | null = null;
@@ -115,52 +118,71 @@ export async function loadStream(path: string, opts: StreamOptions = {}): Promis
   let dropped = 0;
   let g = 0;
   for await (const t of chunkTables(path, { ...csv, task })) {
-    if (!fit) {
+    if (!first) {
       first = t;
-      const missing = opts.missing;
-      const policies = t.features.map((name, j) => columnMissing(missing, name, Boolean(t.categories?.[j])));
-      fit = new StreamFit(t.features, t.features.map((_, j) => Boolean(t.categories?.[j])), policies, t.target.kind === 'values' ? t.target.names.length : 0);
-      select = selector(seed, test, validation, (j) => policies[j].rule === 'drop', (j) => policies[j].rule !== 'error', missingFor(missing, labelName(t)).rule === 'drop');
+      select = given ? modelSelector(given, t, seed, test, validation) : fitSelector(opts, t, seed, test, validation);
+      if (!given) fit = new StreamFit(t.features, t.features.map((_, j) => Boolean(t.categories?.[j])), t.features.map((name, j) => columnMissing(opts.missing, name, Boolean(t.categories?.[j]))), t.target.kind === 'values' ? t.target.names.length : 0);
     }
     for (const [part, key] of [[PART_TRAIN, 'train'], [PART_VALIDATION, 'validation'], [PART_TEST, 'test']] as const) {
       const { rows, dropped: d } = select!(t, g, part);
       if (part === PART_TRAIN) {
-        fit.add(t, rows);
+        fit?.add(t, rows);
         dropped += d;
       }
       counts[key] += rows.length;
     }
     g += t.N;
   }
-  if (!fit || !first || counts.train === 0) throw new DataFileError({ file: path }, 'no training rows are left after the split and the dropped rows', 'use a smaller test or validation share, or fill missing values');
-  const { columns, perColumn } = fit.columns(kind, first.offset ?? new Float64Array(first.nIn), path);
-  const regression = first.target.kind === 'values';
-  const pre = buildPreprocessing({
-    columns, perColumn, source: `csv ${path} (streamed)`,
-    labels: regression ? null : fit.labels(),
-    targets: regression && first.target.kind === 'values' ? first.target.names.slice() : undefined,
-    targetNormalization: regression && (opts.targetNormalization ?? 'zscore') !== 'none' ? fit.targetNormalization(opts.targetNormalization ?? 'zscore') : undefined,
-    labelMissing: missingFor(opts.missing, labelName(first)).rule === 'drop' && dropped > 0 ? 'drop' : undefined,
-  });
-  // the file as the model reads it: its categorical columns as text, numbers against its offsets
-  const offsets: Record<string, number> = {};
-  columns.forEach((c, j) => c.kind === 'numeric' && (offsets[c.name] = perColumn.offset![j]));
-  const read: CsvOptions = { ...csv, task, offsets: kind !== 'none' ? offsets : false, missing: { columns: {}, default: 'drop' } };
+  if (!first || (!given && counts.train === 0)) throw new DataFileError({ file: path }, 'no training rows are left after the split and the dropped rows', 'use a smaller test or validation share, or fill missing values');
+  let pre: Preprocessing;
+  let read: CsvOptions;
+  if (given) {
+    pre = given;
+    read = { ...csv, task };
+  } else {
+    const { columns, perColumn } = fit!.columns(kind, first.offset ?? new Float64Array(first.nIn), path);
+    const regression = first.target.kind === 'values';
+    pre = buildPreprocessing({
+      columns, perColumn, source: `csv ${path} (streamed)`,
+      labels: regression ? null : fit!.labels(),
+      targets: first.target.kind === 'values' ? first.target.names.slice() : undefined,
+      targetNormalization: regression && (opts.targetNormalization ?? 'zscore') !== 'none' ? fit!.targetNormalization(opts.targetNormalization ?? 'zscore') : undefined,
+      labelMissing: missingFor(opts.missing, labelName(first)).rule === 'drop' && dropped > 0 ? 'drop' : undefined,
+    });
+    // the file as the model reads it: numbers against its offsets, missing cells decided by its rules
+    const offsets: Record<string, number> = {};
+    columns.forEach((c, j) => c.kind === 'numeric' && (offsets[c.name] = perColumn.offset![j]));
+    read = { ...csv, task, offsets: kind !== 'none' ? offsets : false, missing: { columns: {}, default: 'drop' } };
+  }
   const warnings: string[] = [];
   const bufferRows = Math.max(1, Math.floor(opts.bufferRows ?? 16384));
   const make = (part: number, N: number, shuffle: boolean) =>
     N === 0 ? null : new CsvStream(path, read, pre, N, shuffle ? bufferRows : Math.min(bufferRows, 4096), shuffle ? seed : null, (t, g0) => select!(t, g0, part).rows, warnings, opts.dtype ?? 'f32');
   return {
     name: path,
-    task: regression ? 'regression' : 'classification',
+    task: pre.labels ? 'classification' : 'regression',
     train: make(PART_TRAIN, counts.train, true)!,
     validation: make(PART_VALIDATION, counts.validation, false),
     test: make(PART_TEST, counts.test, false),
-    preprocessing: { ...pre, version: PREPROCESSING_VERSION },
+    preprocessing: pre,
     counts,
     dropped,
     warnings,
   };
+}
+
+/** Rows of a part under the options' missing rules (fitting a new model). */
+function fitSelector(opts: StreamOptions, t: Table, seed: number, test: number, validation: number): Selector {
+  const policies = t.features.map((name, j) => columnMissing(opts.missing, name, Boolean(t.categories?.[j])));
+  return selector(seed, test, validation, (j) => policies[j].rule === 'drop', (j) => policies[j].rule !== 'error', missingFor(opts.missing, labelName(t)).rule === 'drop');
+}
+
+/** Rows of a part under a model's rules (its drop columns and label rule), as training chose them. */
+function modelSelector(pre: Preprocessing, t: Table, seed: number, test: number, validation: number): Selector {
+  const src = bindColumns(pre, t);
+  const rule = new Map<number, ColumnEncoding>();
+  (pre.columns ?? []).forEach((c, m) => rule.set(src[m], c));
+  return selector(seed, test, validation, (j) => rule.get(j)?.missing === 'drop', (j) => rule.get(j)?.fill !== undefined, pre.labelMissing === 'drop');
 }
 
 /**
