@@ -266,21 +266,15 @@ export function prepareFor(pre: Preprocessing, table: Table, opts: PrepareOption
     }
   }
   const kept = (t: Table) => {
-    const src = bindColumns(pre, t);
-    const rule = new Map<number, ColumnEncoding>();
-    (pre.columns ?? []).forEach((c, m) => rule.set(src[m], c));
-    return keptRows(t, (j) => rule.get(j)?.missing === 'drop', (j) => rule.get(j)?.fill !== undefined, pre.labelMissing === 'drop', () => 'the model has no fill value for this column; give a value in this cell (or retrain with a missing-value fill, e.g. --missing mean)');
+    const r = modelRowRules(pre, t);
+    return keptRows(t, r.drop, r.fills, r.dropLabel, () => 'the model has no fill value for this column; give a value in this cell (or retrain with a missing-value fill, e.g. --missing mean)');
   };
   const keep = kept(table);
   const rows = splitOf(table, keep, opts, testTable, testTable ? kept(testTable) : null);
   const side = (t: Table) => ({ map: pre.labels ? classMap(pre.labels, t) : null });
-  const unknown = (t: Table, c: number, row: number): never => {
-    labelIndex(pre, t.target.kind === 'classes' ? t.target.labels[c] : String(c), { ...rowLocation(t, row), column: labelName(t) });
-    throw new Error('unreachable: labelIndex throws for a label the model does not know');
-  };
   const warnings: string[] = [];
   const encodeOpts: EncodeOptions = { unseen: opts.unseen, onWarning: (m) => (warnings.push(m), opts.onWarning?.(m)) };
-  const data = assemble(table, testTable, rows, pre, side(table), testTable ? side(testTable) : side(table), opts.dtype ?? 'f32', unknown, encodeOpts);
+  const data = assemble(table, testTable, rows, pre, side(table), testTable ? side(testTable) : side(table), opts.dtype ?? 'f32', (t, c, row) => unknownLabel(pre, t, c, row), encodeOpts);
   return { ...data, dropped: table.N - keep.length, warnings };
 }
 
@@ -404,11 +398,21 @@ function checkCompatible(train: Table, test: Table): void {
 
 /** Y rows (on shared memory) for the rows `idx` of a table under a model's labels or target normalisation; a class the model lacks is an error naming its line. */
 export function targetRows(t: Table, idx: Int32Array, pre: Preprocessing, dtype: DType, out?: Floats): { Y: Floats; nOut: number } {
-  const unknown = (c: number, row: number): never => {
-    labelIndex(pre, t.target.kind === 'classes' ? t.target.labels[c] : String(c), { ...rowLocation(t, row), column: labelName(t) });
-    throw new Error('unreachable: labelIndex throws for a label the model does not know');
-  };
-  return targets(t, idx, { map: pre.labels ? classMap(pre.labels, t) : null }, pre, dtype, unknown, out);
+  return targets(t, idx, { map: pre.labels ? classMap(pre.labels, t) : null }, pre, dtype, (c, row) => unknownLabel(pre, t, c, row), out);
+}
+
+/** The error for a class the model does not know: labelIndex's, located at the row's file line. */
+function unknownLabel(pre: Preprocessing, t: Table, c: number, row: number): never {
+  labelIndex(pre, t.target.kind === 'classes' ? t.target.labels[c] : String(c), { ...rowLocation(t, row), column: labelName(t) });
+  throw new Error('unreachable: labelIndex throws for a label the model does not know');
+}
+
+/** A model's row rules on a table: which columns drop a row with a missing cell, which fill it, and whether a missing label drops it. */
+export function modelRowRules(pre: Preprocessing, t: Table): { drop: (j: number) => boolean; fills: (j: number) => boolean; dropLabel: boolean } {
+  const src = bindColumns(pre, t);
+  const rule = new Map<number, ColumnEncoding>();
+  (pre.columns ?? []).forEach((c, m) => rule.set(src[m], c));
+  return { drop: (j) => rule.get(j)?.missing === 'drop', fills: (j) => rule.get(j)?.fill !== undefined, dropLabel: pre.labelMissing === 'drop' };
 }
 
 /** Y rows for the rows `idx`: one-hot classes (mapped by `side.map`), or targets normalised as the model says. */

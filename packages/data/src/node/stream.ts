@@ -7,13 +7,13 @@
  * and one chunk, never the table. The streams are core BatchStreams, so the Trainer (on any
  * number of workers) trains from them.
  */
-import { ConfigError, mixSeed, Rng, sharedFloats, type BatchStream, type ColumnEncoding, type Dataset, type DType, type Floats, type Preprocessing } from '@backprop/core';
+import { ConfigError, mixSeed, Rng, sharedFloats, type BatchStream, type Dataset, type DType, type Floats, type Preprocessing } from '@backprop/core';
 import type { LoadOptions } from '../builtin.js';
 import { CsvReader, sniffDelimiter, type CsvOptions } from '../csv.js';
 import { bindColumns, encodeTable } from '../encode.js';
 import { DataFileError } from '../errors.js';
 import { columnMissing, missingFor } from '../missing.js';
-import { buildPreprocessing, keptRows, labelName, targetRows } from '../prepare.js';
+import { buildPreprocessing, keptRows, labelName, modelRowRules, targetRows } from '../prepare.js';
 import { DEFAULT_SEED, DEFAULT_TEST } from '../split.js';
 import { StreamFit } from '../stream-fit.js';
 import type { Table } from '../table.js';
@@ -179,10 +179,8 @@ function fitSelector(opts: StreamOptions, t: Table, seed: number, test: number, 
 
 /** Rows of a part under a model's rules (its drop columns and label rule), as training chose them. */
 function modelSelector(pre: Preprocessing, t: Table, seed: number, test: number, validation: number): Selector {
-  const src = bindColumns(pre, t);
-  const rule = new Map<number, ColumnEncoding>();
-  (pre.columns ?? []).forEach((c, m) => rule.set(src[m], c));
-  return selector(seed, test, validation, (j) => rule.get(j)?.missing === 'drop', (j) => rule.get(j)?.fill !== undefined, pre.labelMissing === 'drop');
+  const r = modelRowRules(pre, t);
+  return selector(seed, test, validation, r.drop, r.fills, r.dropLabel);
 }
 
 /**
