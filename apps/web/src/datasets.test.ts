@@ -18,7 +18,7 @@ describe('playground datasets', () => {
     const d = buildData(s);
     expect(d.train.N + d.test.N).toBe(s.n);
     expect(d.train.N).toBe(200);
-    expect(d.train.nIn).toBe(7);
+    expect(d.train.nIn).toBe(2); // x₁ and x₂
     for (let i = 0; i < d.train.N; i++) expect(d.train.Y[2 * i] + d.train.Y[2 * i + 1]).toBe(1);
     const one = buildData(decodeState('out=sigmoid').state);
     expect(one.train.nOut).toBe(1);
@@ -31,5 +31,17 @@ describe('playground datasets', () => {
     expect(() => parsePointsCSV('x1,x2,label\n1,2,0\nhello,3\n', 'bad.csv')).toThrow(/bad\.csv/);
     expect(() => parsePointsCSV('a,b,c,label\n1,2,3,0\n1,2,3,1\n', 'f.csv')).toThrow('exactly 2');
     expect(() => parsePointsCSV('', 'f.csv')).toThrow();
+  });
+});
+
+describe('uploaded CSV checks (valibot schema)', () => {
+  test('each rule names the file and what to change', () => {
+    const rows = (n: number) => 'x1,x2,label\n' + Array.from({ length: n }, (_, i) => `${i},${i % 3},${i % 2 ? 'a' : 'b'}`).join('\n');
+    expect(() => parsePointsCSV('x1,x2,label\n1,2,a\n2,3,b\n', 'few.csv')).toThrow('few.csv has 2 data rows; give 4 to 5000');
+    expect(() => parsePointsCSV(rows(5001), 'many.csv')).toThrow('many.csv has 5001 data rows');
+    expect(() => parsePointsCSV('x,label\n1,a\n2,b\n3,a\n4,b\n', 'one.csv')).toThrow('one.csv has 1 feature columns');
+    const nine = 'x1,x2,label\n' + Array.from({ length: 18 }, (_, i) => `${i},${i},c${i % 9}`).join('\n');
+    expect(() => parsePointsCSV(nine, 'nine.csv')).toThrow('nine.csv has 9 classes');
+    expect(parsePointsCSV(rows(5000)).N).toBe(5000);
   });
 });

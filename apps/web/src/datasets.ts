@@ -5,7 +5,9 @@
  */
 import { dataset, permutation, sharedFloats, type Dataset } from '@backprop/core';
 import { csvTable, syntheticTable } from '@backprop/data';
-import { classCount, isRegression, outputSize, type DatasetName, type FeatureName, type PlayState } from './state.js';
+import type { PointsSpec } from './protocol.js';
+import { checkPointsTable } from './upload.js';
+import { DATASET_SOURCE, classCount, isRegression, outputSize, type DatasetName, type FeatureName } from './state.js';
 
 export const RANGE = 6;
 
@@ -19,7 +21,7 @@ export interface Points {
 
 /** The points of a dataset, from @backprop/data's seeded synthetic sets: N, noise (0–50 %) and classes k. */
 export function generatePoints(name: DatasetName, N: number, noisePct: number, k: number, seed: number): Points {
-  const t = syntheticTable(name === 'kspirals' ? 'spirals' : name, { n: N, noise: noisePct / 100, seed, classes: k });
+  const t = syntheticTable(DATASET_SOURCE[name], { n: N, noise: noisePct / 100, seed, classes: k });
   const p: Points = { u: new Float64Array(N), v: new Float64Array(N), label: new Float64Array(N), N };
   const X = t.X;
   for (let i = 0; i < N; i++) {
@@ -51,7 +53,7 @@ export function featureRow(features: FeatureName[], u: number, v: number, out: {
 }
 
 /** The target row of a label: one-hot for softmax, 0/1 for one sigmoid unit, the value for regression. */
-export function targetRow(s: PlayState, label: number, out: { [i: number]: number }, at: number): void {
+export function targetRow(s: Pick<PointsSpec, 'dataset' | 'k' | 'output'>, label: number, out: { [i: number]: number }, at: number): void {
   const nOut = outputSize(s);
   if (isRegression(s)) {
     out[at] = label;
@@ -73,7 +75,7 @@ export interface Split {
 }
 
 /** Points, features and a seeded train/test split, on shared memory when available. */
-export function buildData(s: PlayState, custom: Points | null = null): Split {
+export function buildData(s: PointsSpec, custom: Points | null = null): Split {
   const points = custom ?? generatePoints(s.dataset, s.n, s.noise, classCount(s), s.seed);
   const order = permutation(points.N, (s.seed * 7919 + 17) | 0);
   const nTrain = Math.max(1, Math.min(points.N - 1, Math.round((points.N * s.trainPct) / 100)));
@@ -96,20 +98,19 @@ export function buildData(s: PlayState, custom: Points | null = null): Split {
 
 /**
  * Points from CSV text with two feature columns and a class label (any header, delimiter and
- * label names @backprop/data's csvTable accepts; at most 8 classes). Throws an Error whose
- * message names the place and the fix.
+ * label names @backprop/data's csvTable accepts). The parsed table is checked against
+ * upload.ts's schema (2 features, 2–8 classes, 4–5,000 rows). Throws @backprop/data's
+ * DataFileError (place and fix) or an UploadError.
  */
 export function parsePointsCSV(text: string, name = 'the file'): Points {
   const t = csvTable(text, { file: name, task: 'classification' });
-  if (t.nIn !== 2) throw new Error(`${name} has ${t.nIn} feature column${t.nIn === 1 ? '' : 's'} (${t.features.join(', ')}); the playground needs exactly 2 (x1, x2) plus a label`);
-  if (t.target.kind !== 'classes') throw new Error(`${name}: the label column must hold classes`);
-  const K = t.target.labels.length;
-  if (K < 2 || K > 8) throw new Error(`${name} has ${K} classes; the playground shows 2 to 8`);
-  if (t.N < 4) throw new Error(`${name} has ${t.N} data rows; give at least 4`);
+  const classes = t.target.kind === 'classes' ? t.target.labels.length : 0;
+  checkPointsTable({ name, nIn: t.nIn, features: t.features, classes, N: t.N });
+  const y = t.target.kind === 'classes' ? t.target.y : [];
   let m = 0;
   for (let i = 0; i < t.X.length; i++) m = Math.max(m, Math.abs(t.X[i] / t.divisor));
   const k = (RANGE * 0.9) / (m || 1); // scale into the playground's square
-  const p: Points = { u: new Float64Array(t.N), v: new Float64Array(t.N), label: Float64Array.from(t.target.y), N: t.N };
+  const p: Points = { u: new Float64Array(t.N), v: new Float64Array(t.N), label: Float64Array.from(y), N: t.N };
   for (let i = 0; i < t.N; i++) {
     p.u[i] = (t.X[2 * i] / t.divisor) * k;
     p.v[i] = (t.X[2 * i + 1] / t.divisor) * k;

@@ -1,75 +1,132 @@
 /**
  * The digits tab: train a 784-…-10 network on the 10k real MNIST digits in the training
- * thread (shard workers on shared memory), then draw a digit and read the class
- * probabilities. The drawing is preprocessed like MNIST: ink cropped, scaled to fit 20×20,
- * centred by its centre of mass in a 28×28 frame.
+ * thread (shard workers on shared memory) with live loss and accuracy curves and a progress
+ * bar; then the test confusion matrix (click a cell to see its digits), the misclassified
+ * test digits, per-class accuracy, a download of the model as a `.bpnn` file (it loads in the
+ * CLI), and a pad to draw a digit. The drawing is preprocessed like MNIST: ink cropped,
+ * scaled to fit 20×20, centred by its centre of mass in a 28×28 frame.
  */
 import * as Comlink from 'comlink';
-import { Network, loadModel, type NetworkSpec } from '@backprop/core';
+import { Network, loadModel } from '@backprop/core';
+import { LineChart } from './chart.js';
+import { cellRows, confusion, perClassAccuracy, type Confusion } from './confusion.js';
+import { CLASS_COLORS, rgb } from './draw.js';
+import type { EpochPoint } from './history.js';
+import { bind, num, onLangChange, t, type Messages } from './i18n/index.js';
 import { errorText, h, showMessage } from './messages.js';
-import { KERNELS, type KernelChoice } from './state.js';
-import type { TrainApi, Update } from './train.worker.js';
+import { digitsJob } from './protocol.js';
+import { KERNELS, WORKER_CHOICES, type KernelChoice, type WorkerChoice } from './state.js';
+import type { KernelsNote, TrainApi, Update } from './train.worker.js';
+import { MAX_MODEL_BYTES, UploadError, checkDigitsModel, checkFile } from './upload.js';
+import { planWorkers, type WorkerPlan } from './workers.js';
 
 const DIGITS_URL = `${import.meta.env.BASE_URL}mnist/`; // gzip IDX files (vite.config.ts writes them)
+/** Digits shown at most in the gallery (a cell of the matrix can hold hundreds). */
+const GALLERY_MAX = 120;
+
+interface Results {
+  conf: Confusion;
+  truth: Int32Array;
+  predicted: Int32Array;
+  X: Float32Array;
+}
 
 export class Digits {
   private api: Comlink.Remote<TrainApi>;
   private net: Network | null = null;
-  private spec: NetworkSpec | null = null;
   private el: Record<string, HTMLElement> = {};
   private training = false;
   private drawing = false;
   private last: [number, number] | null = null;
-  private lastKernelsNote: string | null = null;
+  private lastNote: KernelsNote = null;
+  private plan: WorkerPlan | null = null;
+  private epochs = 3;
+  private bpe = 1;
+  private lossChart!: LineChart;
+  private accChart!: LineChart;
+  private results: Results | null = null;
+  private cell: [number, number] | null = null;
+  private status: (m: Messages) => string = (m) => m.digits.notTrained;
 
   constructor(private root: HTMLElement, private isolated: boolean) {
     const w = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'digits-trainer' });
     this.api = Comlink.wrap<TrainApi>(w);
     this.build();
+    onLangChange(() => this.relabel());
   }
 
   private build(): void {
-    const field = (label: string, input: HTMLElement): HTMLElement => h('label', { class: 'field' }, h('span', {}, label), input);
+    const field = (label: (m: Messages) => string, input: HTMLElement): HTMLElement => h('label', { class: 'field' }, bind(h('span'), label), input);
     const left = h('div', { class: 'col' },
-      h('h2', {}, 'Train on 10,000 real digits'),
+      bind(h('h2'), (m) => m.digits.title),
       h('div', { class: 'row' },
-        field('Hidden layers', h('input', { id: 'd-hidden', value: '64', size: 8, title: 'comma-separated sizes' })),
-        field('Epochs', h('input', { id: 'd-epochs', type: 'number', min: 1, max: 50, value: 3 })),
-        field('Batch', h('input', { id: 'd-batch', type: 'number', min: 1, max: 1024, value: 64 })),
-        field('Workers', h('select', { id: 'd-workers' }, ...['1', '2', '3', '4', '6', '8'].map((n) => h('option', { value: n }, n)))),
-        field('Kernels', h('select', { id: 'd-kernels', title: 'auto: WASM SIMD when the page is cross-origin isolated, else JS' }, ...KERNELS.map((k) => h('option', { value: k }, { auto: 'auto', js: 'JS', wasm: 'WASM' }[k])))),
+        field((m) => m.digits.hidden, bind(h('input', { id: 'd-hidden', value: '64', size: 8 }), (m) => m.digits.hiddenTitle, 'title')),
+        field((m) => m.digits.epochs, h('input', { id: 'd-epochs', type: 'number', min: 1, max: 50, value: 3 })),
+        field((m) => m.digits.batch, h('input', { id: 'd-batch', type: 'number', min: 1, max: 1024, value: 64 })),
+        field((m) => m.controls.workers, h('select', { id: 'd-workers' }, ...WORKER_CHOICES.map((n) => bind(h('option', { value: String(n) }), (m) => (n === 'auto' ? m.controls.auto : String(n)))))),
+        field((m) => m.controls.kernels, bind(h('select', { id: 'd-kernels' }, ...KERNELS.map((k) => bind(h('option', { value: k }), (m) => (k === 'auto' ? m.controls.auto : k === 'js' ? 'JS' : 'WASM')))), (m) => m.controls.kernelsTitle, 'title')),
       ),
       h('div', { class: 'bar' },
-        h('button', { id: 'd-train', class: 'primary' }, 'Train'),
-        h('button', { id: 'd-save' }, 'Save model'),
-        h('label', { class: 'button' }, 'Load model', h('input', { id: 'd-load', type: 'file', accept: '.bpnn,application/octet-stream', hidden: true })),
+        bind(h('button', { id: 'd-train', class: 'primary' }), (m) => m.digits.train),
+        bind(h('button', { id: 'd-save' }), (m) => m.digits.download),
+        h('label', { class: 'button' }, bind(h('span'), (m) => m.digits.load), h('input', { id: 'd-load', type: 'file', accept: '.bpnn,application/octet-stream', hidden: true })),
       ),
       h('progress', { id: 'd-progress', max: 1, value: 0 }),
-      h('p', { id: 'd-status', class: 'status' }, 'Not trained yet. 8,000 digits train, 2,000 test.'),
+      h('p', { id: 'd-status', class: 'status' }),
+      h('p', { id: 'd-why', class: 'why' }),
+      h('div', { class: 'charts' }, h('div', { id: 'd-loss', class: 'chart' }), h('div', { id: 'd-acc', class: 'chart' })),
     );
     const right = h('div', { class: 'col' },
-      h('h2', {}, 'Draw a digit'),
+      bind(h('h2'), (m) => m.digits.draw),
       h('div', { class: 'draw-row' },
         h('canvas', { id: 'd-canvas', width: 280, height: 280, class: 'pad' }),
         h('div', { id: 'd-bars', class: 'bars' }, ...Array.from({ length: 10 }, (_, d) =>
           h('div', { class: 'barrow' }, h('span', {}, String(d)), h('div', { class: 'track' }, h('div', { class: 'fill', id: `d-bar-${d}` })), h('small', { id: `d-p-${d}` }, ''))),
       )),
-      h('div', { class: 'bar' }, h('button', { id: 'd-clear' }, 'Clear'), h('span', { id: 'd-pred', class: 'pred' }, ''), h('canvas', { id: 'd-small', width: 28, height: 28, class: 'small', title: 'what the network sees (28×28)' })),
+      h('div', { class: 'bar' }, bind(h('button', { id: 'd-clear' }), (m) => m.digits.clear), h('span', { id: 'd-pred', class: 'pred' }, ''),
+        bind(h('canvas', { id: 'd-small', width: 28, height: 28, class: 'small' }), (m) => m.digits.seesTitle, 'title')),
     );
-    this.root.append(h('div', { class: 'cols two' }, left, right));
+    const results = h('div', { id: 'd-results', class: 'col results', hidden: true },
+      bind(h('h2'), (m) => m.digits.results),
+      h('div', { class: 'results-grid' },
+        h('div', {}, bind(h('h3'), (m) => m.digits.confusion), bind(h('p', { class: 'hint' }), (m) => m.digits.confusionHint), h('div', { id: 'd-confusion' })),
+        h('div', {}, bind(h('h3'), (m) => m.digits.perClass), h('div', { id: 'd-perclass' })),
+      ),
+      h('h3', { id: 'd-gallery-title' }),
+      h('div', { id: 'd-gallery', class: 'gallery' }),
+    );
+    this.root.append(h('div', { class: 'cols two' }, left, right), results);
     for (const node of this.root.querySelectorAll<HTMLElement>('[id]')) this.el[node.id] = node;
-    (this.el['d-workers'] as HTMLSelectElement).value = this.isolated ? String(Math.min(2, navigator.hardwareConcurrency || 2)) : '1';
+    (this.el['d-workers'] as HTMLSelectElement).value = 'auto';
     (this.el['d-workers'] as HTMLSelectElement).disabled = !this.isolated;
+    this.lossChart = new LineChart(this.el['d-loss'], {
+      height: 160, yLabel: (m) => m.chart.loss,
+      series: [{ label: (m) => m.chart.train, stroke: '#222' }, { label: (m) => m.chart.test, stroke: '#d6604d', dash: [5, 4] }],
+    });
+    this.accChart = new LineChart(this.el['d-acc'], {
+      height: 160, yLabel: (m) => m.chart.accuracy, yRange: [0, 1], percent: true,
+      series: [{ label: (m) => m.chart.train, stroke: '#222' }, { label: (m) => m.chart.test, stroke: '#d6604d', dash: [5, 4] }],
+    });
     this.el['d-train'].addEventListener('click', () => void this.train());
     this.el['d-save'].addEventListener('click', () => void this.save());
     this.el['d-load'].addEventListener('change', () => void this.load());
     this.el['d-clear'].addEventListener('click', () => this.clear());
     this.wireCanvas();
     this.clear();
+    this.relabel();
   }
 
-  private status(text: string): void {
-    this.el['d-status'].textContent = text;
+  private setStatus(fn: (m: Messages) => string): void {
+    this.status = fn;
+    this.el['d-status'].textContent = fn(t());
+  }
+
+  private relabel(): void {
+    const m = t();
+    this.el['d-status'].textContent = this.status(m);
+    this.el['d-why'].textContent = this.plan ? m.workers(this.plan.reason) : '';
+    if (this.results) this.showResults();
+    this.predict();
   }
 
   async train(): Promise<void> {
@@ -77,53 +134,156 @@ export class Digits {
     const hidden = (this.el['d-hidden'] as HTMLInputElement).value.split(',').map((x) => Number(x.trim()));
     const epochs = Number((this.el['d-epochs'] as HTMLInputElement).value);
     const batch = Number((this.el['d-batch'] as HTMLInputElement).value);
-    const workers = Number((this.el['d-workers'] as HTMLSelectElement).value);
+    const wv = (this.el['d-workers'] as HTMLSelectElement).value;
+    const choice: WorkerChoice = wv === 'auto' ? 'auto' : Number(wv);
     const kernels = (this.el['d-kernels'] as HTMLSelectElement).value as KernelChoice;
-    if (hidden.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) return showMessage('Hidden layers must be sizes from 1 to 1024 separated by commas, e.g. "64" or "128,64".');
-    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) return showMessage('Epochs must be an integer from 1 to 50.');
-    if (!Number.isInteger(batch) || batch < 1 || batch > 1024) return showMessage('Batch must be an integer from 1 to 1024.');
+    const m = t();
+    if (hidden.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) return showMessage(m.digits.badHidden);
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 50) return showMessage(m.digits.badEpochs);
+    if (!Number.isInteger(batch) || batch < 1 || batch > 1024) return showMessage(m.digits.badBatch);
     this.training = true;
+    this.epochs = epochs;
+    this.results = null;
+    this.el['d-results'].hidden = true;
     (this.el['d-train'] as HTMLButtonElement).disabled = true;
-    this.status('Loading the digits…');
+    this.setStatus((mm) => mm.digits.loading);
+    this.lossChart.setData([], [[], []]);
+    this.accChart.setData([], [[], []]);
     try {
       const t0 = performance.now();
-      const info = await this.api.setup({ kind: 'digits', url: new URL(DIGITS_URL, location.href).href, hidden, batch, lr: 0.002, seed: 1, kernels }, workers, false,
-        Comlink.proxy((u: Update) => this.onUpdate(u, epochs)));
-      this.spec = info.spec;
+      const job = digitsJob({ url: new URL(DIGITS_URL, location.href).href, hidden, batch, lr: 0.002, seed: 1, kernels });
+      const P = [784, ...hidden, 10].reduce((s, n, i, a) => (i === 0 ? 0 : s + n * (a[i - 1] + 1)), 0);
+      this.plan = planWorkers(choice, batch, P, this.isolated, navigator.hardwareConcurrency || 2);
+      this.el['d-why'].textContent = t().workers(this.plan.reason);
+      let epochSeries: EpochPoint[] = [];
+      let stepSeries: EpochPoint[] = [];
+      const info = await this.api.setup(job, this.plan.workers, false, Comlink.proxy((u: Update) => {
+        if (u.series) epochSeries = u.series;
+        if (u.steps) stepSeries = u.steps;
+        if (u.series || u.steps) this.drawCurves(epochSeries, stepSeries);
+        this.onUpdate(u);
+      }));
+      this.bpe = info.batchesPerEpoch;
       this.net = new Network(info.spec);
       this.el['d-status'].dataset.kernels = info.kernels;
-      if (info.kernelsNote && info.kernelsNote !== this.lastKernelsNote) showMessage(info.kernelsNote, 'info');
-      this.lastKernelsNote = info.kernelsNote;
-      this.status(`Training ${info.spec.sizes.join('-')} on ${info.nTrain.toLocaleString('en')} digits with ${info.kernels} kernels…`);
+      if (info.kernelsNote && JSON.stringify(info.kernelsNote) !== JSON.stringify(this.lastNote)) {
+        showMessage(info.kernelsNote.kind === 'wasmUnavailable' ? t().kernels.unavailable : t().kernels.failed(info.kernelsNote.detail), 'info');
+      }
+      this.lastNote = info.kernelsNote;
+      const shape = info.spec.sizes.join('-');
+      this.setStatus((mm) => mm.digits.training(shape, info.nTrain, info.kernels));
+      const tRun = performance.now();
       await this.api.run(epochs, 100);
+      this.el['d-status'].dataset.seconds = String((performance.now() - tRun) / 1000); // training only (bench/web.ts)
       const ev = await this.api.evaluate();
-      const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      this.status(`Test accuracy ${(100 * (ev.accuracy ?? 0)).toFixed(1)}% on ${info.nTest.toLocaleString('en')} held-out digits (${epochs} epochs, ${secs} s, ${info.kernels} · ${info.shared && workers > 1 ? `${workers} workers` : '1 worker'}). Draw a digit →`);
+      const secs = (performance.now() - t0) / 1000;
+      const workers = info.shared ? this.plan.workers : 1;
+      this.setStatus((mm) => mm.digits.done(ev.accuracy ?? 0, info.nTest, epochs, secs, info.kernels, workers));
       this.el['d-status'].dataset.accuracy = String(ev.accuracy);
+      await this.collectResults();
       this.predict();
     } catch (err) {
       showMessage(errorText(err));
-      this.status('Training failed; see the message above.');
+      this.setStatus((mm) => mm.digits.failed);
     } finally {
       this.training = false;
       (this.el['d-train'] as HTMLButtonElement).disabled = false;
     }
   }
 
-  private onUpdate(u: Update, epochs: number): void {
+  private drawCurves(epochs: EpochPoint[], steps: EpochPoint[]): void {
+    // one x axis in epochs: batch points at step / batches-per-epoch, test points at each epoch's end
+    const rows = new Map<number, { loss: number | null; acc: number | null; vLoss: number | null; vAcc: number | null }>();
+    for (const p of steps) rows.set(p.epoch / this.bpe, { loss: p.loss, acc: p.accuracy, vLoss: null, vAcc: null });
+    for (const p of epochs) {
+      const r = rows.get(p.epoch) ?? { loss: null, acc: null, vLoss: null, vAcc: null };
+      rows.set(p.epoch, { ...r, vLoss: p.valLoss, vAcc: p.valAccuracy });
+    }
+    const xs = [...rows.keys()].sort((a, b) => a - b);
+    const col = (k: 'loss' | 'acc' | 'vLoss' | 'vAcc'): (number | null)[] => xs.map((x) => rows.get(x)![k]);
+    this.lossChart.setData(xs, [col('loss'), col('vLoss')]);
+    this.accChart.setData(xs, [col('acc'), col('vAcc')]);
+  }
+
+  private onUpdate(u: Update): void {
     if (!this.net) return;
     this.net.params.set(u.params);
     (this.el['d-progress'] as HTMLProgressElement).value = u.progress;
-    const acc = u.history.at(-1)?.valAccuracy;
-    this.status(`Epoch ${Math.min(epochs, u.epoch + (u.progress < 1 ? 1 : 0))} of ${epochs} · ${Math.round(u.samplesPerSec).toLocaleString('en')} samples/s · ${u.kernels} · ${u.workers} worker${u.workers > 1 ? 's' : ''}${acc != null ? ` · test accuracy ${(acc * 100).toFixed(1)}%` : ''}`);
+    const epochs = this.epochs;
+    const acc = u.last?.valAccuracy ?? null;
+    const epoch = Math.min(epochs, u.epoch + (u.progress < 1 ? 1 : 0));
+    if (u.running) this.setStatus((m) => m.digits.progress(epoch, epochs, u.samplesPerSec, u.kernels, u.workers, acc));
+  }
+
+  private async collectResults(): Promise<void> {
+    const [{ truth, predicted }, set] = await Promise.all([this.api.testPredictions(), this.api.testSet()]);
+    this.results = { conf: confusion(truth, predicted, 10), truth, predicted, X: set.X };
+    this.cell = null;
+    this.el['d-results'].hidden = false;
+    this.showResults();
+  }
+
+  private showResults(): void {
+    const r = this.results;
+    if (!r) return;
+    const m = t();
+    const { conf } = r;
+    const max = Math.max(...conf.counts.flat());
+    const table = h('table', { class: 'confusion', 'data-total': conf.total },
+      h('thead', {}, h('tr', {}, h('th', { class: 'corner' }, m.digits.trueVsPred), ...Array.from({ length: 10 }, (_, p) => h('th', {}, String(p))))),
+      h('tbody', {}, ...conf.counts.map((row, tr) => h('tr', {}, h('th', {}, String(tr)), ...row.map((n, p) => {
+        const shade = n === 0 ? 0 : 0.12 + 0.88 * (n / max);
+        const td = h('td', { 'data-t': tr, 'data-p': p, 'data-count': n, class: tr === p ? 'diag' : n > 0 ? 'off' : '', title: m.digits.cellTitle(n, tr, p) }, n === 0 ? '' : String(n));
+        td.style.background = tr === p ? `rgba(8, 119, 189, ${shade})` : n > 0 ? `rgba(214, 39, 40, ${Math.min(1, 0.15 + shade)})` : '';
+        if (shade > 0.55) td.style.color = '#fff';
+        if (this.cell && this.cell[0] === tr && this.cell[1] === p) td.classList.add('picked');
+        td.addEventListener('click', () => {
+          this.cell = [tr, p];
+          this.showResults();
+        });
+        return td;
+      })))),
+    );
+    this.el['d-confusion'].replaceChildren(table);
+    const acc = perClassAccuracy(conf);
+    this.el['d-perclass'].replaceChildren(...acc.map((a, d) => h('div', { class: 'barrow', 'data-digit': d },
+      h('span', {}, String(d)), h('div', { class: 'track' }, Object.assign(h('div', { class: 'fill' }), { style: `width:${((a ?? 0) * 100).toFixed(1)}%` })), h('small', {}, a === null ? '–' : `${num(a * 100, 1)}%`))));
+    // the gallery: a clicked cell's digits, or every misclassified one
+    let rows: number[];
+    let title: string;
+    if (this.cell) {
+      rows = cellRows(r.truth, r.predicted, this.cell[0], this.cell[1]);
+      title = m.digits.cellGallery(rows.length, this.cell[0], this.cell[1]);
+    } else {
+      rows = [];
+      for (let i = 0; i < r.truth.length; i++) if (r.truth[i] !== r.predicted[i]) rows.push(i);
+      title = m.digits.mistakes(rows.length, conf.total);
+    }
+    this.el['d-gallery-title'].textContent = rows.length > GALLERY_MAX ? `${title} ${m.digits.firstN(GALLERY_MAX)}` : title;
+    this.el['d-gallery'].replaceChildren(...rows.slice(0, GALLERY_MAX).map((i) => this.thumb(r, i, m)));
+  }
+
+  private thumb(r: Results, i: number, m: Messages): HTMLElement {
+    const c = h('canvas', { width: 28, height: 28 });
+    const img = new ImageData(28, 28);
+    for (let p = 0; p < 784; p++) {
+      const v = Math.round(255 - r.X[i * 784 + p] * 255);
+      img.data.set([v, v, v, 255], p * 4);
+    }
+    c.getContext('2d')!.putImageData(img, 0, 0);
+    const wrong = r.truth[i] !== r.predicted[i];
+    const label = h('small', {}, m.digits.thumbLabel(r.truth[i], r.predicted[i]));
+    label.style.color = wrong ? rgb(CLASS_COLORS[3]) : '';
+    return h('figure', { class: 'thumb', 'data-row': i }, c, label);
   }
 
   private async save(): Promise<void> {
-    if (!this.net) return showMessage('Train or load a model first, then save it.');
+    if (!this.net) return showMessage(t().digits.nothingToSave);
     try {
       const bytes = await this.api.save({ app: 'backprop-web', demo: 'digits' });
-      const a = h('a', { href: URL.createObjectURL(new Blob([bytes as BlobPart])), download: 'digits.bpnn' });
+      const a = h('a', { href: URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' })), download: 'digits.bpnn' });
       a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     } catch (err) {
       showMessage(errorText(err));
     }
@@ -135,15 +295,16 @@ export class Digits {
     input.value = '';
     if (!file) return;
     try {
-      const model = loadModel(new Uint8Array(await file.arrayBuffer()));
-      const sizes = model.net.spec.sizes;
-      if (sizes[0] !== 784 || sizes[sizes.length - 1] !== 10) throw new Error(`${file.name} is a ${sizes.join('-')} network; the digit demo needs 784 inputs and 10 outputs`);
+      checkFile(file, MAX_MODEL_BYTES);
+      const model = loadModel(new Uint8Array(await file.arrayBuffer()), { maxBytes: MAX_MODEL_BYTES });
+      checkDigitsModel(model, file.name);
       this.net = model.net;
-      this.spec = model.net.spec;
-      this.status(`Loaded ${file.name}: ${sizes.join('-')}. Draw a digit →`);
+      const shape = model.net.spec.sizes.join('-');
+      this.setStatus((m) => m.digits.loaded(file.name, shape));
       this.predict();
     } catch (err) {
-      showMessage(`Could not load ${file.name}: ${errorText(err)}`);
+      const detail = err instanceof UploadError ? err.text(t()) : errorText(err);
+      showMessage(t().digits.loadFailed(file.name, detail));
     }
   }
 
@@ -159,7 +320,10 @@ export class Digits {
     }
     this.el['d-pred'].textContent = '';
     this.el['d-pred'].dataset.digit = '';
+    this.blank = true;
   }
+
+  private blank = true;
 
   private wireCanvas(): void {
     const c = this.el['d-canvas'] as HTMLCanvasElement;
@@ -185,6 +349,7 @@ export class Digits {
       ctx.lineTo(p[0], p[1]);
       ctx.stroke();
       this.last = p;
+      this.blank = false;
     });
     const end = (): void => {
       if (!this.drawing) return;
@@ -217,25 +382,25 @@ export class Digits {
     const scale = 20 / Math.max(w, hgt);
     const tmp = document.createElement('canvas');
     tmp.width = tmp.height = 28;
-    const t = tmp.getContext('2d')!;
-    t.fillStyle = '#000';
-    t.fillRect(0, 0, 28, 28);
-    t.imageSmoothingEnabled = true;
-    t.imageSmoothingQuality = 'high';
-    t.drawImage(c, x0, y0, w, hgt, 14 - (w * scale) / 2, 14 - (hgt * scale) / 2, w * scale, hgt * scale);
-    const img = t.getImageData(0, 0, 28, 28).data;
+    const tc = tmp.getContext('2d')!;
+    tc.fillStyle = '#000';
+    tc.fillRect(0, 0, 28, 28);
+    tc.imageSmoothingEnabled = true;
+    tc.imageSmoothingQuality = 'high';
+    tc.drawImage(c, x0, y0, w, hgt, 14 - (w * scale) / 2, 14 - (hgt * scale) / 2, w * scale, hgt * scale);
+    const img = tc.getImageData(0, 0, 28, 28).data;
     const px = new Float32Array(784);
-    let m = 0, mx = 0, my = 0;
+    let mass = 0, mx = 0, my = 0;
     for (let i = 0; i < 784; i++) {
       const v = img[i * 4] / 255;
       px[i] = v;
-      m += v;
+      mass += v;
       mx += v * (i % 28);
       my += v * Math.floor(i / 28);
     }
     // shift so the centre of mass sits at the centre, like MNIST
-    const dx = Math.round(13.5 - mx / m);
-    const dy = Math.round(13.5 - my / m);
+    const dx = Math.round(13.5 - mx / mass);
+    const dy = Math.round(13.5 - my / mass);
     const out = new Float32Array(784);
     for (let y = 0; y < 28; y++) {
       for (let x = 0; x < 28; x++) {
@@ -255,7 +420,7 @@ export class Digits {
   }
 
   private predict(): void {
-    if (!this.net) return;
+    if (!this.net || this.blank) return;
     const x = this.pixels();
     if (!x) return;
     const p = this.net.predict(x, 1);
@@ -263,11 +428,11 @@ export class Digits {
     for (let d = 0; d < 10; d++) {
       if (p[d] > p[best]) best = d;
       (this.el[`d-bar-${d}`] as HTMLElement).style.width = `${(p[d] * 100).toFixed(1)}%`;
-      this.el[`d-p-${d}`].textContent = `${(p[d] * 100).toFixed(1)}%`;
+      this.el[`d-p-${d}`].textContent = `${num(p[d] * 100, 1)}%`;
       this.el[`d-bar-${d}`].classList.toggle('best', false);
     }
     this.el[`d-bar-${best}`].classList.add('best');
-    this.el['d-pred'].textContent = `It looks like a ${best} (${(p[best] * 100).toFixed(0)}%)`;
+    this.el['d-pred'].textContent = t().digits.looksLike(best, p[best]);
     this.el['d-pred'].dataset.digit = String(best);
   }
 }

@@ -1,7 +1,6 @@
 /**
- * Canvas drawing: the decision-boundary heatmap with its points, small per-neuron heatmaps,
- * the network diagram (links coloured and sized by weight) and the loss curve. Everything
- * here reads numbers and paints; no training state lives in this file.
+ * Canvas painting shared by the views: colours, and grids of network outputs as images
+ * (decision boundaries and per-neuron heatmaps). Everything here reads numbers and paints.
  */
 import type { Floats } from '@backprop/core';
 
@@ -25,9 +24,10 @@ export function rgb(c: [number, number, number], alpha = 1): string {
 /**
  * Paints a G×G grid of outputs into an ImageData. `kind`: 'binary' reads one probability
  * per cell, 'multi' reads K probabilities (class colour, lightness by confidence),
- * 'signed' reads one value already scaled to [−1, 1].
+ * 'signed' reads one value already scaled to [−1, 1], 'tint' reads one probability shown in
+ * class colour K (multi-class output neurons).
  */
-export function gridImage(G: number, values: Floats, kind: 'binary' | 'multi' | 'signed', K = 1, col = 0, stride = 1, scale = 1): ImageData {
+export function gridImage(G: number, values: Floats, kind: 'binary' | 'multi' | 'signed' | 'tint', K = 1, col = 0, stride = 1, scale = 1): ImageData {
   const img = new ImageData(G, G);
   const d = img.data;
   for (let r = 0; r < G; r++) {
@@ -41,6 +41,10 @@ export function gridImage(G: number, values: Floats, kind: 'binary' | 'multi' | 
         const conf = Math.max(0, Math.min(1, (p - 1 / K) / (1 - 1 / K)));
         const base = CLASS_COLORS[best % CLASS_COLORS.length];
         const m = 0.15 + 0.7 * conf;
+        color = [255 + (base[0] - 255) * m, 255 + (base[1] - 255) * m, 255 + (base[2] - 255) * m];
+      } else if (kind === 'tint') {
+        const base = CLASS_COLORS[K % CLASS_COLORS.length];
+        const m = Math.max(0, Math.min(1, values[cell * stride + col]));
         color = [255 + (base[0] - 255) * m, 255 + (base[1] - 255) * m, 255 + (base[2] - 255) * m];
       } else if (kind === 'binary') {
         color = divergingRGB((values[cell * stride + col] * 2 - 1) * 0.85);
@@ -66,33 +70,4 @@ export function blit(ctx: CanvasRenderingContext2D, img: ImageData, x: number, y
   scratch.getContext('2d')!.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(scratch, x, y, w, h);
-}
-
-/** Loss curves: train (solid) and test (dashed) over epochs, log-free, auto-scaled. */
-export function drawLossChart(canvas: HTMLCanvasElement, train: number[], test: number[]): void {
-  const ctx = canvas.getContext('2d')!;
-  const { width: W, height: H } = canvas;
-  ctx.clearRect(0, 0, W, H);
-  ctx.fillStyle = '#fafafa';
-  ctx.fillRect(0, 0, W, H);
-  const all = [...train, ...test].filter(Number.isFinite);
-  if (all.length === 0) return;
-  const max = Math.max(...all) * 1.05 || 1;
-  const n = Math.max(train.length, 2);
-  const line = (ys: number[], color: string, dash: number[]): void => {
-    ctx.beginPath();
-    ctx.setLineDash(dash);
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
-    ys.forEach((y, i) => {
-      const px = (i / (n - 1)) * (W - 4) + 2;
-      const py = H - 2 - (y / max) * (H - 4);
-      if (i === 0) ctx.moveTo(px, py);
-      else ctx.lineTo(px, py);
-    });
-    ctx.stroke();
-    ctx.setLineDash([]);
-  };
-  line(test, '#888', [4, 3]);
-  line(train, '#222', []);
 }

@@ -5,6 +5,7 @@
  *   δ^[l] = ∂L/∂a^[l] ⊙ φ'(net^[l]),  ∂L/∂W^[l] = δ^[l] (x^[l-1])ᵀ.
  */
 import { backwardSample, forwardSample, resolveOptimizer, type Network, type OptimizerName } from '@backprop/core';
+import type { Messages } from './i18n/index.js';
 
 export type Selection = { kind: 'neuron'; l: number; k: number } | { kind: 'link'; l: number; k: number; j: number };
 
@@ -25,7 +26,8 @@ export interface ExplainOptimizer {
  * (v; m and v), which lives in the training thread: their numbers are the first step from zero
  * state, and the rows say so. `bias`: no regularisation on biases.
  */
-export function updateRows(opt: ExplainOptimizer, w: number, grad: number, bias: boolean, wName: string): string {
+export function updateRows(opt: ExplainOptimizer, w: number, grad: number, bias: boolean, wName: string, m: Messages): string {
+  const x = m.explain;
   const c = resolveOptimizer(opt);
   const eta = f(c.lr);
   const reg = !bias && (c.l1 !== 0 || c.l2 !== 0);
@@ -39,41 +41,42 @@ export function updateRows(opt: ExplainOptimizer, w: number, grad: number, bias:
   const row = (label: string, value: string): string => `<tr class="update"><td>${label}</td><td>=</td><td>${value}</td></tr>`;
   switch (c.name) {
     case 'sgd':
-      rows.push(row(`SGD update Δ${wName} = −η ${gName}`, `−${eta} · ${f(g)} = <b>${f(-c.lr * g)}</b>`));
+      rows.push(row(x.sgdUpdate(wName, gName), `−${eta} · ${f(g)} = <b>${f(-c.lr * g)}</b>`));
       break;
     case 'momentum':
-      rows.push(rule(`Momentum (μ = ${f(c.momentum)}): v ← μv + ${gName};  Δ${wName} = −η v`));
-      rows.push(row(`Momentum update, first step (v = 0)`, `−${eta} · ${f(g)} = <b>${f(-c.lr * g)}</b>`));
+      rows.push(rule(x.momentumRule(f(c.momentum), gName, wName)));
+      rows.push(row(x.momentumFirst, `−${eta} · ${f(g)} = <b>${f(-c.lr * g)}</b>`));
       break;
     case 'nesterov':
-      rows.push(rule(`Nesterov (μ = ${f(c.momentum)}): v ← μv + ${gName};  Δ${wName} = −η (${gName} + μv)`));
-      rows.push(row(`Nesterov update, first step (v = 0)`, `−${eta} · ${f(1 + c.momentum)} · ${f(g)} = <b>${f(-c.lr * (1 + c.momentum) * g)}</b>`));
+      rows.push(rule(x.nesterovRule(f(c.momentum), gName, wName)));
+      rows.push(row(x.nesterovFirst, `−${eta} · ${f(1 + c.momentum)} · ${f(g)} = <b>${f(-c.lr * (1 + c.momentum) * g)}</b>`));
       break;
     case 'adam': {
       // from m = v = 0 at t = 1: m̂ = g, v̂ = g², so Δw = −η g / (|g| + ε)
       const step = (-c.lr * g) / (Math.abs(g) + c.eps);
-      rows.push(rule(`Adam: m ← β₁m + (1−β₁)${gName};  v ← β₂v + (1−β₂)${gName}²;  Δ${wName} = −η m̂ / (√v̂ + ε)`));
-      rows.push(row(`Adam update, first step (m̂ = ${gName}, v̂ = ${gName}²)`, `−${eta} · ${f(g)} / (|${f(g)}| + ε) = <b>${f(step)}</b>`));
+      rows.push(rule(x.adamRule(gName, wName)));
+      rows.push(row(x.adamFirst(gName), `−${eta} · ${f(g)} / (|${f(g)}| + ε) = <b>${f(step)}</b>`));
       break;
     }
   }
   if (c.name !== 'sgd') {
-    rows.push(`<tr class="later"><td colspan="3">Later steps use the running ${c.name === 'adam' ? 'averages m, v' : 'velocity v'} kept by the training thread, over each batch's mean gradient.</td></tr>`);
+    rows.push(`<tr class="later"><td colspan="3">${x.later(c.name === 'adam')}</td></tr>`);
   }
   if (c.name !== 'sgd' || reg) {
-    rows.push(row(`the note's plain gradient-descent step −η ∂L/∂${wName} (for comparison; not what ${c.name} applies)`, `${f(-c.lr * grad)}`));
+    rows.push(row(x.plainStep(wName, c.name), `${f(-c.lr * grad)}`));
   }
   return rows.join('\n');
 }
 
 /** HTML for the panel. `x0`: the sample's input features; `y`: its target row; `opt`: the optimizer training uses. */
-export function explainHTML(net: Network, sel: Selection, x0: ArrayLike<number>, y: ArrayLike<number>, opt: ExplainOptimizer, sampleName: string, featureNames: string[]): string {
+export function explainHTML(net: Network, sel: Selection, x0: ArrayLike<number>, y: ArrayLike<number>, opt: ExplainOptimizer, sampleName: string, featureNames: string[], m: Messages): string {
+  const x_ = m.explain;
   const fw = forwardSample(net, x0);
   const bw = backwardSample(net, fw, y);
   const L = net.L;
-  const head = `<p class="sample">Sample: ${sampleName}; target y = [${Array.from(y).map(f).join(', ')}]; loss L = ${f(bw.loss)} (${net.spec.loss}).</p>`;
+  const head = `<p class="sample">${x_.sample(sampleName, Array.from(y).map(f).join(', '), f(bw.loss), net.spec.loss)}</p>`;
   if (sel.kind === 'neuron' && sel.l === 0) {
-    return `${head}<h3>Input ${featureNames[sel.k]}</h3><p>a${sup(0)}<sub>${sel.k + 1}</sub> = ${f(x0[sel.k])}. Inputs have no net, δ or weights; they feed x${sup(0)} = [1; a${sup(0)}].</p>`;
+    return `${head}<h3>${x_.input(featureNames[sel.k])}</h3><p>a${sup(0)}<sub>${sel.k + 1}</sub> = ${f(x0[sel.k])}. ${x_.inputText(sup(0))}</p>`;
   }
   const l = sel.l; // 1 … L
   const info = net.layers[l - 1];
@@ -84,19 +87,19 @@ export function explainHTML(net: Network, sel: Selection, x0: ArrayLike<number>,
   const ak = fw.a[l - 1][k];
   const dk = bw.delta[l - 1][k];
   const dAk = bw.dA[l - 1][k];
-  const name = l === L ? `output ${k + 1}` : `layer ${l}, neuron ${k + 1}`;
+  const name = l === L ? x_.output(k + 1) : x_.neuron(l, k + 1);
   if (sel.kind === 'link') {
     const j = sel.j; // 0 = bias
     const w = row[j];
     const g = bw.dW[l - 1][k][j];
-    const from = j === 0 ? 'the bias (x₀ = 1)' : l === 1 ? `input ${featureNames[j - 1]}` : `neuron ${j} of layer ${l - 1}`;
-    return `${head}<h3>Weight w${sup(l)}<sub>${k + 1},${j}</sub>: ${from} → ${name}</h3>
+    const from = j === 0 ? x_.fromBias : l === 1 ? x_.fromInput(featureNames[j - 1]) : x_.fromNeuron(j, l - 1);
+    return `${head}<h3>${x_.weight} w${sup(l)}<sub>${k + 1},${j}</sub>: ${from} → ${name}</h3>
 <table class="eq">
 <tr><td>w${sup(l)}<sub>${k + 1},${j}</sub></td><td>=</td><td>${f(w)}</td></tr>
-<tr><td>x${sup(l - 1)}<sub>${j}</sub></td><td>=</td><td>${f(x[j])}${j === 0 ? ' (the leading 1)' : ''}</td></tr>
+<tr><td>x${sup(l - 1)}<sub>${j}</sub></td><td>=</td><td>${f(x[j])}${j === 0 ? ` ${x_.leadingOne}` : ''}</td></tr>
 <tr><td>δ${sup(l)}<sub>${k + 1}</sub></td><td>=</td><td>${f(dk)}</td></tr>
 <tr><td>∂L/∂w${sup(l)}<sub>${k + 1},${j}</sub> = δ${sup(l)}<sub>${k + 1}</sub> · x${sup(l - 1)}<sub>${j}</sub></td><td>=</td><td>${f(dk)} · ${f(x[j])} = <b>${f(g)}</b></td></tr>
-${updateRows(opt, w, g, j === 0, 'w')}
+${updateRows(opt, w, g, j === 0, 'w', m)}
 </table>`;
   }
   const terms = row.map((w, j) => `${f(w)}·${f(x[j])}`);
@@ -104,11 +107,11 @@ ${updateRows(opt, w, g, j === 0, 'w')}
   const phi = info.phi;
   const isOut = l === L;
   const deltaRule = isOut && net.spec.loss === 'cce' && phi === 'softmax'
-    ? `δ${sup(L)} = (Σ y)·a${sup(L)} − y (softmax with cross-entropy)`
+    ? `δ${sup(L)} = (Σ y)·a${sup(L)} − y ${x_.eq02}`
     : isOut && net.spec.loss === 'bce' && phi === 'sigmoid'
-      ? `δ${sup(L)} = a${sup(L)} − y (sigmoid with binary cross-entropy)`
+      ? `δ${sup(L)} = a${sup(L)} − y ${x_.bceDelta}`
       : `δ${sup(l)}<sub>${k + 1}</sub> = ∂L/∂a${sup(l)}<sub>${k + 1}</sub> · φ′(net${sup(l)}<sub>${k + 1}</sub>)`;
-  const dAsrc = isOut ? `from the loss` : `= Σ<sub>i</sub> w${sup(l + 1)}<sub>i,${k + 1}</sub> δ${sup(l + 1)}<sub>i</sub>`;
+  const dAsrc = isOut ? x_.fromLoss : `= Σ<sub>i</sub> w${sup(l + 1)}<sub>i,${k + 1}</sub> δ${sup(l + 1)}<sub>i</sub>`;
   return `${head}<h3>${name} (φ = ${phi})</h3>
 <table class="eq">
 <tr><td>x${sup(l - 1)} = [1; a${sup(l - 1)}]</td><td>=</td><td>[${x.slice(0, 8).map(f).join(', ')}${x.length > 8 ? ', …' : ''}]</td></tr>
@@ -118,5 +121,5 @@ ${updateRows(opt, w, g, j === 0, 'w')}
 <tr><td>${deltaRule}</td><td>=</td><td><b>${f(dk)}</b></td></tr>
 <tr><td>∂L/∂b${sup(l)}<sub>${k + 1}</sub> = δ${sup(l)}<sub>${k + 1}</sub> · 1</td><td>=</td><td>${f(bw.dW[l - 1][k][0])}</td></tr>
 </table>
-<p class="hint">Click a link into this neuron to see ∂L/∂w = δ·x for that weight.</p>`;
+<p class="hint">${x_.clickLink}</p>`;
 }

@@ -3,18 +3,20 @@
  * the two tabs, and exposes a small handle for the browser tests and the console.
  */
 import { Digits } from './digits.js';
+import { bind, t } from './i18n/index.js';
 import { showMessage } from './messages.js';
-import { Playground } from './playground.js';
+import { Playground } from './playground/index.js';
 
 const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
-const pill = document.getElementById('isolation')!;
-pill.textContent = isolated ? `cross-origin isolated · ${navigator.hardwareConcurrency || '?'} cores` : 'not isolated · 1 worker';
-pill.className = `pill ${isolated ? 'good' : 'warn'}`;
-if (!isolated) {
-  showMessage('This page is not cross-origin isolated (the server did not send COOP/COEP headers), so shared memory is off and training runs on 1 worker. See the README for the headers.', 'info');
-}
-
+// the playground reads the language from the link first, so every label below is in it
 const playground = new Playground(document.getElementById('playground')!, location.search, isolated);
+const cores = navigator.hardwareConcurrency || 0;
+const pill = bind(document.getElementById('isolation')!, (m) => (isolated ? m.app.isolated(cores) : m.app.notIsolated));
+pill.className = `pill ${isolated ? 'good' : 'warn'}`;
+if (!isolated) showMessage(t().app.notIsolatedLong, 'info');
+for (const b of document.querySelectorAll<HTMLButtonElement>('.tab')) bind(b, (m) => (b.dataset.tab === 'digits' ? m.app.digitsTab : m.app.playgroundTab));
+bind(document.querySelector('title')!, (m) => m.app.title);
+
 let digits: Digits | null = null;
 
 function showTab(name: string): void {
@@ -23,8 +25,8 @@ function showTab(name: string): void {
   if (name === 'digits' && !digits) digits = new Digits(document.getElementById('digits')!, isolated);
 }
 for (const b of document.querySelectorAll<HTMLButtonElement>('.tab')) b.addEventListener('click', () => showTab(b.dataset.tab!));
-window.addEventListener('error', (e) => showMessage(`Something went wrong: ${e.message}`));
-window.addEventListener('unhandledrejection', (e) => showMessage(`Something went wrong: ${e.reason instanceof Error ? e.reason.message : String(e.reason)}`));
+window.addEventListener('error', (e) => showMessage(t().app.wentWrong(e.message)));
+window.addEventListener('unhandledrejection', (e) => showMessage(t().app.wentWrong(e.reason instanceof Error ? e.reason.message : String(e.reason))));
 
 void playground.apply();
 

@@ -1,12 +1,14 @@
 /**
  * The gradient engine the training thread hands to `Trainer.fit`: @backprop/parallel's
  * browser engine (Web Workers on shared memory) for 2+ workers, core's LocalEngine for 1.
- * `CheckedEngine` wraps either one to recompute every batch on this thread and compare the
- * gradient bit for bit: the live "same weights as 1 worker" check.
+ * `CheckedEngine` wraps either one for the live "same weights as 1 worker" check: it
+ * recomputes a *sample* of the batches on this thread and compares the gradient bit for bit.
+ * Recomputing every batch would make 2 workers slower than 1 (the check is a single-thread
+ * run); a time budget (≤ 5 % of the training time) keeps it from costing speed.
  * The reference runs on the network's own backend, so on WASM it is a single-thread run on
  * the same WASM kernels (kernels differ in bits from each other, never across worker counts).
  */
-import { LocalEngine, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
+import { LocalEngine, now, type BatchStats, type Dataset, type EngineOptions, type Floats, type GradientEngine, type Network } from '@backprop/core';
 import { BrowserPool, browserEngine } from '@backprop/parallel/browser';
 
 /** Long-lived worker pool, reused across fits; rebuilt when the count changes. */
@@ -30,12 +32,20 @@ export class WorkerSet {
 }
 
 export interface CheckStats {
+  /** Batches recomputed and compared. */
   batches: number;
+  /** Batches trained while checking was on (checked or not). */
+  seen: number;
   mismatches: number;
 }
 
+/** Share of the training time the check may use. */
+export const CHECK_BUDGET = 0.05;
+
 export class CheckedEngine implements GradientEngine {
   private readonly reference: LocalEngine | null;
+  private trainMs = 0;
+  private checkMs = 0;
 
   constructor(private readonly inner: GradientEngine, net: Network, data: Dataset, opts: EngineOptions, private readonly check: CheckStats | null) {
     this.reference = check && inner.workers > 1 ? new LocalEngine(net, data, opts) : null; // same backend as net: same kernels
@@ -50,8 +60,13 @@ export class CheckedEngine implements GradientEngine {
   }
 
   async batch(order: Int32Array, start: number, B: number): Promise<BatchStats> {
+    const t0 = now();
     const stats = await this.inner.batch(order, start, B);
-    if (this.reference && this.check) {
+    const t1 = now();
+    this.trainMs += t1 - t0;
+    if (this.reference && this.check) this.check.seen++;
+    // the first batch always, then whenever the check has used less than its share of the time
+    if (this.reference && this.check && (this.check.batches === 0 || this.checkMs <= CHECK_BUDGET * this.trainMs)) {
       const ref = this.reference.batch(order, start, B);
       let same = ref.loss === stats.loss && ref.correct === stats.correct;
       const g = this.inner.grad;
@@ -59,6 +74,7 @@ export class CheckedEngine implements GradientEngine {
       for (let i = 0; same && i < g.length; i++) if (!Object.is(g[i], rg[i])) same = false;
       this.check.batches++;
       if (!same) this.check.mismatches++;
+      this.checkMs += now() - t1;
     }
     return stats;
   }

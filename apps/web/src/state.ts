@@ -1,14 +1,27 @@
 /**
  * Playground state and its URL form. The whole run is described by the query string, so a
- * link reproduces it exactly (data, network and training are all seeded). `decodeState`
- * never throws: a nonsense value is replaced by its default and reported as a problem.
+ * link reproduces it exactly (data, network and training are all seeded). Each key is checked
+ * by a valibot schema; `decodeState` never throws: a value that fails its schema is replaced
+ * by its default and reported as a `Problem` (shown in the page's language by `problemText`).
+ * The name lists come from core and data (activations, optimizers, kernel families, data sets).
  */
-export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'kspirals', 'blobs', 'plane', 'multigauss'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+import { BACKEND_CHOICES, HIDDEN_ACTIVATIONS, OPTIMIZERS, type ActivationName, type BackendChoice, type OptimizerName } from '@backprop/core';
+import { SYNTHETIC_SETS, type SyntheticName } from '@backprop/data';
+import * as v from 'valibot';
+import { LANGS, type Lang } from './i18n/langs.js';
+
+/** URL names of the data sets (stable in old links) → @backprop/data's synthetic set names. */
+export const DATASET_SOURCE = {
+  circle: 'circle', xor: 'xor', gauss: 'gauss', spiral: 'spiral', kspirals: 'spirals', blobs: 'blobs', plane: 'plane', multigauss: 'multi-gauss',
+} as const satisfies Record<string, SyntheticName>;
+export type DatasetName = keyof typeof DATASET_SOURCE;
+export const DATASETS = Object.keys(DATASET_SOURCE) as DatasetName[];
 /** Datasets whose target is a real value (regression); the rest are classification. */
 export const REGRESSION: readonly DatasetName[] = ['plane', 'multigauss'];
 /** Datasets whose class count is chosen (`k`); the others have 2 classes. */
 export const MULTICLASS: readonly DatasetName[] = ['kspirals', 'blobs'];
+/** Every synthetic set of @backprop/data has a URL name (checked by a test). */
+export const SOURCE_SETS: readonly SyntheticName[] = SYNTHETIC_SETS;
 
 export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -16,26 +29,32 @@ export const FEATURE_LABELS: Record<FeatureName, string> = {
   x1: 'x₁', x2: 'x₂', x1sq: 'x₁²', x2sq: 'x₂²', x1x2: 'x₁·x₂', sinx1: 'sin x₁', sinx2: 'sin x₂',
 };
 
-export const HIDDEN_ACTS = ['tanh', 'relu', 'sigmoid', 'leaky_relu', 'softplus', 'linear'] as const;
-export type HiddenAct = (typeof HIDDEN_ACTS)[number];
-/** Output layer and the loss it pairs with. */
-export const OUTPUTS = ['softmax', 'sigmoid', 'linear', 'tanh'] as const;
+export type HiddenAct = ActivationName;
+export const HIDDEN_ACTS: readonly HiddenAct[] = HIDDEN_ACTIVATIONS;
+/** Output layers the playground offers; core pairs each with its loss (softmax → cce, sigmoid → bce, else mse). */
+export const OUTPUTS = ['softmax', 'sigmoid', 'linear', 'tanh'] as const satisfies readonly ActivationName[];
 export type OutputName = (typeof OUTPUTS)[number];
-export const OUTPUT_LOSS: Record<OutputName, 'cce' | 'bce' | 'mse'> = { softmax: 'cce', sigmoid: 'bce', linear: 'mse', tanh: 'mse' };
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+export { OPTIMIZERS, type OptimizerName };
 /**
- * Kernel family: `auto` is core's WASM SIMD kernels where SIMD and shared memory (cross-origin
- * isolation) exist, else the JS kernels. The two give different bits, so a link names the choice.
+ * Kernel family (core's backend choices): `auto` is core's WASM SIMD kernels where SIMD and
+ * shared memory (cross-origin isolation) exist, else the JS kernels. The two give different
+ * bits, so a link names the choice.
  */
-export const KERNELS = ['auto', 'js', 'wasm'] as const;
-export type KernelChoice = (typeof KERNELS)[number];
+export const KERNELS: readonly BackendChoice[] = BACKEND_CHOICES;
+export type KernelChoice = BackendChoice;
 /** Kernels that actually run (what `auto` resolved to). */
 export type KernelsUsed = 'js' | 'wasm';
 
+/** Training pace in epochs per second; `Infinity` = as fast as it goes (`pace=max` in a link). */
+export const PACES = [1, 2, 5, 10, 20, 30, 60, 120, 300, 1000, 3000, Infinity] as const;
+export const PANELS = ['explain', 'lesson'] as const;
+export type Panel = (typeof PANELS)[number];
+export const WORKER_CHOICES = ['auto', 1, 2, 3, 4, 6, 8] as const;
+export type WorkerChoice = 'auto' | number;
+
 export const LIMITS = {
   noise: [0, 50], trainPct: [10, 90], batch: [1, 512], n: [50, 5000], k: [2, 8],
-  layers: 10, neurons: 128, lr: [1e-6, 10], reg: [0, 1], workers: [1, 8], seed: [0, 2 ** 31 - 1],
+  layers: 10, neurons: 128, lr: [1e-6, 10], reg: [0, 1], workers: [1, 8], seed: [0, 2 ** 31 - 1], pace: [0.1, 100_000],
 } as const;
 
 export interface PlayState {
@@ -54,32 +73,44 @@ export interface PlayState {
   l1: number;
   l2: number;
   seed: number;
-  workers: number;
+  /** Gradient workers, or `auto`: what is fastest for the batch and network (see `autoWorkers`). */
+  workers: WorkerChoice;
   kernels: KernelChoice;
+  /** Epochs per second (Infinity: as fast as it goes). */
+  pace: number;
+  lang: Lang;
+  panel: Panel;
 }
 
+/**
+ * Defaults after the TensorFlow Playground: the circle, inputs x₁ and x₂ only, a small tanh
+ * network (4, 2), plain gradient descent with lr 0.03 and batch 10, at a pace one can watch.
+ */
 export const DEFAULT_STATE: Readonly<PlayState> = Object.freeze({
-  dataset: 'spiral',
+  dataset: 'circle',
   k: 3,
   n: 400,
   noise: 0,
   trainPct: 50,
   batch: 10,
-  features: ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as FeatureName[],
-  hidden: [8, 8, 6],
+  features: ['x1', 'x2'] as FeatureName[],
+  hidden: [4, 2],
   activation: 'tanh',
   output: 'softmax',
-  optimizer: 'adam',
+  optimizer: 'sgd',
   lr: 0.03,
   l1: 0,
   l2: 0,
   seed: 1,
-  workers: 1,
+  workers: 'auto',
   kernels: 'auto',
+  pace: 30,
+  lang: 'en',
+  panel: 'explain',
 });
 
-export function defaultState(): PlayState {
-  return { ...DEFAULT_STATE, features: [...DEFAULT_STATE.features], hidden: [...DEFAULT_STATE.hidden] };
+export function defaultState(lang: Lang = 'en'): PlayState {
+  return { ...DEFAULT_STATE, features: [...DEFAULT_STATE.features], hidden: [...DEFAULT_STATE.hidden], lang };
 }
 
 export function isRegression(s: Pick<PlayState, 'dataset'>): boolean {
@@ -93,7 +124,7 @@ export function classCount(s: Pick<PlayState, 'dataset' | 'k'>): number {
 }
 
 /** Output width: softmax needs one unit per class; 2 classes otherwise use one unit. */
-export function outputSize(s: PlayState): number {
+export function outputSize(s: Pick<PlayState, 'dataset' | 'k' | 'output'>): number {
   const K = classCount(s);
   if (K === 1) return 1;
   if (s.output === 'softmax') return K;
@@ -104,6 +135,8 @@ export function outputSize(s: PlayState): number {
 export function layerSizes(s: PlayState): number[] {
   return [s.features.length, ...s.hidden, outputSize(s)];
 }
+
+const paceText = (p: number): string => (p === Infinity ? 'max' : String(p));
 
 /** The query string of a state (keys short and stable; order fixed so links compare equal). */
 export function encodeState(s: PlayState): string {
@@ -125,83 +158,93 @@ export function encodeState(s: PlayState): string {
   q.set('seed', String(s.seed));
   q.set('w', String(s.workers));
   q.set('kernels', s.kernels);
+  q.set('pace', paceText(s.pace));
+  q.set('lang', s.lang);
+  if (s.panel !== 'explain') q.set('panel', s.panel);
   // commas stay readable in links (they are legal in a query)
-  return [...q].map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/g, ',')}`).join('&');
+  return [...q].map(([k, val]) => `${k}=${encodeURIComponent(val).replace(/%2C/g, ',')}`).join('&');
 }
+
+/** What a rejected value should have been (rendered in the page's language). */
+export type Expected =
+  | { kind: 'oneOf'; list: readonly string[] }
+  | { kind: 'integer' | 'number'; lo: number; hi: number }
+  | { kind: 'pace'; lo: number; hi: number }
+  | { kind: 'features'; list: readonly string[] }
+  | { kind: 'hidden'; layers: number; neurons: number };
+
+/** A link value that was ignored, or an automatic fix of the output layer. */
+export type Problem =
+  | { kind: 'ignored'; key: string; raw: string; expected: Expected; used: string }
+  | { kind: 'regressionOutput'; dataset: DatasetName }
+  | { kind: 'classOutput'; was: OutputName };
 
 export interface Decoded {
   state: PlayState;
-  /** One sentence per value that was ignored, saying what was used instead. */
-  problems: string[];
+  /** One per value that was ignored, saying what was used instead. */
+  problems: Problem[];
 }
 
+// ---- the schemas: one per kind of URL value (input: the raw string) ----
+const oneOfSchema = <T extends string>(list: readonly T[]) => v.picklist(list as T[]);
+const numberSchema = (lo: number, hi: number) => v.pipe(v.string(), v.trim(), v.nonEmpty(), v.toNumber(), v.number(), v.finite(), v.minValue(lo), v.maxValue(hi));
+const integerSchema = (lo: number, hi: number) => v.pipe(v.string(), v.trim(), v.nonEmpty(), v.toNumber(), v.number(), v.integer(), v.minValue(lo), v.maxValue(hi));
+export const paceSchema = v.union([v.pipe(v.literal('max'), v.transform(() => Infinity)), numberSchema(LIMITS.pace[0], LIMITS.pace[1])]);
+const workersSchema = v.union([v.literal('auto'), integerSchema(LIMITS.workers[0], LIMITS.workers[1])]);
+const featuresSchema = v.pipe(
+  v.string(),
+  v.transform((s) => s.split(',').filter((p) => p !== '')),
+  v.array(oneOfSchema(FEATURES)),
+  v.minLength(1),
+  v.transform((parts) => FEATURES.filter((x) => parts.includes(x))), // canonical order, no duplicates
+);
+const hiddenSchema = v.pipe(
+  v.string(),
+  v.transform((s) => (s === '' ? [] : s.split(','))),
+  v.maxLength(LIMITS.layers),
+  v.array(v.pipe(v.string(), v.regex(/^\d+$/), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(LIMITS.neurons))),
+);
+
 /** Reads a query string; every unusable value falls back to its default with a problem. */
-export function decodeState(query: string): Decoded {
+export function decodeState(query: string, fallbackLang: Lang = 'en'): Decoded {
   const q = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
-  const s = defaultState();
-  const problems: string[] = [];
-  const bad = (key: string, raw: string, why: string, used: unknown): void => {
-    problems.push(`Ignored ${key}=${JSON.stringify(raw.length > 40 ? raw.slice(0, 40) + '…' : raw)}: ${why}; using ${JSON.stringify(used)}.`);
-  };
-  const oneOf = <T extends string>(key: string, list: readonly T[], fallback: T): T => {
+  const s = defaultState(fallbackLang);
+  const problems: Problem[] = [];
+  /** The parsed value of `key`, or `fallback` (with a problem when the key was there but failed). */
+  const read = <T>(key: string, schema: v.GenericSchema<string, T>, fallback: T, expected: Expected, shown: (x: T) => string = String): T => {
     const raw = q.get(key);
     if (raw === null) return fallback;
-    if ((list as readonly string[]).includes(raw)) return raw as T;
-    bad(key, raw, `expected one of ${list.join(', ')}`, fallback);
+    const r = v.safeParse(schema, raw);
+    if (r.success) return r.output;
+    problems.push({ kind: 'ignored', key, raw: raw.length > 40 ? raw.slice(0, 40) + '…' : raw, expected, used: shown(fallback) });
     return fallback;
   };
-  const num = (key: string, [lo, hi]: readonly [number, number], fallback: number, integer: boolean): number => {
-    const raw = q.get(key);
-    if (raw === null) return fallback;
-    const v = raw.trim() === '' ? NaN : Number(raw);
-    if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < lo || v > hi) {
-      bad(key, raw, `expected ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}`, fallback);
-      return fallback;
-    }
-    return v;
-  };
+  const oneOf = <T extends string>(key: string, list: readonly T[], fallback: T): T => read(key, oneOfSchema(list), fallback, { kind: 'oneOf', list });
+  const num = (key: string, [lo, hi]: readonly [number, number], fallback: number, integer: boolean): number =>
+    read(key, integer ? integerSchema(lo, hi) : numberSchema(lo, hi), fallback, { kind: integer ? 'integer' : 'number', lo, hi });
 
+  s.lang = oneOf('lang', LANGS, s.lang);
   s.dataset = oneOf('ds', DATASETS, s.dataset);
   s.k = num('k', LIMITS.k, s.k, true);
   s.n = num('n', LIMITS.n, s.n, true);
   s.noise = num('noise', LIMITS.noise, s.noise, false);
   s.trainPct = num('train', LIMITS.trainPct, s.trainPct, false);
   s.batch = num('batch', LIMITS.batch, s.batch, true);
-
-  const f = q.get('f');
-  if (f !== null) {
-    const parts = f.split(',').filter((p) => p !== '');
-    const unique = [...new Set(parts)];
-    if (parts.length === 0 || unique.some((p) => !(FEATURES as readonly string[]).includes(p))) {
-      bad('f', f, `features must be a comma list of ${FEATURES.join(', ')}`, s.features.join(','));
-    } else {
-      s.features = FEATURES.filter((x) => unique.includes(x)); // canonical order
-    }
-  }
-  const h = q.get('h');
-  if (h !== null) {
-    const parts = h === '' ? [] : h.split(',');
-    const sizes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
-    if (sizes.length > LIMITS.layers || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > LIMITS.neurons)) {
-      bad('h', h, `hidden layers must be up to ${LIMITS.layers} sizes from 1 to ${LIMITS.neurons}`, s.hidden.join(','));
-    } else {
-      s.hidden = sizes;
-    }
-  }
+  s.features = read('f', featuresSchema, s.features, { kind: 'features', list: FEATURES }, (f) => f.join(','));
+  s.hidden = read('h', hiddenSchema, s.hidden, { kind: 'hidden', layers: LIMITS.layers, neurons: LIMITS.neurons }, (h) => h.join(','));
   s.activation = oneOf('act', HIDDEN_ACTS, s.activation);
   s.output = oneOf('out', OUTPUTS, s.output);
   s.optimizer = oneOf('opt', OPTIMIZERS, s.optimizer);
-  const lrRaw = q.get('lr');
   s.lr = num('lr', LIMITS.lr, s.lr, false);
-  if (lrRaw !== null && s.lr === 0) s.lr = DEFAULT_STATE.lr;
   s.l1 = num('l1', LIMITS.reg, s.l1, false);
   s.l2 = num('l2', LIMITS.reg, s.l2, false);
   s.seed = num('seed', LIMITS.seed, s.seed, true);
-  s.workers = num('w', LIMITS.workers, s.workers, true);
+  s.workers = read('w', workersSchema, s.workers, { kind: 'integer', lo: LIMITS.workers[0], hi: LIMITS.workers[1] });
   s.kernels = oneOf('kernels', KERNELS, s.kernels);
+  s.pace = read('pace', paceSchema, s.pace, { kind: 'pace', lo: LIMITS.pace[0], hi: LIMITS.pace[1] }, paceText);
+  s.panel = oneOf('panel', PANELS, s.panel);
 
-  const fixed = fixPairing(s);
-  problems.push(...fixed);
+  problems.push(...fixPairing(s));
   return { state: s, problems };
 }
 
@@ -209,27 +252,27 @@ export function decodeState(query: string): Decoded {
  * Makes the output layer fit the task: regression needs linear/tanh outputs (mse), and
  * classification needs outputs in (0, 1) when the loss is a cross-entropy. Returns what changed.
  */
-export function fixPairing(s: PlayState): string[] {
+export function fixPairing(s: PlayState): Problem[] {
   if (isRegression(s) && (s.output === 'softmax' || s.output === 'sigmoid')) {
     s.output = 'linear';
-    return [`The ${s.dataset} dataset is regression: the output is now linear with mean squared error.`];
+    return [{ kind: 'regressionOutput', dataset: s.dataset }];
   }
   if (!isRegression(s) && (s.output === 'tanh' || s.output === 'linear')) {
     const was = s.output;
     s.output = 'softmax';
-    return [`${was} outputs do not give class probabilities: the output is now softmax with cross-entropy.`];
+    return [{ kind: 'classOutput', was }];
   }
   return [];
 }
 
 /**
  * The kernels a state runs on, given what the page offers (`wasmReady`: SIMD, shared memory
- * and the kernels file all available). `note` says why a requested `wasm` could not be honoured.
+ * and the kernels file all available). `fellBack`: a requested `wasm` could not be honoured.
  */
-export function resolveKernels(choice: KernelChoice, wasmReady: boolean): { used: KernelsUsed; note: string | null } {
-  if (choice === 'js') return { used: 'js', note: null };
-  if (wasmReady) return { used: 'wasm', note: null };
-  return { used: 'js', note: choice === 'wasm' ? 'The link asks for WASM kernels, but this page cannot run them (it needs WebAssembly SIMD and cross-origin isolation); training on the JS kernels instead, so the weights differ from a WASM run.' : null };
+export function resolveKernels(choice: KernelChoice, wasmReady: boolean): { used: KernelsUsed; fellBack: boolean } {
+  if (choice === 'js') return { used: 'js', fellBack: false };
+  if (wasmReady) return { used: 'wasm', fellBack: false };
+  return { used: 'js', fellBack: choice === 'wasm' };
 }
 
 /**
