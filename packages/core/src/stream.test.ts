@@ -77,6 +77,17 @@ describe('Trainer on a BatchStream', () => {
     expect(bytes(cut.params).equals(bytes(full.params))).toBe(true);
   });
 
+  it('an abort asked on the last batch of an epoch lets that epoch finish, resident or streamed (the web app steps by epochs so)', async () => {
+    const all = () => Int32Array.from({ length: data.N }, (_, i) => i);
+    for (const source of ['resident', 'stream'] as const) {
+      const net = Network.create({ sizes: [2, 8, 2], activation: 'tanh' }, { seed: 1 });
+      const t = new Trainer(net, config);
+      const abort = new AbortController();
+      const r = await t.fit(source === 'resident' ? data : replay(data, 30, all), { signal: abort.signal, onBatch: (e) => e.batch === e.batches && e.epoch === 2 && abort.abort() });
+      expect([source, r.stopped, r.history.length, t.state.epoch, t.state.batchInEpoch]).toEqual([source, 'aborted', 2, 2, 0]);
+    }
+  });
+
   it('evaluateStream gives what evaluate gives; a validation stream is evaluated every epoch', async () => {
     const net = Network.create({ sizes: [2, 8, 2], activation: 'tanh' }, { seed: 3 });
     const inOrder = () => Int32Array.from({ length: data.N }, (_, i) => i);

@@ -234,14 +234,14 @@ export class Trainer {
       await source.start(st.epoch, st.batchInEpoch); // a resumed run continues mid-epoch
       const t0 = now();
       const seenAtStart = st.epochSeen;
-      for (;;) {
+      while (st.batchInEpoch < batches) {
         if (now() - lastYield >= yieldEveryMs) {
           await macrotask(); // an abort requested meanwhile is seen just below, at this step boundary
           lastYield = now();
         }
         if (opts.signal?.aborted) return { stopped: 'aborted', history: st.history, workers: engine.workers };
         const batch = await source.next();
-        if (!batch) break;
+        if (!batch) break; // a stream that ran out early: end the epoch here
         const { order, start, B } = batch;
         const tb = now();
         const stats = await engine.batch(order, start, B);
