@@ -84,36 +84,39 @@ function describe(d: LoadedData): string {
   return `${d.name} (${rows} rows, ${d.train.nIn} features, ${out}; ${pre.normalization.kind} normalisation)`;
 }
 
-/** Training and test data for `backprop train`. */
-export async function loadTraining(spec: string, o: LoadOptions): Promise<TrainingData> {
+/** Training and test data for `backprop train`; with `preprocessing` (fine-tuning) that instead of a fitted one. */
+export async function loadTraining(spec: string, o: LoadOptions, preprocessing?: Preprocessing | null): Promise<TrainingData> {
   const a = dataArgs(spec, o);
   if (o.stream) {
     if (!isTabular(spec)) throw new UsageError(`--stream reads CSV files in chunks, and ${spec} is not one; leave it out`);
-    const d = await load(a.spec, { ...a.opts, stream: true, bufferRows: o.bufferRows });
+    const d = await load(a.spec, { ...a.opts, stream: true, bufferRows: o.bufferRows, ...(preprocessing ? { preprocessing } : {}) });
     const out = d.preprocessing.labels ? `${d.preprocessing.labels.length} classes` : `${d.train.window.nOut} target${d.train.window.nOut === 1 ? '' : 's'}`;
     const description = `${d.name} (streamed: ${d.counts.train + d.counts.validation + d.counts.test} rows, ${d.train.window.nIn} inputs, ${out}; ${d.preprocessing.normalization.kind} normalisation; shuffle buffer ${d.train.window.N} rows)`;
     return { train: d.train, test: d.test, preprocessing: d.preprocessing, description, warnings: d.warnings, dropped: d.dropped };
   }
-  const d = await load(a.spec, a.opts);
+  const d = await load(a.spec, preprocessing ? { ...a.opts, preprocessing } : a.opts);
   return { train: d.train, test: d.test, preprocessing: d.preprocessing, description: describe(d), warnings: d.warnings, dropped: d.dropped };
 }
 
 /**
- * Labelled rows for `eval`/`gradcheck`, preprocessed with a saved model's preprocessing.
+ * Labelled rows for `eval`/`gradcheck`, preprocessed with a saved model's preprocessing, in memory.
  * `heldOut`: the data is the set the model was trained on, so take its seeded test split (the
  * rows training never saw); otherwise every row.
  */
-export async function loadForModel(spec: string, pre: Preprocessing, o: LoadOptions, heldOut = false, enc: EncodeOptions = {}): Promise<{ data: Dataset | BatchStream; part: string }> {
+export async function loadForModel(spec: string, pre: Preprocessing, o: LoadOptions, heldOut = false, enc: EncodeOptions = {}): Promise<{ data: Dataset; part: string }> {
   const a = dataArgs(spec, o);
-  if (o.stream && heldOut) {
-    // a streamed run: its held-out rows are the seeded hash's, read in chunks again
-    const d = await load(a.spec, { ...a.opts, stream: true, preprocessing: pre, bufferRows: o.bufferRows });
-    if (!d.test) throw new UsageError(`${spec} has no held-out rows for this model (its test share was 0); evaluate it on other data`);
-    return { data: d.test, part: `the ${d.test.N} held-out test rows (streamed)` };
-  }
   const d = await load(a.spec, { ...a.opts, ...enc, preprocessing: pre, test: heldOut ? a.opts.test : 0 });
   if (heldOut && d.test) return { data: d.test, part: `the ${d.test.N} held-out test rows` };
   return { data: d.train, part: `all ${d.train.N} rows` };
+}
+
+/** The same for `eval`; a model trained with --stream has its held-out rows streamed again (the seeded hash's rows). */
+export async function loadForEval(spec: string, pre: Preprocessing, o: LoadOptions, heldOut = false, enc: EncodeOptions = {}): Promise<{ data: Dataset | BatchStream; part: string }> {
+  if (!o.stream || !heldOut) return loadForModel(spec, pre, o, heldOut, enc);
+  const a = dataArgs(spec, o);
+  const d = await load(a.spec, { ...a.opts, stream: true, preprocessing: pre, bufferRows: o.bufferRows });
+  if (!d.test) throw new UsageError(`${spec} has no held-out rows for this model (its test share was 0); evaluate it on other data`);
+  return { data: d.test, part: `the ${d.test.N} held-out test rows (streamed)` };
 }
 
 /** Raw input rows for `predict` from a CSV or JSON file, preprocessed as the model expects. */
@@ -168,7 +171,7 @@ export async function regressionOn(net: Network, d: Dataset | BatchStream, pre: 
   return regressionErrors(pre, a, y, y.length / nOut);
 }
 
-/** Resident rows (a command that needs them all, e.g. gradcheck); streamed data is refused. */
+/** Resident rows (a command that needs them all, e.g. gradcheck): streamed data is refused. */
 export function residentRows(d: Dataset | BatchStream): Dataset {
   if (isBatchStream(d)) throw new UsageError('this command needs the rows in memory; it does not read streamed data');
   return d;

@@ -67,6 +67,7 @@ Examples:
     .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)')
     .option('--checkpoint <file>', 'where Ctrl-C writes a checkpoint (default: <out>.ckpt)')
     .option('--resume <checkpoint>', 'continue an interrupted run bit-identically')
+    .option('--from <model>', 'fine-tune: start from this model\'s architecture, weights and preprocessing (e.g. one made by backprop import); the architecture flags are not used')
     .option('-f, --force', 'overwrite existing output files')
     .option('--json', 'one JSON event per line on stdout')
     .addHelpText('after', `
@@ -77,7 +78,8 @@ Examples:
   $ backprop train --data data.csv --normalize minmax --test-split 100 -o data.bpnn
   $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3
   $ backprop train --data houses.csv --output linear --categorical city --missing median -o houses.bpnn
-  $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C`)
+  $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C
+  $ backprop train --from imported.bpnn --data iris --epochs 20 -o tuned.bpnn   # fine-tune`)
     .action(run(async (o) => (await import('./commands/train.js')).train(o)));
 
   p.command('eval')
@@ -108,6 +110,29 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ backprop info model.bpnn')
     .action(run(async (model, o) => (await import('./commands/info.js')).info(model, o)));
 
+  p.command('export')
+    .description('write a model for other runtimes: ONNX (raw features in, preprocessing in the graph) or a TF.js layers model')
+    .argument('<model>', 'model file')
+    .addOption(new Option('--format <format>', 'onnx: one .onnx file; tfjs: a directory with model.json, weights.bin, preprocessing.json').choices(['onnx', 'tfjs']).makeOptionMandatory())
+    .option('-o, --out <path>', 'file (onnx) or directory (tfjs) to write (default: beside the model, iris.bpnn → iris.onnx or iris-tfjs/)')
+    .option('--no-preprocessing', 'onnx: leave the normalisation out of the graph (it then takes normalised inputs; the statistics stay in its metadata)')
+    .option('-f, --force', 'overwrite existing files')
+    .option('--json', 'print what was written as JSON')
+    .addHelpText('after', '\nExamples:\n  $ backprop export iris.bpnn --format onnx -o iris.onnx\n  $ backprop export digits.bpnn --format tfjs -o digits-tfjs')
+    .action(run(async (model, o) => (await import('./commands/export.js')).exportCommand(model, o)));
+
+  p.command('import')
+    .description('read a TF.js/Keras layers model (model.json + weights) or an ONNX dense network into a model file')
+    .argument('<file>', 'model.json (or its directory) or an .onnx file')
+    .option('-o, --out <file>', 'model file to write (default: beside the input, model.json → model.bpnn)')
+    .option('--labels <names>', 'class names in output order, comma-separated (default: the file\'s, else 0, 1, …)')
+    .option('--preprocessing <file>', 'TF.js: a preprocessing.json to attach (default: the one in model.json, else preprocessing.json beside it)')
+    .option('--strict', 'refuse Dropout and noise layers instead of dropping them (they are the identity at inference)')
+    .option('-f, --force', 'overwrite the output file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  $ backprop import keras-model/model.json -o model.bpnn --labels setosa,versicolor,virginica\n  $ backprop import mlp.onnx -o mlp.bpnn\n  $ backprop train --from model.bpnn --data iris --epochs 20   # fine-tune it')
+    .action(run(async (file, o) => (await import('./commands/import.js')).importCommand(file, o)));
+
   p.command('gradcheck')
     .description('per-layer relative error of analytic vs numeric gradients')
     .argument('[model]', 'model file (default: a fresh seeded network on the data)')
@@ -124,6 +149,7 @@ Examples:
 
   p.command('explain')
     .description('one forward and backward pass of a tiny network, step by step, with the numbers')
+    .argument('[model]', 'a small model file to explain (at most 8 neurons per layer, e.g. an imported one) instead of a fresh network')
     .option('--layers <sizes>', 'layer sizes', sizes, [2, 3, 2])
     .addOption(new Option('-a, --activation <name>', 'hidden activation').choices(ACTIVATIONS.filter((a) => a !== 'softmax')).default('sigmoid'))
     .addOption(new Option('--output <name>', 'output activation').choices([...ACTIVATIONS]).default('softmax'))
@@ -134,7 +160,7 @@ Examples:
     .option('-s, --seed <n>', 'seed of the initial weights', int(0), 1)
     .option('--digits <n>', 'decimals shown', int(1), 4)
     .addHelpText('after', '\nExamples:\n  $ backprop explain\n  $ backprop explain --layers 3-2-1 --activation tanh --output sigmoid -x 1,0,-1 -y 1')
-    .action(run(async (o) => (await import('./commands/explain.js')).explain(o)));
+    .action(run(async (model, o) => (await import('./commands/explain.js')).explain(o, model)));
   return p;
 }
 

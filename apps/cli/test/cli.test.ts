@@ -294,7 +294,7 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
     rmSync(p('model.bpnn'));
   });
   it('--help works on every command, with examples', () => {
-    for (const c of ['train', 'eval', 'predict', 'info', 'gradcheck', 'explain']) {
+    for (const c of ['train', 'eval', 'predict', 'info', 'gradcheck', 'explain', 'export', 'import']) {
       const r = cli(c, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Example/);

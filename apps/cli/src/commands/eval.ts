@@ -1,5 +1,5 @@
 /** `backprop eval MODEL DATA`: mean loss, accuracy and the confusion matrix C[true][predicted]. */
-import { evaluateOn, loadForModel, regressionOn } from '../datasets.js';
+import { evaluateOn, loadForEval, regressionOn } from '../datasets.js';
 import { dataOptions } from './train.js';
 import { UsageError } from '../errors.js';
 import { readModel } from '../files.js';
@@ -14,7 +14,7 @@ export async function evalCommand(modelPath: string, data: string, o: { labelCol
   // the training set itself: score the held-out rows of the same seeded split
   const same = cli?.data !== undefined && cli.data.trim().toLowerCase() === data.trim().toLowerCase();
   if (!same) opts.samples = undefined;
-  const { data: ds, part } = await loadForModel(data, file.preprocessing, opts, same, { unseen: o.unseen, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+  const { data: ds, part } = await loadForEval(data, file.preprocessing, opts, same, { unseen: o.unseen, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
   const ev = await evaluateOn(file.net, ds);
   // regression: the loss and errors in the targets' own units (training saw them normalised)
   const reg = file.preprocessing.labels === null ? await regressionOn(file.net, ds, file.preprocessing) : null;

@@ -5,8 +5,9 @@
  *   ∂L/∂x^[l-1] = (W^[l])ᵀ δ^[l];  update W^[l] ← W^[l] − η ∂L/∂W^[l].
  * The numbers come from core's per-sample reference path (reference.ts).
  */
-import { backwardSample, forwardSample, Network, PHI, type ActivationName, type LossName } from '@backprop/core';
+import { backwardSample, forwardSample, Network, normalizeRows, PHI, type ActivationName, type LossName, type Preprocessing } from '@backprop/core';
 import { UsageError } from '../errors.js';
+import { readModel } from '../files.js';
 import { c } from '../ui.js';
 
 interface Flags { layers: number[]; activation: string; output: string; loss?: string; input?: string; target?: string; lr: number; seed: number; digits: number }
@@ -17,14 +18,29 @@ function numbers(s: string, what: string): number[] {
   return v;
 }
 
-export async function explain(o: Flags): Promise<number> {
-  const sizes = o.layers;
+/** A model file's network in float64 (explain's arithmetic), with its preprocessing. */
+function modelNetwork(path: string): { net: Network; pre: Preprocessing | null } {
+  const file = readModel(path);
+  const sizes = file.net.spec.sizes;
+  if (sizes.some((n) => n > 8)) throw new UsageError(`explain shows every number: ${path} is a ${sizes.join('-')} network, and explain takes at most 8 neurons per layer`);
+  const net = new Network({ ...file.net.spec, dtype: 'f64' });
+  net.params.set(file.net.params);
+  return { net, pre: file.preprocessing };
+}
+
+export async function explain(o: Flags, model?: string): Promise<number> {
+  const fromFile = model ? modelNetwork(model) : null;
+  const sizes = fromFile ? fromFile.net.spec.sizes : o.layers;
   if (sizes.length < 2 || sizes.some((n) => n > 8)) throw new UsageError(`explain shows every number: use at most 8 neurons per layer and at least 2 layers, e.g. --layers 2-3-2; got ${sizes.join('-')}`);
-  const net = Network.create({ sizes, activation: o.activation as ActivationName, output: o.output as ActivationName, loss: o.loss as LossName | undefined, dtype: 'f64' }, { seed: o.seed });
+  const net = fromFile?.net ?? Network.create({ sizes, activation: o.activation as ActivationName, output: o.output as ActivationName, loss: o.loss as LossName | undefined, dtype: 'f64' }, { seed: o.seed });
   const n0 = sizes[0];
   const nL = sizes[sizes.length - 1];
-  const a0 = o.input ? numbers(o.input, '--input') : Array.from({ length: n0 }, (_, j) => [0.5, -1, 0.25, 2][j % 4]);
-  if (a0.length !== n0) throw new UsageError(`--input has ${a0.length} numbers but the input layer has ${n0}; give ${n0}`);
+  const raw = o.input ? numbers(o.input, '--input') : Array.from({ length: n0 }, (_, j) => [0.5, -1, 0.25, 2][j % 4]);
+  if (raw.length !== n0) throw new UsageError(`--input has ${raw.length} numbers but the input layer has ${n0}; give ${n0}`);
+  // a model's raw features become its inputs through its own preprocessing, as in predict
+  const pre = fromFile?.pre && fromFile.pre.normalization.kind !== 'none' ? fromFile.pre : null;
+  const a0 = raw.slice();
+  if (pre) normalizeRows(a0, pre);
   let y: number[];
   const t = o.target ?? (nL > 1 ? '1' : '1');
   if (/^\d+$/.test(t) && (nL > 1 || !t.includes(','))) {
@@ -45,6 +61,7 @@ export async function explain(o: Flags): Promise<number> {
   const L = net.L;
   const out: string[] = [];
   out.push(`${c.bold(`Network ${sizes.join('-')}`)}: φ = ${net.spec.activations.slice(0, -1).join(', ') || '–'} on hidden layers, ${net.output} on layer ${L}; loss ${net.spec.loss}. W^[l] is n^[l] × (n^[l-1]+1) with the bias b in column 0.`);
+  if (model) out.push(`Model ${model}${pre ? `; raw x = ${vec(raw)} through its ${pre.normalization.kind} normalisation x' = (x − shift)·scale` : ''}`);
   out.push(`Sample a^[0] = ${vec(a0)}, target y = ${vec(y)}`);
   out.push('');
   out.push(h(`FORWARD  (l = 1 … ${L})`));

@@ -20,7 +20,7 @@ export async function gradcheck(modelPath: string | undefined, o: Flags): Promis
     const cli = file.meta.cli as (Parameters<typeof dataOptions>[0] & { data?: string }) | undefined;
     const spec = o.data ?? cli?.data ?? 'circle';
     if (!file.preprocessing) throw new UsageError(`${modelPath} carries no preprocessing (feature order, labels); it cannot map ${spec} to inputs`);
-    data = residentRows((await loadForModel(spec, file.preprocessing, { ...dataOptions(cli, o.seed), stream: false }, true)).data); // a few rows: in memory
+    ({ data } = await loadForModel(spec, file.preprocessing, dataOptions(cli, o.seed), true));
     net = file.net;
     what = `${modelPath} on ${spec}`;
   } else {

@@ -48,6 +48,8 @@ export interface TrainFlags {
   out?: string;
   checkpoint?: string;
   resume?: string;
+  /** Fine-tune: start from this model's architecture, weights and preprocessing (e.g. an imported one). */
+  from?: string;
   force?: boolean;
   json?: boolean;
   dtype?: string;
@@ -79,6 +81,8 @@ interface CliMeta {
   /** The kernels the run actually used (js or wasm): a resumed run must use the same to stay bit-identical. */
   backend?: string;
   workers: number;
+  /** The model a fine-tuning run started from (--from). */
+  from?: string;
   categorical?: (string | number)[];
   missing?: MissingFlag;
   targetNormalization?: NormalizationKind;
@@ -152,7 +156,7 @@ export async function train(f: TrainFlags): Promise<number> {
   const workers = f.workers;
   if (f.resume) {
     let file = readModel(f.resume);
-    if (!file.training) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer); train a new model instead`);
+    if (!file.training) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer); fine-tune it with --from ${f.resume} --data <data>, or train a new model`);
     const saved = file.meta.cli as CliMeta | undefined;
     if (!saved) throw new UsageError(`${f.resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
     meta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out, defaultOut: f.out === undefined && saved.defaultOut };
@@ -174,22 +178,31 @@ export async function train(f: TrainFlags): Promise<number> {
       ...tabularMeta(f),
     };
     overwriteNote = checkOut(meta, Boolean(f.force));
-    const loaded = await loadTraining(meta.data, dataOptions(meta));
+    // --from: the model's own preprocessing maps the data onto its inputs and labels
+    const base = f.from ? readModel(f.from) : null;
+    if (f.from) meta.from = f.from;
+    const loaded = await loadTraining(meta.data, dataOptions(meta), base?.preprocessing);
     ({ train, test, description, preprocessing: pre } = loaded);
     checkTabularFlags(f, meta.data, pre);
     tabularNotes(mode, loaded);
     const { nIn, nOut } = widthsOf(train);
-    const sizes = f.layers ?? [nIn, ...f.hidden, nOut];
+    const sizes = base ? base.net.spec.sizes : f.layers ?? [nIn, ...f.hidden, nOut];
     if (sizes[0] !== nIn || sizes[sizes.length - 1] !== nOut) {
       const fixed = [nIn, ...sizes.slice(1, -1), nOut].join('-');
+      if (base) throw new ShapeError(`${f.from} is a ${sizes.join('-')} network but ${meta.data} has ${nIn} features and ${nOut} outputs; fine-tune it on data of its shape`);
       throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${nIn} features and ${nOut} outputs; use --layers ${fixed}`);
     }
     const backend = await backendFor(f.kernels);
     meta.backend = backend.name;
-    net = Network.create(
-      { sizes, activation: f.activation as core.ActivationName, output: f.output as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype: (f.dtype ?? 'f32') as core.DType },
-      { seed: f.seed, init: f.init as core.InitName | undefined, backend },
-    );
+    if (base) {
+      net = new Network(base.net.spec, undefined, backend); // its weights, in the memory the kernels read
+      net.params.set(base.net.params);
+    } else {
+      net = Network.create(
+        { sizes, activation: f.activation as core.ActivationName, output: f.output as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype: (f.dtype ?? 'f32') as core.DType },
+        { seed: f.seed, init: f.init as core.InitName | undefined, backend },
+      );
+    }
     trainer = new Trainer(net, {
       epochs: f.epochs ?? DEFAULT_EPOCHS,
       batchSize: f.batchSize,
