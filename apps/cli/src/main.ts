@@ -10,7 +10,7 @@ import { ACTIVATIONS, DEFAULTS, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, S
 import { isUsage, UsageError } from './errors.js';
 import { NORMALIZATIONS } from '@backprop/data';
 import { DEFAULTS_HELP, defaultWorkers } from './defaults.js';
-import { int, nonEmpty, nonNegative, positive, fraction, rowsOrFraction, seed, unit, sizes } from './options.js';
+import { int, nonEmpty, nonNegative, positive, fraction, rowsOrFraction, seed, unit, sizes, columnList, missingPolicy } from './options.js';
 import { exitOnSignals, guardStreams, writeFailure } from './process-io.js';
 import { ce } from './ui.js';
 
@@ -69,6 +69,11 @@ Colour: on for a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on (per stream
     .option('--test-split <f|n>', 'held out as the test set: a fraction, or a row count ≥ 1 (default 0.2, stratified by class; IDX t10k files are the test set)', rowsOrFraction)
     .option('--label-column <name>', 'CSV column holding the label, by name or 0-based index (default: label, class, target or y, else the last)', nonEmpty)
     .addOption(new Option('--normalize <kind>', 'feature normalisation fitted on the training rows (default: zscore for tables and 2-D sets, none for images)').choices([...NORMALIZATIONS]))
+    .option('--categorical <columns>', 'CSV: text feature columns to one-hot encode, by name or 0-based index (e.g. color,size); the categories are those of the training rows', columnList)
+    .option('--missing <policy>', 'CSV: missing cells (empty, NA, NaN): error (default), drop, mean, median, mode or a number; for one column as column=policy (e.g. --missing mean --missing age=median); fills are fitted on the training rows', missingPolicy)
+    .option('--stream', 'CSV: read the file in chunks, never whole (files bigger than memory): statistics from a first pass, batches through a seeded shuffle buffer, test rows by a seeded hash')
+    .option('--buffer-rows <n>', 'with --stream: rows of the shuffle buffer, 1 … 10,000,000 (default 16384)', int(1, 10_000_000))
+    .addOption(new Option('--normalize-targets <kind>', 'regression targets, fitted on the training rows and mapped back in predict and eval (default: zscore for a linear output, minmax for a bounded one)').choices([...NORMALIZATIONS]))
     .option('--samples <n>', 'synthetic sets: points to generate (default 500); other data: use only n rows; 1 … 10,000,000', int(1, 10_000_000))
     .option('--noise <x>', 'synthetic sets: noise from 0 to 1 (default 0)', unit)
     .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1, 1_000_000))
@@ -96,6 +101,7 @@ Examples:
   $ backprop train --data spirals:3 --samples 900 --noise 0.1 --hidden 16,16 --optimizer adam --lr 0.01 --epochs 200 -o sp.bpnn
   $ backprop train --data data.csv --normalize minmax --test-split 100 -o data.bpnn
   $ backprop train --data data.csv --label-column species --val-split 0.1 --patience 3 -o species.bpnn
+  $ backprop train --data houses.csv --output linear --categorical city --missing median -o houses.bpnn
   $ backprop train --resume model.bpnn.ckpt          # after Ctrl-C
   $ backprop train --resume model.bpnn.ckpt --lr 0.01 --epochs 12
   $ backprop train --from imported.bpnn --data iris --epochs 20 -o tuned.bpnn   # fine-tune`)
@@ -106,6 +112,7 @@ Examples:
     .argument('<model>', 'model file')
     .argument('<data>', 'dataset spec or file (as for train --data), or - for CSV on stdin; the set the model was trained on is scored on its held-out test rows, other data on every row')
     .option('--label-column <name>', 'CSV column holding the label (default: the one training used)', nonEmpty)
+    .addOption(new Option('--unseen <what>', 'a category the model never saw: zeros (all-zero one-hot inputs, one warning) or error').choices(['zeros', 'error']).default('zeros'))
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  $ backprop eval model.bpnn mnist\n  $ backprop eval iris.bpnn - < iris-rows.csv       # - reads CSV from stdin')
     .action(run(async (model, data, o) => (await import('./commands/eval.js')).evalCommand(model, data, o)));
@@ -117,6 +124,7 @@ Examples:
     .option('-o, --out <file>', 'write CSV here instead of stdout', nonEmpty)
     .option('-f, --force', 'let -o overwrite an existing file')
     .option('--json', 'JSON lines instead of CSV')
+    .addOption(new Option('--unseen <what>', 'a category the model never saw: zeros (all-zero one-hot inputs, one warning) or error').choices(['zeros', 'error']).default('zeros'))
     .addHelpText('after', '\nExamples:\n  $ backprop predict iris.bpnn flowers.csv -o predictions.csv\n  $ cat flowers.csv | backprop predict iris.bpnn -')
     .action(run(async (model, input, o) => (await import('./commands/predict.js')).predict(model, input, o)));
 

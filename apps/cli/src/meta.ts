@@ -12,6 +12,7 @@ import { IDX_FILE_NAME, findIdxFiles } from '@backprop/data/node';
 import { isBuiltin, NORMALIZATIONS, type NormalizationKind } from '@backprop/data';
 import * as v from 'valibot';
 import type { LoadOptions } from './datasets.js';
+import type { MissingFlag } from './options.js';
 
 /** A file's size and SHA-256: the data a checkpoint was trained on, to tell it from a changed copy. */
 export interface DataCheck {
@@ -49,9 +50,17 @@ export interface CliMeta {
   changes?: Change[];
   /** The model a fine-tuning run started from (--from). */
   from?: string;
+  // tabular data (CSV): one-hot columns, missing values, regression targets, streaming
+  categorical?: (string | number)[];
+  missing?: MissingFlag;
+  targetNormalization?: NormalizationKind;
+  stream?: boolean;
+  bufferRows?: number;
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max));
+/** A --missing policy as saved: a rule name or a fill number. */
+const MissingValue = v.union([v.picklist(['error', 'drop', 'mean', 'median', 'mode']), v.pipe(v.number(), v.finite())]);
 const CliMetaSchema = v.looseObject({
   data: v.pipe(v.string(), v.minLength(1)),
   seed: int(0, SEED_MAX),
@@ -69,6 +78,11 @@ const CliMetaSchema = v.looseObject({
   dataCheck: v.optional(v.object({ size: int(0), sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)) })),
   changes: v.optional(v.array(v.object({ epoch: int(0), step: int(0), set: v.record(v.string(), v.pipe(v.number(), v.finite())) }))),
   from: v.optional(v.string()),
+  categorical: v.optional(v.array(v.union([v.string(), int(0)]))),
+  missing: v.optional(v.object({ default: v.optional(MissingValue), columns: v.record(v.string(), MissingValue) })),
+  targetNormalization: v.optional(v.picklist(NORMALIZATIONS)),
+  stream: v.optional(v.boolean()),
+  bufferRows: v.optional(int(1)),
 });
 
 /** meta.cli of a model file, checked; undefined when the file was not written by `backprop train`. */
@@ -83,7 +97,7 @@ export function readCliMeta(meta: Record<string, unknown>, path: string): CliMet
 
 /** The data options a model's saved CLI settings stand for. */
 export function dataOptions(m: Partial<CliMeta> | undefined, seed = 1): LoadOptions {
-  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples };
+  return { seed: m?.seed ?? seed, testSplit: m?.testSplit, labelColumn: m?.labelColumn, normalization: m?.normalization, noise: m?.noise, samples: m?.samples, categorical: m?.categorical, missing: m?.missing, targetNormalization: m?.targetNormalization, stream: m?.stream, bufferRows: m?.bufferRows };
 }
 
 /** What a --data spec names, decided as @backprop/data's load() decides it. */

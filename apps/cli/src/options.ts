@@ -81,3 +81,35 @@ export function nonEmpty(v: string): string {
   if (v.trim() === '') throw new InvalidArgumentError('expected a non-empty value.');
   return v;
 }
+/** "color,size" → ['color', 'size']: column names, or 0-based indices (--categorical). */
+export function columnList(v: string): (string | number)[] {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new InvalidArgumentError('expected column names or 0-based indices separated by ",", e.g. color,size.');
+  return parts.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** --missing policies: one for all columns and/or per column, as @backprop/data takes them. */
+export interface MissingFlag {
+  default?: string | number;
+  columns: Record<string, string | number>;
+}
+
+const MISSING_RULES = ['error', 'drop', 'mean', 'median', 'mode'];
+
+function missingRule(s: string): string | number {
+  if (MISSING_RULES.includes(s)) return s;
+  const n = Number(s);
+  if (s !== '' && Number.isFinite(n)) return n;
+  throw new InvalidArgumentError(`"${s}" is not a missing-value policy: use ${MISSING_RULES.join(', ')} or a number, for all columns or as column=policy (e.g. --missing mean --missing age=median).`);
+}
+
+/** "--missing mean", "--missing age=median,income=0" (repeatable): collects the policies. */
+export function missingPolicy(v: string, prev: MissingFlag = { columns: {} }): MissingFlag {
+  const out: MissingFlag = { default: prev.default, columns: { ...prev.columns } };
+  for (const part of v.split(',').map((s) => s.trim())) {
+    const eq = part.lastIndexOf('=');
+    if (eq > 0) out.columns[part.slice(0, eq).trim()] = missingRule(part.slice(eq + 1).trim());
+    else out.default = missingRule(part);
+  }
+  return out;
+}

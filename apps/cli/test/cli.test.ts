@@ -207,11 +207,11 @@ describe('data through @backprop/data', () => {
 
   it('eval: a label the model does not know; predict: rows that lack a feature', () => {
     writeFileSync(p('warm.csv'), 'x1,x2,label\n1,2,hot\n0,0,warm\n');
-    expectUsage(cli('eval', 'e.bpnn', 'warm.csv'), /warm\.csv, row 1: unknown label "warm": the model was trained on the labels cold, hot/);
+    expectUsage(cli('eval', 'e.bpnn', 'warm.csv'), /warm\.csv, line 3, column "label": unknown label "warm": the model was trained on the labels cold, hot/);
     writeFileSync(p('narrow.csv'), 'x1\n1\n2\n');
-    expectUsage(cli('predict', 'e.bpnn', 'narrow.csv'), /narrow\.csv: the model takes 2 features and this data has 1; it lacks x2/);
+    expectUsage(cli('predict', 'e.bpnn', 'narrow.csv'), /narrow\.csv: the model takes 2 columns and this data has 1; it lacks x2/);
     writeFileSync(p('obj.json'), JSON.stringify([{ x1: 1 }]));
-    expectUsage(cli('predict', 'e.bpnn', 'obj.json'), /obj\.json, row 0, column "x2": the feature is missing/);
+    expectUsage(cli('predict', 'e.bpnn', 'obj.json'), /obj\.json, row 0, column "x2": the column is missing/);
   });
 });
 
@@ -277,7 +277,7 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
     expectUsage(cli('train', '--data', 'tiny.csv', '--layers', '784-16-10', '-o', 'l.bpnn'), /2 features and 2 outputs; use --layers 2-16-2/);
     expectUsage(cli('predict', 'e.bpnn', p('wide.json')), /wide\.json: no such file/);
     writeFileSync(p('wide.json'), JSON.stringify([[1, 2, 3]]));
-    expectUsage(cli('predict', 'e.bpnn', 'wide.json'), /wide\.json, row 0: the row has 3 values but the model takes 2 features \(x1, x2\)/);
+    expectUsage(cli('predict', 'e.bpnn', 'wide.json'), /wide\.json, row 0: the row has 3 values but the model takes 2 columns \(x1, x2\)/);
   });
   it('--kernels wasm trains on one worker and on several, with the same weights; auto picks wasm on any worker count', () => {
     const r = cli('train', ...FAST, '--kernels', 'wasm', '-o', 'w.bpnn');

@@ -5,7 +5,8 @@
 import type { Floats } from './arena.js';
 import type { Dataset } from './dataset.js';
 import { gatherRows } from './dataset.js';
-import type { Network } from './network.js';
+import type { Network, Workspace } from './network.js';
+import type { BatchStream } from './stream.js';
 
 /** Index of the largest of n values starting at `at`. */
 export function argmax(v: ArrayLike<number>, at = 0, n = v.length - at): number {
@@ -42,33 +43,62 @@ export interface Evaluation {
   N: number;
 }
 
+/** Running sums of an evaluation, chunk by chunk. */
+class Tally {
+  loss = 0;
+  correct = 0;
+  N = 0;
+  readonly confusion: number[][] | null;
+  constructor(private readonly net: Network) {
+    const classes = net.nOut === 1 ? 2 : net.nOut;
+    this.confusion = net.task === 'classification' ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : null;
+  }
+
+  /** Adds rows idx[start … start+B) of `data`, gathered into the workspace. */
+  add(ws: Workspace, data: Dataset, idx: Int32Array, start: number, B: number): void {
+    const net = this.net;
+    gatherRows(ws.X, ws.Y, data, idx, start, B);
+    const a = net.forward(ws, B);
+    this.loss += net.lossSum(ws, B);
+    this.N += B;
+    if (this.confusion) {
+      for (let b = 0; b < B; b++) {
+        const t = predictedClass(ws.Y, b, net.nOut);
+        const p = predictedClass(a, b, net.nOut);
+        this.confusion[t][p]++;
+        if (t === p) this.correct++;
+      }
+    }
+  }
+
+  result(): Evaluation {
+    return { loss: this.loss / this.N, accuracy: this.confusion ? this.correct / this.N : null, confusion: this.confusion, N: this.N };
+  }
+}
+
 /** Loss, accuracy and confusion matrix of a network on a dataset, in chunks of `chunk` rows. */
 export function evaluate(net: Network, data: Dataset, chunk = 256): Evaluation {
   const ws = net.workspace(Math.max(1, Math.min(chunk, data.N)));
-  const classes = net.nOut === 1 ? 2 : net.nOut;
-  const classify = net.task === 'classification';
-  const confusion = classify ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : null;
+  const tally = new Tally(net);
   const idx = new Int32Array(data.N);
   for (let i = 0; i < data.N; i++) idx[i] = i;
-  let loss = 0;
-  let correct = 0;
   try {
-    for (let start = 0; start < data.N; start += ws.maxB) {
-      const B = Math.min(ws.maxB, data.N - start);
-      gatherRows(ws.X, ws.Y, data, idx, start, B);
-      const a = net.forward(ws, B);
-      loss += net.lossSum(ws, B);
-      if (confusion) {
-        for (let b = 0; b < B; b++) {
-          const t = predictedClass(ws.Y, b, net.nOut);
-          const p = predictedClass(a, b, net.nOut);
-          confusion[t][p]++;
-          if (t === p) correct++;
-        }
-      }
-    }
+    for (let start = 0; start < data.N; start += ws.maxB) tally.add(ws, data, idx, start, Math.min(ws.maxB, data.N - start));
   } finally {
     net.backend.release(ws.arena); // transient scratch: reusable by the next call
   }
-  return { loss: loss / data.N, accuracy: classify ? correct / data.N : null, confusion, N: data.N };
+  return tally.result();
+}
+
+/** The same over every row of a batch stream's epoch 0, read in chunks of at most `chunk` rows. */
+export async function evaluateStream(net: Network, stream: BatchStream, chunk = 256): Promise<Evaluation> {
+  const ws = net.workspace(Math.max(1, Math.min(chunk, stream.window.N)));
+  const tally = new Tally(net);
+  try {
+    await stream.startEpoch(0);
+    for (let B = await stream.nextBatch(ws.maxB); B > 0; B = await stream.nextBatch(ws.maxB)) tally.add(ws, stream.window, stream.order, 0, B);
+  } finally {
+    net.backend.release?.(ws.arena);
+  }
+  return tally.result();
 }

@@ -23,7 +23,7 @@ import { LOSSES } from './losses.js';
 import { layerTable, Network, resolveSpec, type NetworkSpec } from './network.js';
 import { OPTIMIZERS, type OptimizerConfig, type OptimizerState } from './optimizers.js';
 import { utf8Decode, utf8Encode } from './platform.js';
-import { PreprocessingSchema, type Preprocessing } from './preprocess.js';
+import { parsePreprocessing, PreprocessingSchema, type Preprocessing } from './preprocess.js';
 import { SEED_MAX } from './rng.js';
 import { Trainer, type EarlyStopping, type ResolvedTrainConfig, type TrainerState } from './trainer.js';
 
@@ -291,7 +291,9 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?
       bestParams: sections.get('bestParams') ?? null,
     };
   }
-  return { net, preprocessing: header.preprocessing, training, meta: header.meta };
+  // the schema checked each field; the cross-checks (lengths that must agree, shape version) are parsePreprocessing's
+  const preprocessing = header.preprocessing === null ? null : parsePreprocessing(header.preprocessing, 'model file header: preprocessing');
+  return { net, preprocessing, training, meta: header.meta };
 }
 
 /** Settings a resumed run may change; the new values are saved with its next checkpoint or model. */

@@ -7,15 +7,16 @@
 import type { Floats } from './arena.js';
 import { macrotask, now } from './clock.js';
 import { checkDataset, subset, type Dataset } from './dataset.js';
-import { DEFAULTS, batchesPerEpoch, defaultShardSize, validationRows } from './defaults.js';
+import { DEFAULTS, defaultShardSize, validationRows } from './defaults.js';
 import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
 import { ConfigError, NumericError } from './errors.js';
 import { jsBackend } from './kernels/js.js';
-import { evaluate } from './metrics.js';
+import { evaluate, evaluateStream } from './metrics.js';
 import { checkMemory, memoryBudget, trainingBytes, type Network } from './network.js';
 import type { AbortSignalLike } from './platform.js';
 import { Optimizer, regularisationLoss, resolveOptimizer, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { checkSeed, mixSeed, permutation, Rng } from './rng.js';
+import { isBatchStream, type BatchStream } from './stream.js';
 
 export interface EarlyStopping {
   /** Epochs without improvement of the monitored loss before stopping. */
@@ -84,7 +85,7 @@ export interface TrainerState {
 }
 
 export interface FitOptions {
-  validation?: Dataset;
+  validation?: Dataset | BatchStream;
   /** Builds the gradient engine; default: a LocalEngine on this thread. */
   engine?: (net: Network, data: Dataset, opts: EngineOptions) => GradientEngine | Promise<GradientEngine>;
   signal?: AbortSignalLike;
@@ -178,82 +179,119 @@ export class Trainer {
     return out;
   }
 
-  async fit(data: Dataset, opts: FitOptions = {}): Promise<FitResult> {
+  /**
+   * Trains on a resident dataset (an epoch is a seeded permutation of its rows) or on a batch
+   * stream (an epoch is whatever the stream gives for that epoch, e.g. a file read through a
+   * seeded shuffle buffer). Either way the engine reads rows of shared memory by index.
+   */
+  async fit(data: Dataset | BatchStream, opts: FitOptions = {}): Promise<FitResult> {
     const net = this.net;
-    checkDataset(data, net.nIn, net.nOut, 'training data');
-    const { rows, validation } = this.split(data, opts.validation);
-    if (validation) checkDataset(validation, net.nIn, net.nOut, 'validation data');
-    const { epochs, batchSize, shardSize, earlyStopping } = this.config;
-    const { l1, l2 } = this.config.optimizer;
-    const maxBatch = Math.min(batchSize, rows.length);
-    const engineOpts: EngineOptions = { shardSize, maxBatch };
-    const engine = opts.engine ? await opts.engine(net, data, engineOpts) : new LocalEngine(net, data, engineOpts);
+    const { batchSize, shardSize } = this.config;
+    const stream = isBatchStream(data) ? data : null;
+    if (stream && this.config.validationSplit > 0) throw new ConfigError('a validation split cannot be cut from a batch stream; give the stream\'s own validation rows as `validation`');
+    const resident = stream ? null : (data as Dataset);
+    let rows: Int32Array | null = null;
+    let validation = opts.validation ?? null;
+    if (resident && validation && isBatchStream(validation)) rows = this.split(resident, resident).rows; // all rows: the validation rows come from elsewhere
+    else if (resident) ({ rows, validation } = this.split(resident, (validation as Dataset | null) ?? undefined));
+    const window = stream ? stream.window : resident!;
+    checkDataset(window, net.nIn, net.nOut, 'training data');
+    if (validation && !isBatchStream(validation)) checkDataset(validation, net.nIn, net.nOut, 'validation data');
+    const N = stream ? stream.N : rows!.length;
+    const engineOpts: EngineOptions = { shardSize, maxBatch: Math.min(batchSize, stream ? window.N : N) };
+    const engine = opts.engine ? await opts.engine(net, window, engineOpts) : new LocalEngine(net, window, engineOpts);
+    const source = stream ? streamBatches(stream, batchSize) : this.residentBatches(rows!, batchSize);
+    try {
+      return await this.loop(engine, source, Math.ceil(N / batchSize), validation, opts);
+    } finally {
+      await engine.close();
+    }
+  }
+
+  /** Batches of a resident dataset: epoch e is the training rows shuffled by (seed, e), cut in order. */
+  private residentBatches(rows: Int32Array, batchSize: number): Batches {
     const order = jsBackend.arena(rows.length * 4).i32(rows.length); // shared: workers read it
+    let start = 0;
+    return {
+      start: async (epoch, skip) => {
+        this.epochOrder(rows, epoch, order);
+        start = skip * batchSize;
+      },
+      next: async () => {
+        if (start >= rows.length) return null;
+        const B = Math.min(batchSize, rows.length - start);
+        const b = { order, start, B };
+        start += B;
+        return b;
+      },
+    };
+  }
+
+  private async loop(engine: GradientEngine, source: Batches, batches: number, validation: Dataset | BatchStream | null, opts: FitOptions): Promise<FitResult> {
+    const net = this.net;
+    const { epochs, earlyStopping } = this.config;
+    const { l1, l2 } = this.config.optimizer;
     const backup = net.params.slice();
-    const batches = batchesPerEpoch(data.N, this.config, Boolean(opts.validation));
     const every = Math.max(1, opts.batchEventEvery ?? 1);
     const yieldEveryMs = opts.yieldEveryMs ?? 50;
     let lastYield = now();
     const st = this.state;
     let stopped: FitResult['stopped'] = 'done';
-    try {
-      while (st.epoch < epochs) {
-        this.epochOrder(rows, st.epoch, order);
-        const t0 = now();
-        const seenAtStart = st.epochSeen;
-        while (st.batchInEpoch < batches) {
-          if (now() - lastYield >= yieldEveryMs) {
-            await macrotask(); // an abort requested meanwhile is seen just below, at this step boundary
-            lastYield = now();
-          }
-          if (opts.signal?.aborted) return { stopped: 'aborted', history: st.history, workers: engine.workers };
-          const start = st.batchInEpoch * batchSize;
-          const B = Math.min(batchSize, rows.length - start);
-          const tb = now();
-          const stats = await engine.batch(order, start, B);
-          this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
-          backup.set(net.params);
-          this.optimizer.step(net.params, engine.grad, B, net.layers);
-          this.checkParams(backup, st.epoch + 1, st.step + 1);
-          st.step++;
-          st.batchInEpoch++;
-          st.epochLoss += stats.loss;
-          st.epochCorrect += stats.correct;
-          st.epochSeen += B;
-          if (opts.onBatch && (st.batchInEpoch % every === 0 || st.batchInEpoch === batches)) {
-            opts.onBatch({
-              epoch: st.epoch + 1, batch: st.batchInEpoch, batches, step: st.step,
-              loss: stats.loss / B, accuracy: net.task === 'classification' ? stats.correct / B : null,
-              samplesPerSec: B / Math.max(1e-9, (now() - tb) / 1000),
-            });
-          }
+    while (st.epoch < epochs) {
+      await source.start(st.epoch, st.batchInEpoch); // a resumed run continues mid-epoch
+      const t0 = now();
+      const seenAtStart = st.epochSeen;
+      while (st.batchInEpoch < batches) {
+        if (now() - lastYield >= yieldEveryMs) {
+          await macrotask(); // an abort requested meanwhile is seen just below, at this step boundary
+          lastYield = now();
         }
-        const seconds = (now() - t0) / 1000;
-        const reg = regularisationLoss(net.params, net.layers, l1, l2);
-        const val = validation ? evaluate(net, validation) : null;
-        const event: EpochEvent = {
-          epoch: st.epoch + 1, epochs, step: st.step,
-          loss: st.epochLoss / st.epochSeen + reg,
-          accuracy: net.task === 'classification' ? st.epochCorrect / st.epochSeen : null,
-          valLoss: val ? val.loss + reg : null,
-          valAccuracy: val ? val.accuracy : null,
-          samplesPerSec: (st.epochSeen - seenAtStart) / Math.max(1e-9, seconds),
-          seconds,
-        };
-        st.history.push(event);
-        st.epoch++;
-        st.batchInEpoch = 0;
-        st.epochLoss = 0;
-        st.epochCorrect = 0;
-        st.epochSeen = 0;
-        opts.onEpoch?.(event);
-        if (earlyStopping && this.earlyStop(event, earlyStopping)) {
-          stopped = 'early';
-          break;
+        if (opts.signal?.aborted) return { stopped: 'aborted', history: st.history, workers: engine.workers };
+        const batch = await source.next();
+        if (!batch) break; // a stream that ran out early: end the epoch here
+        const { order, start, B } = batch;
+        const tb = now();
+        const stats = await engine.batch(order, start, B);
+        this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
+        backup.set(net.params);
+        this.optimizer.step(net.params, engine.grad, B, net.layers);
+        this.checkParams(backup, st.epoch + 1, st.step + 1);
+        st.step++;
+        st.batchInEpoch++;
+        st.epochLoss += stats.loss;
+        st.epochCorrect += stats.correct;
+        st.epochSeen += B;
+        if (opts.onBatch && (st.batchInEpoch % every === 0 || st.batchInEpoch === batches)) {
+          opts.onBatch({
+            epoch: st.epoch + 1, batch: st.batchInEpoch, batches, step: st.step,
+            loss: stats.loss / B, accuracy: net.task === 'classification' ? stats.correct / B : null,
+            samplesPerSec: B / Math.max(1e-9, (now() - tb) / 1000),
+          });
         }
       }
-    } finally {
-      await engine.close();
+      const seconds = (now() - t0) / 1000;
+      const reg = regularisationLoss(net.params, net.layers, l1, l2);
+      const val = validation ? (isBatchStream(validation) ? await evaluateStream(net, validation) : evaluate(net, validation)) : null;
+      const event: EpochEvent = {
+        epoch: st.epoch + 1, epochs, step: st.step,
+        loss: st.epochLoss / st.epochSeen + reg,
+        accuracy: net.task === 'classification' ? st.epochCorrect / st.epochSeen : null,
+        valLoss: val ? val.loss + reg : null,
+        valAccuracy: val ? val.accuracy : null,
+        samplesPerSec: (st.epochSeen - seenAtStart) / Math.max(1e-9, seconds),
+        seconds,
+      };
+      st.history.push(event);
+      st.epoch++;
+      st.batchInEpoch = 0;
+      st.epochLoss = 0;
+      st.epochCorrect = 0;
+      st.epochSeen = 0;
+      opts.onEpoch?.(event);
+      if (earlyStopping && this.earlyStop(event, earlyStopping)) {
+        stopped = 'early';
+        break;
+      }
     }
     return { stopped, history: st.history, workers: engine.workers };
   }
@@ -302,4 +340,25 @@ export class Trainer {
       }
     }
   }
+}
+
+/** Where the loop gets its batches: rows order[start … start+B) of the engine's data. */
+interface Batches {
+  /** Begins an epoch, skipping `skip` batches already done (a resumed run). */
+  start(epoch: number, skip: number): Promise<void>;
+  next(): Promise<{ order: Int32Array; start: number; B: number } | null>;
+}
+
+/** Batches of a stream; a resumed epoch replays the stream's first batches without training on them. */
+function streamBatches(stream: BatchStream, batchSize: number): Batches {
+  return {
+    start: async (epoch, skip) => {
+      await stream.startEpoch(epoch);
+      for (let k = 0; k < skip; k++) await stream.nextBatch(batchSize);
+    },
+    next: async () => {
+      const B = await stream.nextBatch(batchSize);
+      return B > 0 ? { order: stream.order, start: 0, B } : null;
+    },
+  };
 }

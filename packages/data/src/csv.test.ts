@@ -27,7 +27,7 @@ describe('csvTable', () => {
     expect(t.name).toBe('iris5.csv');
     expect(t.N).toBe(4);
     expect(t.features).toEqual(['sepal_length', 'sepal_width']);
-    expect(Array.from(t.X)).toEqual([5.1, 3.5, 7.0, 3.2, 6.3, 3.3, 4.9, 3.0]);
+    expect(Array.from(t.X)).toEqual([5.1, 3.5, 7.0, 3.2, 6.3, 3.3, 4.9, 3.0].map(Math.fround)); // stored as float32, the datasets' type
     expect(t.target.kind).toBe('classes');
     if (t.target.kind !== 'classes') return;
     expect(t.target.labels).toEqual(['setosa', 'versicolor', 'virginica']);
@@ -104,7 +104,7 @@ describe('csvTable', () => {
     expect(parseCell('0x1A')).toBe('not a number');
     expect(parseCell('')).toBe('missing');
     expect(parseCell('NA')).toBe('missing');
-    expect(parseCell('NaN')).toBe('not finite');
+    expect(parseCell('NaN')).toBe('missing'); // as in pandas: NaN, NA and empty cells are missing values
     expect(parseCell('-Infinity')).toBe('not finite');
     expect(parseCell('1e999')).toBe('not finite');
   });
@@ -130,11 +130,28 @@ describe('csvTable: bad input names the file, line and column and says the fix',
     expect(errorOf(() => csvTable('a,b,label\n1,2,x\n1,2,?\n', { file: 'm.csv' })).message).toMatch(/^m\.csv, line 3, column "label" \(index 2\): missing label/);
   });
 
-  it('NaN and Inf values are NumericErrors located like the others', () => {
+  it('Inf values are NumericErrors and NaN cells missing values, both with .line and .column like the others', () => {
     const e = errorOf(() => csvTable('a,b,label\n1,2,x\n1,inf,y\n', { file: 'n.csv' }));
     expect(e).toBeInstanceOf(NumericError);
     expect(e.message).toMatch(/^n\.csv, line 3, column "b" \(index 1\): value inf is not a finite number/);
-    expect(errorOf(() => csvTable('a,y\n1,2.5\n2,NaN\n', { task: 'regression', file: 'r.csv' })).message).toMatch(/^r\.csv, line 3, column "y"/);
+    expect([(e as DataFileError).line, (e as DataFileError).column]).toEqual([3, 'b']);
+    const big = errorOf(() => csvTable('a,b,label\n1,1e999,x\n', { file: 'n.csv' }));
+    expect([big.constructor.name, (big as DataFileError).line, (big as DataFileError).column]).toEqual(['NonFiniteValueError', 2, 'b']);
+    const nan = errorOf(() => csvTable('a,y\n1,2.5\n2,NaN\n', { task: 'regression', file: 'r.csv' }));
+    expect(nan.message).toMatch(/^r\.csv, line 3, column "y" \(index 1\): missing label \("NaN"\)/);
+    expect([(nan as DataFileError).line, (nan as DataFileError).column]).toEqual([3, 'y']);
+    const cell = errorOf(() => csvTable('a,b,y\n1,NaN,2\n', { file: 'r.csv' }));
+    expect(cell.message).toMatch(/^r\.csv, line 2, column "b" \(index 1\): missing value \("NaN"\) in a feature column; pass missing: 'mean'/);
+  });
+
+  it('every CSV error carries .line and .column: short rows, bad quoting, bad cells', () => {
+    const short = errorOf(() => csvTable('a,b,label\n1,2,x\n3,4\n', { file: 's.csv' })) as DataFileError;
+    expect([short.line, short.column]).toEqual([3, 2]); // the row ends before column 2
+    const quote = errorOf(() => csvTable('a,label\n1,x\n2,"y\n', { file: 'q.csv' })) as DataFileError;
+    expect(quote.line).toBeGreaterThanOrEqual(3);
+    expect(quote.column).not.toBeNull();
+    const text = errorOf(() => csvTable('a,label\n1,x\nfoo,y\n', { file: 't.csv' })) as DataFileError;
+    expect([text.line, text.column]).toEqual([3, 'a']);
   });
 
   it('an empty file, and a header without rows', () => {

@@ -33,8 +33,25 @@ export class DataFileError extends DataError {
   readonly row: number | null;
   readonly column: string | number | null;
 
-  constructor(at: Location, problem: string, fix: string) {
+  /** `column` (optional): a column to record in `.column` without naming it in the message (e.g. where a short row ends). */
+  constructor(at: Location, problem: string, fix: string, column?: string | number) {
     super(`${describeLocation(at)}: ${problem}; ${fix}`);
+    this.file = at.file ?? null;
+    this.line = at.line ?? null;
+    this.row = at.row ?? null;
+    this.column = at.column ?? column ?? null;
+  }
+}
+
+/** A NaN or ±Infinity in the input: core's NumericError, with the same location fields as DataFileError. */
+export class NonFiniteValueError extends NumericError {
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly row: number | null;
+  readonly column: string | number | null;
+
+  constructor(at: Location, value: number | string) {
+    super(`${describeLocation(at)}: value ${String(value)} is not a finite number; replace it with a real value, or leave the cell empty and pass a missing-value policy (e.g. missing: 'mean', CLI --missing mean) or drop the row`);
     this.file = at.file ?? null;
     this.line = at.line ?? null;
     this.row = at.row ?? null;
@@ -42,7 +59,7 @@ export class DataFileError extends DataError {
   }
 }
 
-/** A NaN or ±Infinity in the input, at a known place (core's NumericError, located). */
-export function nonFiniteError(at: Location, value: number | string): NumericError {
-  return new NumericError(`${describeLocation(at)}: value ${String(value)} is not a finite number; replace it with a real value or drop the row`);
+/** A NaN or ±Infinity in the input, at a known place. */
+export function nonFiniteError(at: Location, value: number | string): NonFiniteValueError {
+  return new NonFiniteValueError(at, value);
 }

@@ -105,12 +105,14 @@ describe('idxTable', () => {
     expect(() => idxTable(parseIdx(images), parseIdx(labels), { labelsFile: 'lb', labelNames: ['a', 'b', 'c', 'd'] })).toThrow(/^lb, row 0: label 7 is outside the 4 classes/);
   });
 
-  it('float images are checked for NaN by row and pixel', () => {
+  it('float images are checked for NaN (a missing value) by row and pixel', () => {
     const f = encodeIdx({ type: 'f32', dims: [2, 2], data: Float32Array.from([0, 1, Number.NaN, 0]) });
     const t = idxTable(parseIdx(f), parseIdx(labels), { name: 'floats' });
     expect(t.X).toBeInstanceOf(Float32Array);
     expect(t.divisor).toBe(1);
-    expect(() => prepare(t)).toThrow(NumericError);
-    expect(() => prepare(t)).toThrow('floats, row 1, column "pixel0" (index 0): value NaN is not a finite number; replace it with a real value or drop the row');
+    expect(() => prepare(t)).toThrow(DataFileError);
+    expect(() => prepare(t)).toThrow('floats, row 1, column "pixel0" (index 0): missing value in a feature column; pass missing:');
+    const inf = idxTable(parseIdx(encodeIdx({ type: 'f32', dims: [2, 2], data: Float32Array.from([0, 1, Infinity, 0]) })), parseIdx(labels), { name: 'floats' });
+    expect(() => prepare(inf)).toThrow(NumericError);
   });
 });

@@ -22,17 +22,36 @@ const SIZE: Record<IdxType, number> = { u8: 1, i8: 1, i16: 2, i32: 4, f32: 4, f6
 
 const hex = (bytes: Uint8Array, n: number) => Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
 
-/** Parses an (uncompressed) IDX file. Unsigned bytes come back as a view, not a copy. */
-export function parseIdx(bytes: Uint8Array, file = 'IDX data'): IdxArray {
-  if (isGzip(bytes)) throw new DataFileError({ file }, 'the file is gzip-compressed', 'decompress it first (idxFromBytes and readIdx do this for you)');
-  if (bytes.length < 4) throw new DataFileError({ file }, `the file is truncated: ${bytes.length} bytes, fewer than the 4-byte IDX magic number`, 'download or copy the file again');
+/** Largest IDX data this reader inflates or allocates (2 GiB): a header declaring more is refused before any work. */
+export const MAX_IDX_BYTES = 2 ** 31;
+
+interface IdxHeader {
+  type: IdxType;
+  dims: number[];
+  count: number;
+  header: number; // bytes before the data
+  bytes: number; // header + data: the file's size
+}
+
+/**
+ * The header of IDX bytes (magic, type, dims) and the file size it declares; null while `bytes`
+ * is too short to hold the whole header (a gzip stream still inflating).
+ */
+export function idxHeader(bytes: Uint8Array, file = 'IDX data', partial = false): IdxHeader | null {
+  if (bytes.length < 4) {
+    if (partial) return null;
+    throw new DataFileError({ file }, `the file is truncated: ${bytes.length} bytes, fewer than the 4-byte IDX magic number`, 'download or copy the file again');
+  }
   const type = TYPE_OF_CODE[bytes[2]];
   if (bytes[0] !== 0 || bytes[1] !== 0 || type === undefined || bytes[3] === 0) {
     throw new DataFileError({ file }, `not an IDX file: it starts with ${hex(bytes, 4)}, not 00 00 <type 08…0e> <dimensions ≥ 1> (e.g. 00 00 08 03 for images, 00 00 08 01 for labels)`, 'pass an IDX file such as train-images-idx3-ubyte (gzip or not)');
   }
   const ndims = bytes[3];
   const header = 4 + 4 * ndims;
-  if (bytes.length < header) throw new DataFileError({ file }, `the file is truncated inside its header: ${ndims} dimensions need ${header} bytes, the file has ${bytes.length}`, 'download or copy the file again');
+  if (bytes.length < header) {
+    if (partial) return null;
+    throw new DataFileError({ file }, `the file is truncated inside its header: ${ndims} dimensions need ${header} bytes, the file has ${bytes.length}`, 'download or copy the file again');
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   let count = 1;
@@ -42,11 +61,22 @@ export function parseIdx(bytes: Uint8Array, file = 'IDX data'): IdxArray {
   }
   const shape = dims.join(' × ');
   if (count === 0) throw new DataFileError({ file }, `the header declares ${shape} items, which is none`, 'pass a file that holds data');
+  const need = count * SIZE[type];
+  if (need > MAX_IDX_BYTES) throw new DataFileError({ file }, `the header declares ${shape} ${type} values (${need} bytes), more than the ${MAX_IDX_BYTES}-byte limit`, 'check that this is an unmodified IDX file');
+  return { type, dims, count, header, bytes: header + need };
+}
+
+/** Parses an (uncompressed) IDX file. Unsigned bytes come back as a view, not a copy. */
+export function parseIdx(bytes: Uint8Array, file = 'IDX data'): IdxArray {
+  if (isGzip(bytes)) throw new DataFileError({ file }, 'the file is gzip-compressed', 'decompress it first (idxFromBytes and readIdx do this for you)');
+  const { type, dims, count, header } = idxHeader(bytes, file)!;
+  const shape = dims.join(' × ');
   const size = SIZE[type];
   const need = count * size;
   const have = bytes.length - header;
   if (have < need) throw new DataFileError({ file }, `the file is truncated: its header declares ${shape} ${type} values (${need} bytes of data) but only ${have} bytes follow`, 'download or copy the file again');
   if (have > need) throw new DataFileError({ file }, `${have - need} bytes follow the ${need} bytes of data its header declares (${shape} ${type}); the header and the data disagree`, 'check that this is an unmodified IDX file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (type === 'u8') return { type, dims, data: bytes.subarray(header) };
   const data = new { i8: Int8Array, i16: Int16Array, i32: Int32Array, f32: Float32Array, f64: Float64Array }[type](count);
   for (let i = 0; i < count; i++) {
@@ -56,9 +86,14 @@ export function parseIdx(bytes: Uint8Array, file = 'IDX data'): IdxArray {
   return { type, dims, data };
 }
 
+/** The inflation limit of gzip IDX data: the size its header declares (unknown until the header has inflated). */
+export function idxInflateLimit(file: string): (head: Uint8Array) => number | null {
+  return (head) => idxHeader(head, file, true)?.bytes ?? null;
+}
+
 /** Decompresses (when gzip) and parses IDX bytes. */
 export async function idxFromBytes(bytes: Uint8Array, file = 'IDX data'): Promise<IdxArray> {
-  return parseIdx(await gunzip(bytes, file), file);
+  return parseIdx(await gunzip(bytes, file, idxInflateLimit(file)), file);
 }
 
 /** The bytes of an IDX file holding `a` (big-endian, as the format requires). */

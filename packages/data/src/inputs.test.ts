@@ -22,8 +22,8 @@ describe('inputsFromJson', () => {
 
   it('names the row and feature of each bad value', () => {
     expect(() => inputsFromJson({ a: 1 }, pre, 'in.json')).toThrow(/^in\.json: expected a non-empty JSON array of rows/);
-    expect(() => inputsFromJson([[1, 2], [1]], pre, 'in.json')).toThrow('in.json, row 1: the row has 1 values but the model takes 2 features (a, b); give 2 numbers per row in that order');
-    expect(() => inputsFromJson([{ a: 1 }], pre, 'in.json')).toThrow('in.json, row 0, column "b": the feature is missing; give every object the keys a, b');
+    expect(() => inputsFromJson([[1, 2], [1]], pre, 'in.json')).toThrow('in.json, row 1: the row has 1 values but the model takes 2 columns (a, b); give 2 values per row in that order');
+    expect(() => inputsFromJson([{ a: 1 }], pre, 'in.json')).toThrow('in.json, row 0, column "b": the column is missing; give every object the keys a, b (null for a missing value)');
     expect(() => inputsFromJson([[1, '2']], pre, 'in.json')).toThrow(DataFileError);
     expect(() => inputsFromJson([[1, Number.POSITIVE_INFINITY]], pre, 'in.json')).toThrow(NumericError);
   });

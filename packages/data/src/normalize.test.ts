@@ -67,7 +67,7 @@ describe('applyPreprocessing', () => {
     expect(() => applyPreprocessing(pre, [1, 2, 3])).toThrow(ShapeError);
     expect(() => applyPreprocessing(pre, [[1, 2], [3]])).toThrow('row 1 has 1 values but the model takes 2 features');
     expect(() => applyPreprocessing(pre, [1, Number.NaN])).toThrow(NumericError);
-    expect(() => applyPreprocessing(pre, [1, Number.NaN])).toThrow('raw row 0, feature "b" is NaN; give a finite number');
+    expect(() => applyPreprocessing(pre, [1, Number.NaN])).toThrow('raw row 0, feature "b" is missing (NaN) and the model has no fill value for it; give a number');
     expect(() => applyPreprocessing({ ...pre, expand: ['x1*x2'] }, [1, 2])).toThrow(/derives features \(x1\*x2\)/);
   });
 });

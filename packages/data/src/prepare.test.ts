@@ -77,7 +77,7 @@ describe('prepare', () => {
     expect(d.preprocessing.labels).toEqual(['a', 'b']);
     expect(Array.from(d.test!.Y)).toEqual([0, 1]); // "b" mapped by name to output 1
     expect(() => prepare(train, {}, test)).toThrow(DataError);
-    expect(() => prepare(train, {}, test)).toThrow(/^test\.csv, row 1: label "c" occurs in the test rows but never in the training rows/);
+    expect(() => prepare(train, {}, test)).toThrow(/^test\.csv, line 3, column "label": label "c" occurs in the test rows but never in the training rows/);
   });
 
   it('an empty table is refused with a fix', () => {
@@ -150,14 +150,14 @@ describe('prepareFor: data under a saved model’s preprocessing (eval, predict)
     expect(Array.from(x.slice(0, 2))).toEqual(Array.from(d.train.X.slice(r0 * 2, r0 * 2 + 2)));
   });
 
-  it('an unknown label is a DataError naming the file and row and the labels the model knows', () => {
+  it('an unknown label is a DataError naming the file line (as every CSV error does) and the labels the model knows', () => {
     const evalTable = csvTable('a,b,label\n1,10,x\n2,20,cow\n', { file: 'eval.csv' });
     expect(() => prepareFor(pre, evalTable, { test: 0 })).toThrow(DataError);
-    expect(() => prepareFor(pre, evalTable, { test: 0 })).toThrow('eval.csv, row 1: unknown label "cow": the model was trained on the labels x, y, z; use one of those (labels are case-sensitive) or retrain with data that has this class');
+    expect(() => prepareFor(pre, evalTable, { test: 0 })).toThrow('eval.csv, line 3, column "label": unknown label "cow": the model was trained on the labels x, y, z; use one of those (labels are case-sensitive) or retrain with data that has this class');
   });
 
   it('a missing feature, or a target of the other kind, is refused with the fix', () => {
-    expect(() => prepareFor(pre, csvTable('a,c,d,label\n1,2,3,x\n', { file: 'e.csv' }), { test: 0 })).toThrow('e.csv: the model takes 2 features and this data has 3; it lacks b; give the columns the model was trained on (a, b), by name or in that order');
+    expect(() => prepareFor(pre, csvTable('a,c,d,label\n1,2,3,x\n', { file: 'e.csv' }), { test: 0 })).toThrow('e.csv: the model takes 2 columns and this data has 3; it lacks b; give the columns the model was trained on (a, b), by name or in that order');
     expect(() => prepareFor(pre, csvTable('a,b,price\n1,2,3.5\n', { file: 'r.csv' }), { test: 0 })).toThrow(/^r\.csv: the model does classification but this data has numeric targets/);
   });
 

@@ -1,10 +1,14 @@
 /**
  * Table: raw rows before any split or normalisation. Every loader (CSV, IDX, MNIST, iris,
  * synthetic) produces one; `prepare` turns it into shared-memory datasets. Raw feature
- * x_ij = X[i·nIn + j] / divisor (divisor 255 keeps image bytes compact; 1 otherwise).
+ * x_ij = X[i·nIn + j] / divisor (divisor 255 keeps image bytes compact; 1 otherwise), or
+ * X[i·nIn + j] + offset_j for CSV columns stored as float32 differences. A categorical column
+ * holds category codes (index into `categories[j]`). NaN marks a missing cell, a class index −1
+ * (or a NaN target) a missing label.
  */
 import { DataError } from '@backprop/core';
 import { nonFiniteError } from './errors.js';
+import type { MissingOption } from './missing.js';
 
 export type NormalizationKind = 'none' | 'zscore' | 'minmax';
 
@@ -16,6 +20,8 @@ export type Target =
       labels: string[];
       /** True when the label set is fixed in advance (MNIST digits); false: fitted on the training split. */
       known: boolean;
+      /** The label column's name (CSV), for messages and per-column missing policies. */
+      name?: string;
     }
   | {
       kind: 'values';
@@ -36,6 +42,21 @@ export interface Table {
   target: Target;
   /** Normalisation used when the caller does not choose one. */
   normalization: NormalizationKind;
+  /** Per feature column: the category names of a categorical column (code k ↔ categories[j][k]), null for numeric. Absent: all numeric. */
+  categories?: (string[] | null)[];
+  /** Per feature column: raw x = X + offset_j (CSV columns are stored as differences from their first value, see Preprocessing.normalization.offset). */
+  offset?: Float64Array;
+  /** 1-based file line of each row (CSV), so errors found after parsing name the line. */
+  lines?: Int32Array;
+  /** The missing-value policy the table was read with (prepare's default for `missing`). */
+  missing?: MissingOption;
+  /** X may be reordered and overwritten in place by `prepare` (the loader made it for this one use). */
+  consumable?: boolean;
+}
+
+/** Where row i of a table is: its file line when known, else its row index. */
+export function rowLocation(t: Table, i: number): { file: string; line?: number; row?: number } {
+  return t.lines ? { file: t.name, line: t.lines[i] } : { file: t.name, row: i };
 }
 
 /** Checks that a table's arrays agree with N, nIn and its targets, and that every value is finite. */
@@ -45,9 +66,12 @@ export function checkTable(t: Table): Table {
   if (t.nIn === 0 || t.features.length !== t.nIn) throw new DataError(`${where} has ${t.nIn} features but ${t.features.length} feature names; every row needs at least one numeric feature`);
   if (t.X.length !== t.N * t.nIn) throw new DataError(`${where}: X has ${t.X.length} numbers, not ${t.N} rows × ${t.nIn} features`);
   if (!(t.divisor > 0) || !Number.isFinite(t.divisor)) throw new DataError(`${where}: divisor must be a positive number, got ${t.divisor}`);
+  if (t.categories && t.categories.length !== t.nIn) throw new DataError(`${where}: ${t.categories.length} category lists for ${t.nIn} feature columns`);
+  if (t.offset && t.offset.length !== t.nIn) throw new DataError(`${where}: ${t.offset.length} offsets for ${t.nIn} feature columns`);
   if (!(t.X instanceof Uint8Array)) {
     for (let i = 0; i < t.X.length; i++) {
-      if (!Number.isFinite(t.X[i])) throw nonFiniteError({ file: where, row: Math.floor(i / t.nIn), column: t.features[i % t.nIn], columnIndex: i % t.nIn }, t.X[i]);
+      const x = t.X[i];
+      if (x === Infinity || x === -Infinity) throw nonFiniteError({ ...rowLocation(t, Math.floor(i / t.nIn)), column: t.features[i % t.nIn], columnIndex: i % t.nIn }, x); // NaN: a missing cell
     }
   }
   const target = t.target;
@@ -56,14 +80,15 @@ export function checkTable(t: Table): Table {
     const K = target.labels.length;
     for (let i = 0; i < t.N; i++) {
       const c = target.y[i];
-      if (c < 0 || c >= K) throw new DataError(`${where}, row ${i}: class index ${c} is outside the ${K} label names; give a name for every class`);
+      if (c < -1 || c >= K) throw new DataError(`${where}, row ${i}: class index ${c} is outside the ${K} label names; give a name for every class`); // −1: missing
     }
   } else {
     const nOut = target.names.length;
     if (nOut === 0) throw new DataError(`${where} has no label column (inputs only); pass the label column to train or evaluate on it`);
     if (target.Y.length !== t.N * nOut) throw new DataError(`${where}: targets have ${target.Y.length} numbers, not ${t.N} rows × ${nOut} targets`);
     for (let i = 0; i < target.Y.length; i++) {
-      if (!Number.isFinite(target.Y[i])) throw nonFiniteError({ file: where, row: Math.floor(i / nOut), column: target.names[i % nOut], columnIndex: i % nOut }, target.Y[i]);
+      const y = target.Y[i];
+      if (y === Infinity || y === -Infinity) throw nonFiniteError({ ...rowLocation(t, Math.floor(i / nOut)), column: target.names[i % nOut], columnIndex: i % nOut }, y); // NaN: a missing target
     }
   }
   return t;

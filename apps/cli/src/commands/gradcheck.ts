@@ -6,7 +6,7 @@
 import { gradCheck, jsBackend, Network, type ActivationName, type Dataset } from '@backprop/core';
 import { checkMemory, layerTable, resolveSpec, subset, Workspace } from '@backprop/core/engine';
 import { UsageError } from '../errors.js';
-import { loadForModel, loadTraining } from '../datasets.js';
+import { loadForModel, loadTraining, residentRows } from '../datasets.js';
 import { readModel } from '../files.js';
 import { dataOptions } from '../meta.js';
 import { cliMemoryBudget } from './train.js';
@@ -34,7 +34,7 @@ export async function gradcheck(modelPath: string | undefined, o: Flags): Promis
   } else {
     const spec = o.data ?? 'circle';
     const loaded = await loadTraining(spec, { seed: o.seed });
-    data = loaded.train;
+    data = residentRows(loaded.train);
     const activation = (o.activation ?? FRESH.activation) as ActivationName;
     const config = { sizes: [data.nIn, ...(o.hidden ?? FRESH.hidden), data.nOut], activation, dtype: 'f64' as const };
     const s = resolveSpec(config);

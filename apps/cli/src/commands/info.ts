@@ -11,7 +11,7 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<nu
     process.stdout.write(JSON.stringify({
       sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, dtype: net.spec.dtype, parameters: net.P,
       layers: net.layers.map((l, i) => ({ layer: i + 1, nIn: l.nIn, nOut: l.nOut, phi: l.phi, parameters: l.size })),
-      preprocessing: pre ? { features: pre.features.length, normalization: pre.normalization.kind, labels: pre.labels, source: pre.source ?? null } : null,
+      preprocessing: pre ? { features: pre.features.length, normalization: pre.normalization.kind, labels: pre.labels, source: pre.source ?? null, columns: pre.columns ?? null, targetNormalization: pre.targetNormalization ?? null } : null,
       training: t ? { config: t.config, epochsDone: t.state.epoch, step: t.state.step, history: t.state.history } : null,
       meta: file.meta,
     }) + '\n');
@@ -24,6 +24,10 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<nu
     const feats = pre.features.length > 6 ? `${pre.features.slice(0, 6).join(', ')}, … (${pre.features.length})` : pre.features.join(', ');
     out.push(`${c.bold('inputs')}   ${feats}; normalisation ${pre.normalization.kind}${pre.source ? `; from ${pre.source}` : ''}`);
     if (pre.labels) out.push(`${c.bold('labels')}   ${pre.labels.join(', ')}`);
+    const special = (pre.columns ?? []).filter((k) => k.kind === 'categorical' || k.missing !== 'error');
+    const rule = (k: (typeof special)[number]) => (k.fill !== undefined ? `missing → ${k.missing} ${typeof k.fill === 'number' ? +k.fill.toPrecision(7) : k.fill}` : k.missing === 'drop' ? 'rows with it missing were dropped' : '');
+    if (special.length > 0) out.push(`${c.bold('columns')}  ${special.map((k) => `${k.name}: ${[k.kind === 'categorical' ? `one-hot over ${k.categories.length} categories` : '', rule(k)].filter(Boolean).join(', ')}`).join('; ')}`);
+    if (pre.targetNormalization) out.push(`${c.bold('targets')}  ${(pre.targets ?? ['y']).join(', ')}: ${pre.targetNormalization.kind}-normalised for training; predict and eval report them in their own units`);
   }
   if (t) {
     const cfg = t.config;

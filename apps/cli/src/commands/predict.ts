@@ -1,18 +1,19 @@
 /** `backprop predict MODEL INPUT`: a^[L] for each input row, with the model's own preprocessing and label names. */
-import { predictedClass } from '@backprop/core';
+import { outputsToTargets, predictedClass } from '@backprop/core';
 import { loadInputs } from '../datasets.js';
 import { UsageError } from '../errors.js';
 import { checkWritable, readModel, writeAtomic } from '../files.js';
 
-export async function predict(modelPath: string, input: string, o: { out?: string; force?: boolean; json?: boolean }): Promise<number> {
+export async function predict(modelPath: string, input: string, o: { out?: string; force?: boolean; json?: boolean; unseen?: 'zeros' | 'error' }): Promise<number> {
   const file = readModel(modelPath);
   const pre = file.preprocessing;
   if (!pre) throw new UsageError(`${modelPath} carries no preprocessing (feature order, labels); it cannot read ${input}`);
   if (o.force && !o.out) throw new UsageError('--force lets -o FILE overwrite a file, and without -o the predictions go to stdout; drop --force, or add -o FILE');
   if (o.out) checkWritable(o.out, Boolean(o.force));
-  const { X, N } = await loadInputs(input, pre);
+  const { X, N } = await loadInputs(input, pre, { unseen: o.unseen, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
   const net = file.net;
-  const A = net.predict(X, N);
+  const classifies = net.task === 'classification' && pre.labels;
+  const A = classifies ? net.predict(X, N) : outputsToTargets(pre, net.predict(X, N)); // regression: in the targets' units
   const K = net.nOut;
   const classify = net.task === 'classification' && pre.labels;
   const names = classify ? pre.labels! : (pre.targets ?? Array.from({ length: K }, (_, k) => `y${k + 1}`));

@@ -10,14 +10,15 @@
  * on and are recorded in the model (meta.cli.changes).
  */
 import * as core from '@backprop/core';
-import { evaluate, Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type Dataset, type Preprocessing } from '@backprop/core';
+import { Network, resumeTrainer, saveModel, ShapeError, Trainer, type Backend, type BatchStream, type Dataset, type Preprocessing } from '@backprop/core';
 import * as engine from '@backprop/core/engine';
 import { checkMemory, memoryBudget, resolveSpec, trainingBytes } from '@backprop/core/engine';
 import { findIdxFiles } from '@backprop/data/node';
 import type { NormalizationKind } from '@backprop/data';
 import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { loadTraining } from '../datasets.js';
+import { checkTabularFlags, evaluateOn, loadTraining, regressionOn, widthsOf } from '../datasets.js';
+import type { MissingFlag } from '../options.js';
 import { trainDefaults } from '../defaults.js';
 import { engineFor } from '../engine.js';
 import { UsageError } from '../errors.js';
@@ -62,6 +63,12 @@ export interface TrainFlags {
   force?: boolean;
   json?: boolean;
   dtype?: string;
+  // tabular data (CSV): one-hot columns, missing values, regression targets
+  categorical?: (string | number)[];
+  missing?: MissingFlag;
+  normalizeTargets?: string;
+  stream?: boolean;
+  bufferRows?: number;
 }
 
 export const DEFAULT_SEED = 1;
@@ -138,8 +145,8 @@ interface Run {
   trainer: Trainer;
   pre: Preprocessing;
   meta: CliMeta;
-  train: Dataset;
-  test: Dataset | null;
+  train: Dataset | BatchStream;
+  test: Dataset | BatchStream | null;
   description: string;
   notes: string[];
 }
@@ -173,6 +180,7 @@ async function freshRun(f: TrainFlags): Promise<Run> {
     data, seed, testSplit: f.testSplit, labelColumn: f.labelColumn,
     normalization: f.normalize as NormalizationKind | undefined, noise: f.noise, samples: f.samples,
     out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels ?? 'auto', workers: f.workers,
+    ...tabularMeta(f),
   };
   const notes = checkOutputs(f, meta, Boolean(f.force));
   // --from: the model's own preprocessing maps the data onto its inputs and labels
@@ -181,14 +189,17 @@ async function freshRun(f: TrainFlags): Promise<Run> {
   const loaded = await loadTraining(meta.data, dataOptions(meta), base?.preprocessing);
   Object.assign(meta, await locateData(meta.data));
   const { train, test } = loaded;
+  checkTabularFlags(f, meta.data, loaded.preprocessing);
+  notes.push(...tabularNotes(loaded));
+  const { nIn, nOut } = widthsOf(train);
   const task = loaded.preprocessing.labels ? 'classification' : 'regression';
-  const d = trainDefaults({ nIn: train.nIn, trainRows: Math.round(train.N * (1 - (f.valSplit ?? 0))), task }, { optimizer: f.optimizer, batchSize: f.batchSize });
+  const d = trainDefaults({ nIn, trainRows: Math.round(train.N * (1 - (f.valSplit ?? 0))), task }, { optimizer: f.optimizer, batchSize: f.batchSize });
   checkOptimizerFlags(f, d.optimizer, f.optimizer ? 'the optimizer' : `the default optimizer for ${d.regime}`);
-  const sizes = base ? base.net.spec.sizes : f.layers ?? [train.nIn, ...(f.hidden ?? d.hidden), train.nOut];
-  if (sizes[0] !== train.nIn || sizes[sizes.length - 1] !== train.nOut) {
-    const fixed = [train.nIn, ...sizes.slice(1, -1), train.nOut].join('-');
-    if (base) throw new ShapeError(`${f.from} is a ${sizes.join('-')} network but ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; fine-tune it on data of its shape`);
-    throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${train.nIn} features and ${train.nOut} outputs; use --layers ${fixed}`);
+  const sizes = base ? base.net.spec.sizes : f.layers ?? [nIn, ...(f.hidden ?? d.hidden), nOut];
+  if (sizes[0] !== nIn || sizes[sizes.length - 1] !== nOut) {
+    const fixed = [nIn, ...sizes.slice(1, -1), nOut].join('-');
+    if (base) throw new ShapeError(`${f.from} is a ${sizes.join('-')} network but ${meta.data} has ${nIn} features and ${nOut} outputs; fine-tune it on data of its shape`);
+    throw new ShapeError(`layer sizes ${sizes.join('-')} do not match the data: ${meta.data} has ${nIn} features and ${nOut} outputs; use --layers ${fixed}`);
   }
   const dtype = (base?.net.spec.dtype ?? f.dtype ?? 'f32') as core.DType;
   const config: core.NetworkConfig = { sizes, activation: (f.activation ?? d.activation) as core.ActivationName, output: (f.output ?? d.output) as core.ActivationName, loss: f.loss as core.LossName | undefined, dtype };
@@ -356,9 +367,10 @@ export async function train(f: TrainFlags): Promise<number> {
   writeAtomic(meta.out, saveModel(net, saveOpts));
   const seconds = (performance.now() - t0) / 1000;
   const last = result.history[result.history.length - 1];
-  const ev = test ? evaluate(net, test) : null;
+  const ev = test ? await evaluateOn(net, test) : null;
+  const reg = test && pre.labels === null ? await regressionOn(net, test, pre) : null; // in the targets' own units
   if (mode === 'json') {
-    emit({ event: 'done', stopped: result.stopped, epochs: result.history.length, steps: trainer.state.step, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, testLoss: ev?.loss ?? null, testAccuracy: ev?.accuracy ?? null, model: meta.out, seconds, workers: result.workers });
+    emit({ event: 'done', stopped: result.stopped, epochs: result.history.length, steps: trainer.state.step, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, testLoss: ev?.loss ?? null, testAccuracy: ev?.accuracy ?? null, ...(reg ? { testRmse: reg.rmse, testMae: reg.mae } : {}), model: meta.out, seconds, workers: result.workers });
     return 0;
   }
   const rows: (string | number)[][] = [
@@ -369,10 +381,27 @@ export async function train(f: TrainFlags): Promise<number> {
   ];
   if (last?.valLoss != null) rows.push(['val loss', fmt.loss(last.valLoss)], ['val accuracy', fmt.pct(last.valAccuracy)]);
   if (ev) rows.push(['test loss', fmt.loss(ev.loss)], ['test accuracy', c.green(c.bold(fmt.pct(ev.accuracy)))]);
+  if (reg) rows.push(['test RMSE (target units)', fmt.loss(reg.rmse)], ['test MAE (target units)', fmt.loss(reg.mae)]);
   rows.push(['workers', result.workers], ['time', fmt.secs(seconds)], ['model', meta.out]);
   const chart = plot(result.history);
   if (chart) process.stderr.write(chart + '\n');
   process.stdout.write(table(['summary', ''], rows) + '\n');
   if (ev?.accuracy != null) process.stdout.write(`test accuracy: ${fmt.pct(ev.accuracy)} on ${ev.N} held-out rows\n`);
   return 0;
+}
+
+// ── tabular data (CSV): --categorical, --missing, target normalisation ──────────────────────────
+
+/** The tabular settings of a new run, saved with the model so --resume reads the data the same way. */
+function tabularMeta(f: TrainFlags): Pick<CliMeta, 'categorical' | 'missing' | 'targetNormalization' | 'stream' | 'bufferRows'> {
+  // a linear output (the default for numeric targets) can reach any value: z-score; a bounded one (sigmoid, tanh, relu…) gets targets in [0, 1]
+  const targetNormalization = (f.normalizeTargets ?? (f.output === undefined || f.output === 'linear' ? 'zscore' : 'minmax')) as NormalizationKind;
+  if (f.bufferRows !== undefined && !f.stream) throw new UsageError('--buffer-rows sets the shuffle buffer of --stream; pass --stream too, or leave it out');
+  return { categorical: f.categorical, missing: f.missing, targetNormalization, stream: f.stream, bufferRows: f.bufferRows };
+}
+
+/** Dropped rows and unseen categories, said once before training. */
+function tabularNotes(d: { dropped: number; warnings: string[] }): string[] {
+  const notes = d.dropped > 0 ? [`dropped ${d.dropped} row${d.dropped === 1 ? '' : 's'} with a missing value (--missing drop)`] : [];
+  return [...notes, ...d.warnings];
 }

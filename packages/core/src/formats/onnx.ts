@@ -92,8 +92,8 @@ export function exportOnnx(net: Network, pre: Preprocessing | null, o: OnnxExpor
   return toBinary(ModelProtoSchema, model);
 }
 
-/** Preprocessing fields the graph expresses (or that need no node: names, the source). */
-const EXPRESSED = new Set(['features', 'normalization', 'labels', 'targets', 'expand', 'source']);
+/** Preprocessing fields the graph expresses (or that need no node: names, the source, the shape version). */
+const EXPRESSED = new Set(['version', 'features', 'normalization', 'labels', 'targets', 'expand', 'source']);
 
 /** Refuses preprocessing that Sub/Mul nodes cannot express, rather than exporting a graph that computes something else. */
 function checkExportable(net: Network, pre: Preprocessing, inGraph: boolean): void {

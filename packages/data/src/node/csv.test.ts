@@ -78,3 +78,25 @@ describe('readCsvTable', () => {
     expect((e as Error).message).toMatch(/cut\.csv\.gz: the gzip data is truncated or corrupt/);
   });
 });
+
+describe('feedChunks', () => {
+  it('lines cut anywhere by chunk ends, and a switch to csv-parse inside a chunk, give the table of the whole text', async () => {
+    const { CsvReader } = await import('../csv.js');
+    const { feedChunks } = await import('./csv.js');
+    const rows = Array.from({ length: 200 }, (_, i) => (i === 120 ? `"${i}",  ${i / 8} ,b` : `${i},${(i * 0.37).toFixed(3)},${i % 3 ? 'a' : 'b'}`));
+    const text = `x,y,label\r\n${rows.join('\r\n')}`; // CRLF and no final line break
+    const whole = csvTable(text);
+    for (const size of [1, 2, 7, 64, 1000]) {
+      const bytes = new TextEncoder().encode(text);
+      async function* chunks() {
+        for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
+      }
+      const reader = new CsvReader({}, ',');
+      await feedChunks(reader, chunks());
+      const t = reader.finish();
+      expect(Array.from(t.X)).toEqual(Array.from(whole.X));
+      expect(Array.from(t.lines!)).toEqual(Array.from(whole.lines!));
+      expect(t.target).toEqual(whole.target);
+    }
+  });
+});

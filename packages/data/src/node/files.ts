@@ -3,12 +3,9 @@
  * no permission, truncated gzip).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { gunzip as gunzipCb } from 'node:zlib';
-import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import { DataFileError } from '../errors.js';
-import { isGzip } from '../gzip.js';
-
-const gunzipAsync = promisify(gunzipCb);
+import { inflateError, isGzip } from '../gzip.js';
 
 /** A file-system error as a DataFileError naming the path; other errors pass through. */
 export function fileError(e: unknown, path: string): unknown {
@@ -31,12 +28,43 @@ export async function statOrNull(path: string): Promise<Awaited<ReturnType<typeo
   }
 }
 
-/** A file's bytes, decompressed when they are gzip. */
-export async function readBytes(path: string): Promise<Uint8Array> {
+/**
+ * A file's bytes, decompressed when they are gzip. `limit` gives the most bytes the data may
+ * inflate to, from its first inflated bytes (see gunzip): inflation stops there with an error.
+ */
+export async function readBytes(path: string, limit?: (head: Uint8Array) => number | null): Promise<Uint8Array> {
   try {
     const bytes = await readFile(path);
-    return isGzip(bytes) ? await gunzipAsync(bytes) : bytes;
+    return isGzip(bytes) ? await inflate(bytes, path, limit) : bytes;
   } catch (e) {
     throw fileError(e, path);
   }
+}
+
+/** zlib's streaming gunzip, stopped as soon as the output passes the limit. */
+function inflate(bytes: Uint8Array, path: string, limit?: (head: Uint8Array) => number | null): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const gz = createGunzip();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let max: number | null = null;
+    gz.on('data', (c: Buffer) => {
+      chunks.push(c);
+      total += c.length;
+      try {
+        if (limit && max === null) max = limit(chunks.length === 1 ? c : Buffer.concat(chunks, total));
+      } catch (e) {
+        gz.destroy();
+        reject(e);
+        return;
+      }
+      if (max !== null && total > max) {
+        gz.destroy();
+        reject(inflateError(path, max));
+      }
+    });
+    gz.on('end', () => resolve(Buffer.concat(chunks, total)));
+    gz.on('error', reject);
+    gz.end(bytes);
+  });
 }

@@ -108,3 +108,29 @@ describe('IDX files on disk', () => {
     await expect(readIdx(join(cutGz, 'train-images-idx3-ubyte.gz'))).rejects.toThrow(/train-images-idx3-ubyte\.gz: the gzip data is truncated or corrupt/);
   });
 });
+
+describe('gzip IDX inflation is bounded by the header', () => {
+  it('a 64 KB .gz that inflates to 64 MB behind a header of 10 labels stops after a few KB, in Node and through DecompressionStream', async () => {
+    const { idxFromBytes } = await import('../idx.js');
+    const bomb = new Uint8Array(64 * 2 ** 20);
+    bomb.set(encodeIdx({ type: 'u8', dims: [10], data: new Uint8Array(10) }));
+    const gz = gzipSync(bomb, { level: 9 });
+    expect(gz.length).toBeLessThan(128 * 1024);
+    const dir = await layout('bomb', { 'train-labels-idx1-ubyte.gz': gz });
+    const path = join(dir, 'train-labels-idx1-ubyte.gz');
+    const rss = process.memoryUsage().rss;
+    await expect(readIdx(path)).rejects.toThrow(`${path}: the gzip data inflates to more than the 18 bytes its content declares; stopped there`);
+    await expect(idxFromBytes(gz, 'bomb.gz')).rejects.toThrow('bomb.gz: the gzip data inflates to more than the 18 bytes its content declares');
+    expect(process.memoryUsage().rss - rss).toBeLessThan(32 * 2 ** 20); // not the 64 MB (and more) of inflating it whole
+  });
+
+  it('a header declaring more than 2 GiB is refused before anything is inflated or allocated', async () => {
+    const header = new Uint8Array(16);
+    header.set([0, 0, 0x0d, 3]); // f32, 3 dims
+    new DataView(header.buffer).setUint32(4, 100000, false);
+    new DataView(header.buffer).setUint32(8, 100000, false);
+    new DataView(header.buffer).setUint32(12, 100, false);
+    const dir = await layout('huge', { 'train-images-idx3-ubyte.gz': gzipSync(header) });
+    await expect(readIdx(join(dir, 'train-images-idx3-ubyte.gz'))).rejects.toThrow(/declares 100000 × 100000 × 100 f32 values \(4000000000000 bytes\), more than the 2147483648-byte limit/);
+  });
+});

@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataFileError } from '../errors.js';
-import { digitLabels, idxTable, maxIdxLabel, parseIdx, type IdxArray } from '../idx.js';
+import { digitLabels, idxInflateLimit, idxTable, maxIdxLabel, parseIdx, type IdxArray } from '../idx.js';
 import { prepare, type LoadedData, type PrepareOptions } from '../prepare.js';
 import { readBytes, statOrNull } from './files.js';
 
@@ -23,7 +23,7 @@ const STANDARD = /^(train|t10k|test)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/
 
 /** Reads and parses one IDX file (gzip or not). */
 export async function readIdx(path: string): Promise<IdxArray> {
-  return parseIdx(await readBytes(path), path);
+  return parseIdx(await readBytes(path, idxInflateLimit(path)), path); // a gzip file inflates no further than its header declares
 }
 
 /** The IDX files a path stands for: a directory with the standard names, or an images file. */

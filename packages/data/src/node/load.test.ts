@@ -65,3 +65,37 @@ describe('load(spec)', () => {
     await expect(load(missing)).rejects.toThrow(`${missing}: no such file or directory`);
   });
 });
+
+describe('load(spec) of a CSV file: in place, categorical, missing', () => {
+  it('the in-place split gives the bits prepare gives on a copy, and predict rows map to the same bits', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `${1.7e9 + i * 37},${(i * 0.37) % 5},${i % 3 === 0 ? '' : (i * 1.3) % 7},${['red', 'blue', 'green'][i % 3]},${i % 2 ? 'odd' : 'even'}`);
+    const path = join(dir, 'feat.csv');
+    await writeFile(path, `t,u,v,color,parity\n${rows.join('\n')}\n`);
+    const opts = { categorical: ['color'], missing: { columns: { v: 'median' as const } }, seed: 5, validation: 6 };
+    const d = await load(path, opts);
+    const { readCsvTable } = await import('./csv.js');
+    const { prepare } = await import('../prepare.js');
+    const copy = prepare(await readCsvTable(path, { ...opts, offsets: true }), opts);
+    for (const k of ['train', 'validation', 'test'] as const) expect(Array.from(d[k]!.X)).toEqual(Array.from(copy[k]!.X));
+    expect(d.preprocessing).toEqual(copy.preprocessing);
+    // timestamps 1.7e9 + 37i: stored relative to the first one, so their z-scores keep float32 precision
+    const off = d.preprocessing.normalization.offset!;
+    expect(off[0]).toBe(1.7e9);
+    const { readInputs } = await import('./inputs.js');
+    const { X } = await readInputs(path, d.preprocessing);
+    const r = d.rows.test[0];
+    expect(Array.from(X.subarray(r * d.train.nIn, (r + 1) * d.train.nIn))).toEqual(Array.from(d.test!.X.subarray(0, d.train.nIn)));
+  });
+
+  it('an all-numeric CSV is split in place: the datasets are views of one shared buffer, no copy', async () => {
+    const path = join(dir, 'num.csv');
+    await writeFile(path, `a,b,label\n${Array.from({ length: 50 }, (_, i) => `${i},${i * i},${i % 2}`).join('\n')}\n`);
+    const d = await load(path, { test: 10 });
+    expect(d.train.X.buffer).toBe(d.test!.X.buffer);
+    expect(d.train.X.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const again = await load(path, { test: 10 });
+    expect(Array.from(again.test!.X)).toEqual(Array.from(d.test!.X));
+    const eval_ = await load(path, { test: 10, preprocessing: d.preprocessing });
+    expect(Array.from(eval_.test!.X)).toEqual(Array.from(d.test!.X)); // eval rebuilds the same held-out rows, bit for bit
+  });
+});
