@@ -7,18 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, outputsToTargets } from '@backprop/core';
 import { encodeRows } from '@backprop/data';
+import { CLI } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../bin/backprop.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'backprop-tabular-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (name: string) => join(dir, name);
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -10,6 +10,7 @@ export type { Dataset } from './dataset.js';
 export { DEFAULTS, batchesPerEpoch, defaultLoss } from './defaults.js';
 export { BackpropError, ConfigError, DataError, ModelFileError, NumericError, ShapeError, isUserError } from './errors.js';
 export { gradCheck } from './gradcheck.js';
+export { SHORT_HASH, weightsHash } from './hash.js';
 export { INITS } from './init.js';
 export type { InitName } from './init.js';
 export type { Backend } from './kernels/index.js';

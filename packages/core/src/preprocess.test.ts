@@ -62,11 +62,12 @@ describe('parsePreprocessing', () => {
   });
 
   it('model files: a version-1 preprocessing loads; a damaged one is a ModelFileError naming the field', () => {
-    const net = Network.create({ sizes: [2, 2] }, { seed: 1 });
+    const net = Network.create({ sizes: [2, 2] }, { seed: 1 }); // v1: 2 features, 2 labels
     expect(loadModel(saveModel(net, { preprocessing: v1 as Preprocessing })).preprocessing).toEqual(v1);
-    expect(loadModel(saveModel(net, { preprocessing: v2 })).preprocessing).toEqual(v2);
+    const regression = Network.create({ sizes: [3, 1], output: 'linear' }, { seed: 1 }); // v2: 3 inputs, 1 target
+    expect(loadModel(saveModel(regression, { preprocessing: v2 })).preprocessing).toEqual(v2);
     const bad = saveModel(net, { preprocessing: { ...v1, labels: 'x' } as unknown as Preprocessing });
-    expect(() => loadModel(bad)).toThrow(/^model file header: preprocessing\.labels: /);
+    expect(() => loadModel(bad)).toThrow(/^model file header field preprocessing\.labels is wrong \(invalid type: expected Array/); // the header schema names the field
   });
 });
 
