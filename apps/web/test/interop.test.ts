@@ -66,6 +66,7 @@ async function runTfjs(files: File[], X: number[], N: number, nIn: number): Prom
   const json = JSON.parse(new TextDecoder().decode(files[0].bytes)) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
   const weights = files.find((f) => f.name === json.weightsManifest[0].paths[0]);
   expect(weights, `model.json names ${json.weightsManifest[0].paths[0]}`).toBeDefined();
+  await tf.setBackend('cpu');
   const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights!.bytes.slice().buffer }));
   try {
     return tf.tidy(() => (model.predict(tf.tensor2d(X, [N, nIn])) as tf.Tensor).dataSync() as Float32Array);
@@ -100,7 +101,7 @@ async function trainDigits(s: { hidden: string; epochs: number; batch: number; w
   await page.waitForFunction(() => (document.querySelector('#d-status') as HTMLElement).dataset.accuracy !== undefined, undefined, { timeout: 120_000 });
 }
 
-/** Runs the command the page shows (its words after `backprop`) in a fresh folder; the model's short hash. */
+/** Runs the command the page shows (its words after `backprop`) in a fresh folder; the short hash of the model it writes. */
 function cliHash(command: string): string {
   const args = command.split(' ');
   expect(args[0]).toBe('backprop');
@@ -108,7 +109,11 @@ function cliHash(command: string): string {
   const r = spawnSync(process.execPath, [...CLI, ...args.slice(1)], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(r.status, r.stderr).toBe(0);
   const model = loadModel(new Uint8Array(readFileSync(join(cwd, 'digits.bpnn'))));
-  return weightsHash(model.net.params).slice(0, SHORT_HASH);
+  const hash = weightsHash(model.net.params).slice(0, SHORT_HASH);
+  // `backprop info` prints the same short hash, for a CLI user to compare with the page
+  const info = spawnSync(process.execPath, [...CLI, 'info', 'digits.bpnn'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(info.stdout).toContain(`weights  sha256 ${hash}…`);
+  return hash;
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () => {
@@ -116,7 +121,6 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     served = await serve();
     page = served.page;
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await tf.setBackend('cpu');
     ort.env.wasm.numThreads = 1; // onnxruntime's WASM backend in this thread
   }, 180_000);
 
@@ -129,7 +133,9 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     await open(page, served.base, PLAYGROUND);
     for (let e = 1; e <= 3; e++) {
       await page.click('#step');
-      await page.waitForFunction((n) => document.querySelector('#epoch')?.textContent === String(n) && document.body.dataset.running === '0', e);
+      await page.waitForFunction((n) => document.querySelector('#epoch')?.textContent === String(n) && document.body.dataset.running === '0', e, { timeout: 10_000 }).catch(async (err: unknown) => {
+        throw new Error(`epoch ${e}: shows ${await page.textContent('#epoch')}, running ${await page.evaluate(() => document.body.dataset.running)}, messages ${(await page.locator('.msg').allTextContents()).join(' | ')}`, { cause: err });
+      });
     }
     // 40 rows of the 4 network inputs across the input square's range (and past it)
     const N = 40;
