@@ -45,7 +45,7 @@ async function downloads(selector: string, n: number): Promise<File[]> {
     await expect.poll(() => got.length, { timeout: 10_000 }).toBe(n);
     await new Promise((r) => setTimeout(r, 300)); // no extra file follows
     expect(got.length).toBe(n);
-    return Promise.all(got.map(async (d) => ({ name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync((await d.path())!)) })));
+    return Promise.all(got.map(async (d) => ({ name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync(await d.path())) })));
   } finally {
     page.off('download', listen);
   }

@@ -77,9 +77,9 @@ export class Controls {
       field((m) => m.controls.workers, select('workers', WORKER_CHOICES, (o, m) => (o === 'auto' ? m.controls.auto : o))),
       field((m) => m.controls.kernels, bind(select('kernels', KERNELS, (o, m) => (o === 'auto' ? m.controls.auto : o === 'js' ? 'JS' : 'WASM')), (m) => m.controls.kernelsTitle, 'title')),
       bind(button('copy-link', '', (m) => m.controls.copyLink), (m) => m.controls.copyLinkTitle, 'title'),
+      field((m) => m.controls.language, select('lang', LANGS, (o) => (o === 'pl' ? 'Polski' : 'English'))),
       bind(button('download-onnx', '', (m) => m.exports.onnx), (m) => m.exports.onnxTitle, 'title'),
       bind(button('download-tfjs', '', (m) => m.exports.tfjs), (m) => m.exports.tfjsTitle, 'title'),
-      field((m) => m.controls.language, select('lang', LANGS, (o) => (o === 'pl' ? 'Polski' : 'English'))),
       h('p', { id: 'workers-why', class: 'why' }),
       h('span', { id: 'check', class: 'check' }, ''),
     );
