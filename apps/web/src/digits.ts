@@ -195,6 +195,7 @@ export class Digits {
       await this.api.run(epochs, 100);
       this.el['d-status'].dataset.seconds = String((performance.now() - tRun) / 1000); // training only (bench/web.ts)
       finished = true;
+      (this.el['d-progress'] as HTMLProgressElement).value = 1; // the last progress message may be the one dropped
       const snap = await this.api.snapshot(); // the trained weights themselves, and their hash
       this.net.params.set(snap.params);
       const workersRan = info.shared ? this.plan.workers : 1;

@@ -66,7 +66,6 @@ async function runTfjs(files: File[], X: number[], N: number, nIn: number): Prom
   const json = JSON.parse(new TextDecoder().decode(files[0].bytes)) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
   const weights = files.find((f) => f.name === json.weightsManifest[0].paths[0]);
   expect(weights, `model.json names ${json.weightsManifest[0].paths[0]}`).toBeDefined();
-  await tf.setBackend('cpu');
   const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights!.bytes.slice().buffer }));
   try {
     return tf.tidy(() => (model.predict(tf.tensor2d(X, [N, nIn])) as tf.Tensor).dataSync() as Float32Array);
@@ -121,6 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     served = await serve();
     page = served.page;
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    await tf.setBackend('cpu');
     ort.env.wasm.numThreads = 1; // onnxruntime's WASM backend in this thread
   }, 180_000);
 

@@ -65,6 +65,8 @@ export class Playground {
   private optimizer: OptimizerSnapshot | null = null;
   private lessonLayer: number | null = null;
   private frame = 0;
+  /** An update arrived after the pending frame drew its numbers: draw once more when it ends. */
+  private redraw = false;
   private lay!: Layout;
 
   constructor(private readonly root: HTMLElement, query: string, private readonly isolated: boolean) {
@@ -310,11 +312,19 @@ export class Playground {
    * even on a machine whose cores are shared).
    */
   private schedule(): void {
-    if (!this.frame) this.frame = requestAnimationFrame(() => {
+    if (this.frame) {
+      this.redraw = true;
+      return;
+    }
+    this.frame = requestAnimationFrame(() => {
+      this.redraw = false; // what arrived until now is drawn by this frame
       this.renderOutput();
       setTimeout(() => {
-        this.frame = 0;
         this.renderNet();
+        this.frame = 0;
+        // e.g. a step's last update, which can arrive after the run's end (another message port):
+        // without this the page would show the epoch before it until the next update
+        if (this.redraw) this.schedule();
       }, 0);
     });
   }
