@@ -100,19 +100,20 @@ async function trainDigits(s: { hidden: string; epochs: number; batch: number; w
   await page.waitForFunction(() => (document.querySelector('#d-status') as HTMLElement).dataset.accuracy !== undefined, undefined, { timeout: 120_000 });
 }
 
-/** Runs the command the page shows (its words after `backprop`) in a fresh folder; the short hash of the model it writes. */
-function cliHash(command: string): string {
+/** Runs the command the page shows (its words after `backprop`) in a fresh folder; the short hash of the model it writes, and its path. */
+function cliRun(command: string): { hash: string; file: string } {
   const args = command.split(' ');
   expect(args[0]).toBe('backprop');
   const cwd = mkdtempSync(join(work, 'cli-'));
   const r = spawnSync(process.execPath, [...CLI, ...args.slice(1)], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(r.status, r.stderr).toBe(0);
-  const model = loadModel(new Uint8Array(readFileSync(join(cwd, 'digits.bpnn'))));
+  const file = join(cwd, 'digits.bpnn');
+  const model = loadModel(new Uint8Array(readFileSync(file)));
   const hash = weightsHash(model.net.params).slice(0, SHORT_HASH);
   // `backprop info` prints the same short hash, for a CLI user to compare with the page
   const info = spawnSync(process.execPath, [...CLI, 'info', 'digits.bpnn'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(info.stdout).toContain(`weights  sha256 ${hash}…`);
-  return hash;
+  return { hash, file };
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () => {
@@ -154,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     expect(pageErrors).toEqual([]);
   });
 
-  test('digits: the page\'s hash is the hash of `backprop train` run with the command it shows (WASM and JS kernels, 2 workers), and its exports run like the page', async () => {
+  test('digits: the page\'s hash is the hash of `backprop train` run with the command it shows (WASM and JS kernels, 2 workers; 1 in the CLI too), and its exports and the CLI's model load back', async () => {
     await page.goto(`${served.base}/?lang=en`);
     await page.click('button[data-tab="digits"]');
     expect(await page.isHidden('#d-hash')).toBe(true);
@@ -168,7 +169,9 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     expect(hash).toMatch(new RegExp(`^[0-9a-f]{${SHORT_HASH}}$`));
     expect(await page.textContent('#d-hash-value')).toBe(`sha256 ${hash}…`);
     expect(await page.textContent('#d-hash .same-bits')).toBe('same bits as the CLI: ✓');
-    expect(cliHash(command)).toBe(hash);
+    const cli = cliRun(command);
+    expect(cli.hash).toBe(hash);
+    expect(cliRun(command.replace('--workers 2', '--workers 1')).hash).toBe(hash); // the tooltip's "any worker count"
 
     // exports of this model: 20 held-out digits through onnxruntime and TF.js
     const test = (await load('mnist', { seed: 1 })).test!;
@@ -192,7 +195,13 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     expect(jsCommand).toBe(command.replace('--kernels wasm', '--kernels js'));
     const jsHash = (await page.getAttribute('#d-hash', 'data-hash'))!;
     expect(jsHash).not.toBe(hash);
-    expect(cliHash(jsCommand)).toBe(jsHash);
+    expect(cliRun(jsCommand).hash).toBe(jsHash);
+
+    // the CLI's model loaded into the page: its hash, no command (the page did not train it)
+    await page.setInputFiles('#d-load', cli.file);
+    await page.waitForFunction((h) => (document.querySelector('#d-hash') as HTMLElement).dataset.hash === h, hash);
+    expect(await page.getAttribute('#d-hash', 'data-command')).toBeNull();
+    expect(await page.textContent('#d-hash')).toBe(`Model hash: sha256 ${hash}… (loaded from digits.bpnn; \`backprop info digits.bpnn\` prints the same hash)`);
     expect(pageErrors).toEqual([]);
   });
 });
