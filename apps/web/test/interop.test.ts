@@ -155,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM))('exports and the CLI, from Chromium', () 
     expect(pageErrors).toEqual([]);
   });
 
-  test('digits: the page\'s hash is the hash of `backprop train` run with the command it shows (WASM and JS kernels, 2 workers; 1 in the CLI too), and its exports and the CLI's model load back', async () => {
+  test('digits: the page\'s hash is the hash of `backprop train` run with the command it shows (WASM and JS kernels, 2 workers; 1 in the CLI too), and its exports and the CLI\'s model load back', async () => {
     await page.goto(`${served.base}/?lang=en`);
     await page.click('button[data-tab="digits"]');
     expect(await page.isHidden('#d-hash')).toBe(true);
