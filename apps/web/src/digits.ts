@@ -305,7 +305,7 @@ export class Digits {
   /**
    * The model's hash (SHA-256 of the weight bytes, as `backprop info` prints it) and, after a
    * training run, the CLI command that trains the same bits. The page cannot run the CLI: the ✓
-   * stands for what the browser test proves (same-bits.test.ts), which the tooltip says.
+   * stands for what the browser test proves (test/interop.test.ts), which the tooltip says.
    */
   private showHash(): void {
     const p = this.el['d-hash'];
