@@ -52,7 +52,8 @@ describe.each(all.map((r) => [r.name, r] as const))('%s README', (_name, r) => {
     mkdirSync(dir, { recursive: true });
     cpSync(FIXTURES, dir, { recursive: true });
     for (const step of ex.steps) {
-      const run = spawnSync('bash', ['-c', `${step.command} 2>&1`], { cwd: dir, encoding: 'utf8', env });
+      // stderr joins stdout first: a trailing `# comment` on the command would swallow a `2>&1` after it
+      const run = spawnSync('bash', ['-c', `exec 2>&1; ${step.command}`], { cwd: dir, encoding: 'utf8', env });
       const actual = normalise(run.stdout);
       const expected = normalise(step.expected.join('\n'));
       if (!matches(actual, expected)) {
