@@ -6,7 +6,7 @@ export { ACT, LEAKY_SLOPE } from './activations.js';
 export type { Activation, Elementwise } from './activations.js';
 export { Arena, bytesOf, sharedMemoryAvailable } from './arena.js';
 export type { FloatsOf } from './arena.js';
-export { now } from './clock.js';
+export { macrotask, now } from './clock.js';
 export { checkDataset, gatherRows, subset } from './dataset.js';
 export { defaultShardSize, validationRows } from './defaults.js';
 export { LocalEngine } from './engine.js';

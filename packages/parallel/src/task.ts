@@ -6,9 +6,10 @@
  * `GradientSlots`, the same object the single-thread engine uses). Who computes a shard never changes a bit of the result.
  */
 import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
-import { GradientSlots, backendFrom, type BackendDescriptor, type SharedSlots, type Workspace } from '@backprop/core/engine';
+import { GradientSlots, backendFrom, now, type BackendDescriptor, type SharedSlots, type Workspace } from '@backprop/core/engine';
 import {
-  BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
+  ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE,
+  START, STEP, threadSlot,
 } from './control.js';
 
 /**
@@ -18,8 +19,12 @@ import {
 export interface FaultInjection {
   step: number;
   shard: number;
-  /** 'throw': the shard throws; 'exit': the worker thread exits (Node only). */
-  kind: 'throw' | 'exit';
+  /**
+   * 'throw': the shard throws; 'exit': the worker thread exits (Node only); 'hang': the worker
+   * blocks forever, neither throwing nor exiting (the watchdog's case); 'oom': the shard throws
+   * the WASM-memory-full error on every attempt, as a real one would recur.
+   */
+  kind: 'throw' | 'exit' | 'hang' | 'oom';
 }
 
 /** Everything a worker receives, once: shared views plus sizes. Serialisable (structured clone). */
@@ -45,6 +50,8 @@ export interface WorkerInit {
 export interface WorkerHost {
   /** End this worker thread now (used only by fault injection). */
   exit(code: number): void;
+  /** This thread's id (Node: worker_threads.threadId), published so the pool can replace a hung thread. */
+  threadId: number;
 }
 
 /** A worker's views, built once from its WorkerInit. */
@@ -71,9 +78,10 @@ export function attach(init: WorkerInit): WorkerState {
   return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe) };
 }
 
-/** Gives the worker's scratch back to the backend (WASM memory is reused by this worker's next run). */
+/** Gives the worker's scratch back to the backend: WASM memory is reused by the next run, on this thread or a new one. */
 function detach(st: WorkerState): void {
   st.net.backend.release(st.ws.arena);
+  st.net.backend.releaseScratch();
 }
 
 /**
@@ -84,9 +92,11 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
   const st = attach(init);
   const ctl = init.ctl;
   let seen = init.seenGen;
+  Atomics.store(ctl, threadSlot(init.workers, init.lane), host.threadId);
+  Atomics.add(ctl, ATTACHED, 1);
   try {
     for (;;) {
-      waitWhile(ctl, GEN, seen, SPIN_GEN);
+      waitWhile(ctl, GEN, seen, SPIN_GEN_US);
       const gen = Atomics.load(ctl, GEN);
       if (gen === seen) continue;
       seen = gen;
@@ -103,17 +113,26 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
   }
 }
 
-/** Spins (reading ctl[i]) before sleeping: the next step or the last shard usually comes within microseconds. */
-const SPIN_GEN = 20000;
-const SPIN_SHARDS = 20000;
+/**
+ * Spin budgets before sleeping, in µs of wall time (not iterations, whose duration depends on the
+ * core): the next step usually comes within tens of µs when the main thread only orders steps,
+ * the last shard within a shard's time.
+ */
+const SPIN_GEN_US = 50;
+const SPIN_SHARDS_US = 50;
 
 /**
- * Returns once ctl[i] !== v (or after a spurious wake-up). Spins `spin` reads first: a step on
+ * Returns once ctl[i] !== v (or after a spurious wake-up). Spins at most `us` µs first: a step on
  * the WASM kernels lasts well under a millisecond, so an Atomics.wait/notify round trip (tens of
- * µs when the thread has to be rescheduled) would be a large share of it.
+ * µs when the thread has to be rescheduled) would be a large share of it; past the budget the
+ * thread sleeps and burns nothing.
  */
-function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
-  for (let n = 0; n < spin; n++) if (Atomics.load(ctl, i) !== v) return;
+function waitWhile(ctl: Int32Array, i: number, v: number, us: number): void {
+  if (Atomics.load(ctl, i) !== v) return;
+  const until = now() + us / 1000;
+  do {
+    for (let n = 0; n < 64; n++) if (Atomics.load(ctl, i) !== v) return;
+  } while (now() < until);
   Atomics.wait(ctl, i, v); // returns at once if ctl[i] has already moved on
 }
 
@@ -144,17 +163,18 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     if (fault !== null) injectFault(ctl, fault, s, host);
     const rows = Math.min(shardSize, B - s * shardSize);
     slots.computeShard(s, ws, data, order, start + s * shardSize, rows); // slot per shard: the same sums on any worker count
-    Atomics.store(ctl, BUSY + lane, -1);
+    Atomics.store(ctl, BUSY + lane, IDLE);
     if (Atomics.add(ctl, SHARDS_DONE, 1) + 1 === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
   // 2. wait until every slot is written (or the step failed)
   for (;;) {
     const done = Atomics.load(ctl, SHARDS_DONE);
     if (done >= nShards) break;
-    waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS);
+    waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US);
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
   if (Atomics.load(ctl, FAILED) === 0) {
+    Atomics.store(ctl, BUSY + lane, IN_STRIPES);
     const stripe = init.stripe;
     for (;;) {
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
@@ -162,6 +182,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
       const from = k * stripe;
       slots.reduce(nShards, from, Math.min(net.P, from + stripe)); // every family: one rounding per add, shard order
     }
+    Atomics.store(ctl, BUSY + lane, IDLE);
   }
   // 4. leave; the last one out tells the main thread (nobody touches this step's memory after)
   if (Atomics.add(ctl, LEFT, 1) + 1 === init.workers) {
@@ -170,10 +191,15 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   }
 }
 
-/** TEST ONLY: fires the injected fault once, on its batch call and shard. */
+/** TEST ONLY: fires the injected fault on its batch call and shard, once ('oom': on every attempt; FAULT_FIRED counts them). */
 function injectFault(ctl: Int32Array, fault: FaultInjection, s: number, host: WorkerHost): void {
   if (s !== fault.shard || Atomics.load(ctl, STEP) !== fault.step) return;
+  if (fault.kind === 'oom') {
+    Atomics.add(ctl, FAULT_FIRED, 1);
+    throw new Error('the WASM memory is full: 1048576 more bytes would pass its 1 GiB maximum; use smaller batches or the js backend (injected, test only)');
+  }
   if (Atomics.compareExchange(ctl, FAULT_FIRED, 0, 1) !== 0) return;
   if (fault.kind === 'exit') host.exit(3);
+  if (fault.kind === 'hang') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // never woken: blocks without burning a core
   throw new Error(`injected fault (test only) in shard ${s}`);
 }

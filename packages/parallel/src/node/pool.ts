@@ -60,6 +60,11 @@ export class NodePool implements WorkerPool {
     await this.piscina.run({ kind: 'ping' });
   }
 
+  /** Terminates the thread with this id (a hung one): piscina rejects its task and starts a replacement. */
+  replace(_lane: number, threadId: number): void {
+    for (const t of this.piscina.threads) if (t.threadId === threadId) void t.terminate();
+  }
+
   /** Live threads (0 after destroy). */
   get threads(): number {
     return this.piscina.threads.length;
