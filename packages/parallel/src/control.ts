@@ -33,8 +33,14 @@ export const STEP = 12;
 export const FAULT_FIRED = 13;
 /** Lanes that have built their views in the current serve session (the watchdog waits for all). */
 export const ATTACHED = 14;
+/** 1 when the workers also apply the optimizer to each stripe they reduce (ParallelEngine.trainStep). */
+export const UPDATE = 15;
+/** 1 once a stripe's gradient, the loss or a stripe's new weights were not finite: the step is undone. */
+export const NUMERIC = 17;
+/** The optimizer step t of this update (Adam's bias correction). */
+export const T = 18;
 /** BUSY + w: the shard worker lane w is computing, IN_STRIPES while it reduces stripes, or IDLE. */
-export const BUSY = 16;
+export const BUSY = 24;
 export const IDLE = -1;
 export const IN_STRIPES = -2;
 

@@ -6,13 +6,14 @@
  */
 import { ConfigError, ShapeError, jsBackend, type Dataset, type Floats, type Network } from '@backprop/core';
 import {
-  GradientSlots, macrotask, now, shardCount, type BackendDescriptor, type BatchStats, type EngineOptions, type GradientEngine,
+  GradientSlots, macrotask, now, shardCount, type Arena, type BackendDescriptor, type BatchStats, type EngineOptions, type GradientEngine, type Optimizer,
+  type TrainStepResult,
 } from '@backprop/core/engine';
 import {
-  ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE,
-  START, STEP, controlBlock, threadSlot,
+  ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
+  SHARDS_DONE, START, STEP, T, UPDATE, controlBlock, threadSlot,
 } from './control.js';
-import type { FaultInjection, WorkerInit } from './task.js';
+import type { FaultInjection, SharedUpdate, WorkerInit } from './task.js';
 
 /** Threads that run `serve` (task.ts); one adapter per platform (src/node, src/browser). */
 export interface WorkerPool {
@@ -54,7 +55,7 @@ export interface ParallelOptions {
    * and runs the step again (within `retries`), or rejects with a WorkerError.
    */
   stepTimeout?: number;
-  /** Parameters per reduction stripe (default 4096). */
+  /** Parameters per reduction and update stripe (default 4096; rounded up to a multiple of 4). */
   stripe?: number;
   /** TEST ONLY: make one shard fail once (task.ts). Never set this in real training. */
   faultInjection?: FaultInjection | null;
@@ -181,6 +182,13 @@ export class ParallelEngine implements GradientEngine {
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
   private closed = false;
+  /** The optimizer the workers apply (trainStep), its shared views and the arena of its undo log. */
+  private readonly optimizer: Optimizer | null;
+  private readonly update: SharedUpdate | null = null;
+  private readonly undoArena: Arena | null = null;
+  /** Generation of the last step posted (stripes logged with it are undone if it fails). */
+  private gen = 0;
+  readonly trainStep?: (order: Int32Array, start: number, B: number, t: number) => Promise<TrainStepResult>;
 
   constructor(
     private readonly pool: WorkerPool,
@@ -196,7 +204,9 @@ export class ParallelEngine implements GradientEngine {
     if (!isShared(net.params)) throw new ConfigError('the network parameters are not on shared memory; create the network with a backend whose arena is shared');
     this.retries = intAtLeast(options.retries ?? 1, 0, 'retries');
     this.stepTimeout = intAtLeast(options.stepTimeout ?? 60_000, 1, 'stepTimeout');
-    this.stripe = intAtLeast(options.stripe ?? 4096, 1, 'stripe');
+    // a multiple of 4 (the SIMD width): each stripe's vector body and scalar tail then cover the
+    // elements they cover in a whole-vector update, so the WASM kernels give the same bits striped
+    this.stripe = Math.ceil(intAtLeast(options.stripe ?? 4096, 1, 'stripe') / 4) * 4;
     this.backend = net.backend.describe();
     this.workers = pool.size;
     // in the backend's memory (WASM: addressable by every worker's kernels)
@@ -206,6 +216,64 @@ export class ParallelEngine implements GradientEngine {
     this.ctl = controlBlock(pool.size);
     this.ownOrder = jsBackend.arena(opts.maxBatch * 4).i32(opts.maxBatch);
     this.fault = options.faultInjection ?? null;
+    this.optimizer = opts.optimizer ?? null;
+    if (this.optimizer) {
+      // the undo log: a copy of the weights and of each state vector, in the backend's memory
+      const { dtype } = net.spec;
+      const P = net.P;
+      const keys = Object.keys(this.optimizer.state.vectors);
+      const e = dtype === 'f32' ? 4 : 8;
+      const arena = net.backend.arena((1 + keys.length) * (P * e + 16) + 64);
+      this.undoArena = arena;
+      const vectors: Record<string, Floats> = {};
+      for (const k of keys) vectors[k] = arena.floats(dtype, P);
+      this.update = {
+        config: this.optimizer.config, vectors: this.optimizer.state.vectors,
+        undo: { params: arena.floats(dtype, P), vectors },
+        logged: jsBackend.arena(4 * Math.ceil(P / this.stripe)).i32(Math.ceil(P / this.stripe)),
+      };
+      this.trainStep = (order, start, B, t) => this.runTrainStep(order, start, B, t);
+    }
+  }
+
+  /**
+   * The whole step on the workers: shards, then per stripe reduce, finite check, undo log and
+   * update (SGD, momentum, Nesterov, Adam, L1/L2). This thread only posts the step and waits.
+   * Any failure (a worker, or numbers that are not finite) copies the logged stripes back.
+   */
+  private async runTrainStep(order: Int32Array, start: number, B: number, t: number): Promise<TrainStepResult> {
+    Atomics.store(this.ctl, UPDATE, 1);
+    Atomics.store(this.ctl, T, t);
+    try {
+      const stats = await this.batch(order, start, B);
+      if (Atomics.load(this.ctl, NUMERIC) === 0) return { ...stats, numeric: false, overflow: null };
+      // not finite: note the first weight that overflowed, undo, and leave the raw gradient for the message
+      const nShards = shardCount(B, this.opts.shardSize);
+      const params = this.net.params;
+      const i = this.net.kernels.firstNonFinite(params, 0, params.length);
+      const overflow = i >= 0 ? { index: i, value: params[i] } : null;
+      this.undo();
+      this.slots.reduce(nShards);
+      return { ...stats, numeric: true, overflow };
+    } finally {
+      Atomics.store(this.ctl, UPDATE, 0);
+    }
+  }
+
+  /** Copies every stripe logged in the last step back from the undo log (no worker is in a step). */
+  private undo(): void {
+    const u = this.update;
+    if (!u) return;
+    const P = this.net.P;
+    const params = this.net.params;
+    for (let k = 0; k < u.logged.length; k++) {
+      if (u.logged[k] !== this.gen) continue;
+      const from = k * this.stripe;
+      const to = Math.min(P, from + this.stripe);
+      params.set(u.undo.params.subarray(from, to), from);
+      for (const key in u.vectors) u.vectors[key].set(u.undo.vectors[key].subarray(from, to), from);
+      u.logged[k] = 0;
+    }
   }
 
   /** Σ over rows order[start … start+B) of δ·xᵀ into `grad`; rejects with a WorkerError naming the shard if a worker fails. */
@@ -217,6 +285,7 @@ export class ParallelEngine implements GradientEngine {
     for (let attempt = 0; ; attempt++) {
       const r = await this.step(order, start, B);
       if (!('lane' in r)) return r;
+      this.undo(); // a worker failed: put back any stripe already updated
       if (attempt < this.retries && !this.closed && !r.recurs) {
         this.retried++; // every shard is recomputed: the same bits
         continue;
@@ -247,8 +316,10 @@ export class ParallelEngine implements GradientEngine {
     Atomics.store(ctl, LEFT, 0);
     Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, FAILED_SHARD, -1);
+    Atomics.store(ctl, NUMERIC, 0);
     Atomics.store(ctl, CMD, CMD_STEP);
-    const gen = Atomics.add(ctl, GEN, 1) + 1; // every plain write above is visible to a worker that sees gen
+    const gen = Atomics.add(ctl, GEN, 1) + 1;
+    this.gen = gen; // every plain write above is visible to a worker that sees gen
     Atomics.notify(ctl, GEN);
     if (this.pool.canBlock) {
       // One event-loop turn per step, taken while the workers compute: a signal (Ctrl-C), timer
@@ -339,7 +410,7 @@ export class ParallelEngine implements GradientEngine {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, slots: this.slots.share(),
         ctl, shardSize: this.opts.shardSize, stripe: this.stripe,
-        seenGen, fault: this.fault,
+        seenGen, fault: this.fault, update: this.update,
       };
       const unasked = new Error('the worker stopped serving unasked');
       session.tasks.push(this.pool.serve(init).then(
@@ -375,6 +446,7 @@ export class ParallelEngine implements GradientEngine {
     try {
       await this.halt();
       this.slots.release(); // every worker has left: the slots can be reused (WASM memory is not collected)
+      if (this.undoArena) this.net.backend.release(this.undoArena);
     } finally {
       if (this.ownsPool) await this.pool.destroy();
     }

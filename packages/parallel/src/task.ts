@@ -6,10 +6,12 @@
  * `GradientSlots`, the same object the single-thread engine uses). Who computes a shard never changes a bit of the result.
  */
 import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
-import { GradientSlots, backendFrom, now, type BackendDescriptor, type SharedSlots, type Workspace } from '@backprop/core/engine';
 import {
-  ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE,
-  START, STEP, threadSlot,
+  GradientSlots, backendFrom, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
+} from '@backprop/core/engine';
+import {
+  ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
+  SHARDS_DONE, START, STEP, T, UPDATE, threadSlot,
 } from './control.js';
 
 /**
@@ -25,6 +27,20 @@ export interface FaultInjection {
    * the WASM-memory-full error on every attempt, as a real one would recur.
    */
   kind: 'throw' | 'exit' | 'hang' | 'oom';
+  /** 'update': fire right after stripe `shard` has been updated (the weights half-updated); default 'shard'. */
+  phase?: 'shard' | 'update';
+}
+
+/**
+ * The optimizer on the workers: its config and state vectors, and the undo log. Before a worker
+ * updates stripe k it copies the stripe's weights and state into the log at the same offsets and
+ * sets logged[k] = the step's generation; a failed step is undone by copying the logged stripes back.
+ */
+export interface SharedUpdate {
+  config: Required<OptimizerConfig>;
+  vectors: Record<string, Floats>; // the optimizer's state, P numbers each
+  undo: { params: Floats; vectors: Record<string, Floats> };
+  logged: Int32Array; // (stripes)
 }
 
 /** Everything a worker receives, once: shared views plus sizes. Serialisable (structured clone). */
@@ -44,6 +60,8 @@ export interface WorkerInit {
   /** GEN when this serve call was issued: a larger GEN is a step to run. */
   seenGen: number;
   fault: FaultInjection | null;
+  /** The optimizer, when the workers apply it (null: they only reduce the gradient). */
+  update: SharedUpdate | null;
 }
 
 /** What differs between platforms inside a worker. */
@@ -63,6 +81,8 @@ export interface WorkerState {
   /** This lane's scratch for shardSize rows, allocated by this worker from the backend's memory. */
   ws: Workspace;
   nStripes: number;
+  /** The init's update, re-based onto this worker's backend. */
+  update: SharedUpdate | null;
 }
 
 /**
@@ -75,7 +95,10 @@ export function attach(init: WorkerInit): WorkerState {
   const net = new Network(init.spec, backend.adopt(init.params), backend);
   const slots = GradientSlots.attach(net, init.slots);
   const ws = net.workspace(init.shardSize);
-  return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe) };
+  const u = init.update;
+  const adoptAll = (r: Record<string, Floats>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, backend.adopt(v)]));
+  const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged };
+  return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe), update };
 }
 
 /** Gives the worker's scratch back to the backend: WASM memory is reused by the next run, on this thread or a new one. */
@@ -104,7 +127,7 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
       try {
         runStep(st, gen, host);
       } catch (e) {
-        failStep(ctl, Atomics.load(ctl, BUSY + init.lane));
+        failStep(ctl, Math.max(-1, Atomics.load(ctl, BUSY + init.lane))); // −1: outside any shard (e.g. a stripe)
         throw e; // the pool rejects this worker's serve call with the original error
       }
     }
@@ -160,7 +183,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     const s = Atomics.add(ctl, NEXT_SHARD, 1);
     if (s >= nShards) break;
     Atomics.store(ctl, BUSY + lane, s);
-    if (fault !== null) injectFault(ctl, fault, s, host);
+    if (fault !== null && fault.phase !== 'update') injectFault(ctl, fault, s, host);
     const rows = Math.min(shardSize, B - s * shardSize);
     slots.computeShard(s, ws, data, order, start + s * shardSize, rows); // slot per shard: the same sums on any worker count
     Atomics.store(ctl, BUSY + lane, IDLE);
@@ -173,14 +196,20 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US);
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
+  //    and, when asked, check and update each stripe in the same pass while it is in cache
   if (Atomics.load(ctl, FAILED) === 0) {
     Atomics.store(ctl, BUSY + lane, IN_STRIPES);
     const stripe = init.stripe;
+    const update = Atomics.load(ctl, UPDATE) === 1 ? st.update : null;
+    if (update && !Number.isFinite(slots.sumStats(nShards).loss)) Atomics.store(ctl, NUMERIC, 1);
     for (;;) {
+      if (Atomics.load(ctl, FAILED) !== 0 || (update && Atomics.load(ctl, NUMERIC) !== 0)) break; // checked before a claim: a claimed stripe is finished
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
       if (k >= st.nStripes) break;
       const from = k * stripe;
-      slots.reduce(nShards, from, Math.min(net.P, from + stripe)); // every family: one rounding per add, shard order
+      const to = Math.min(net.P, from + stripe);
+      slots.reduce(nShards, from, to); // every family: one rounding per add, shard order
+      if (update) updateStripe(st, update, k, from, to, B, gen, host);
     }
     Atomics.store(ctl, BUSY + lane, IDLE);
   }
@@ -189,6 +218,28 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     Atomics.store(ctl, DONE, gen);
     Atomics.notify(ctl, DONE);
   }
+}
+
+/**
+ * Checks, logs and updates one stripe: a gradient that is not finite stops the step before this
+ * stripe is touched; the stripe's weights and state go to the undo log before the update; new
+ * weights that are not finite mark the step failed (the engine then copies every logged stripe back).
+ */
+function updateStripe(st: WorkerState, u: SharedUpdate, k: number, from: number, to: number, B: number, gen: number, host: WorkerHost): void {
+  const { net, slots, init } = st;
+  const ctl = init.ctl;
+  const kernels = net.kernels;
+  const params = net.params;
+  if (kernels.firstNonFinite(slots.grad, from, to) >= 0) {
+    Atomics.store(ctl, NUMERIC, 1);
+    return;
+  }
+  u.undo.params.set(params.subarray(from, to), from);
+  for (const key in u.vectors) u.undo.vectors[key].set(u.vectors[key].subarray(from, to), from);
+  Atomics.store(u.logged, k, gen); // after the copy: a stripe marked logged has a complete copy
+  updateRange(u.config, u.vectors, params, slots.grad, B, net.layers, from, to, Atomics.load(ctl, T), kernels);
+  if (kernels.firstNonFinite(params, from, to) >= 0) Atomics.store(ctl, NUMERIC, 1);
+  if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, host);
 }
 
 /** TEST ONLY: fires the injected fault on its batch call and shard, once ('oom': on every attempt; FAULT_FIRED counts them). */
