@@ -6,8 +6,8 @@
  * kept once in shared memory; every engine reads them in place.
  *
  * For each it prints busy core-seconds per sample (process.cpuUsage over all threads; the
- * workers' event-loop utilisation beside it), the serial µs per step from the 1- and N-worker
- * step times (T(n) = s + p/n) and the step overhead on a tiny net, and an Amdahl projection to
+ * workers' event-loop utilisation beside it), the serial µs per step (a step's wall time less
+ * the workers' measured compute, ParallelEngine.busy) and the step overhead on a tiny net, and an Amdahl projection to
  * 4, 8, 16 and 32 cores (capped by the shards of a batch). Last, RSS per added worker in fresh
  * processes, beside a bare worker thread's. All variants of a case train the same rows from the
  * same seed and must end with the same weights bit for bit.
@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Network, Trainer, jsBackend, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
 import { Workspace, createWasmBackend, crc32, loadKernels, now, type WasmModule } from '@backprop/core/engine';
+import type { ParallelEngine } from '@backprop/parallel/engine';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
 import { mnist, pad, runMain } from './common.js';
 
@@ -60,6 +61,7 @@ interface Measure {
   stepUs: number;
   cpuPerSample: number; // busy core-µs per sample, every thread of the process
   eluActive: number; // the workers' event-loop active ms per sample (0 on one thread)
+  busyUs: number; // µs per step the workers spent computing shards and stripes, all lanes summed (0 on one thread)
   sum: number;
 }
 
@@ -70,20 +72,28 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   let t0 = 0;
   let cpu0 = process.cpuUsage();
   let elu0 = { active: 0, idle: 0 };
-  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0 };
+  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0 };
+  let engine: ParallelEngine | null = null;
+  const factory = pool ? nodeEngine({ pool }) : null;
+  const busy = () => (engine ? engine.busy.reduce((a, b) => a + b, 0) : 0);
+  let busy0 = 0;
   await trainer.fit(prefix(data, rows), {
-    engine: pool ? nodeEngine({ pool }) : undefined,
+    engine: factory ? async (...a) => (engine = (await factory(...a)) as ParallelEngine) : undefined,
     onBatch: (e) => {
       if (e.batch === 1) {
         t0 = now();
         cpu0 = process.cpuUsage();
         elu0 = pool?.eventLoopUtilization() ?? elu0;
+        busy0 = busy();
       } else if (e.batch === e.batches) {
         const ms = now() - t0;
         const cpu = process.cpuUsage(cpu0);
         const samples = (e.batches - 1) * B;
         const elu = pool?.eventLoopUtilization();
-        m = { rate: (samples * 1000) / ms, stepUs: (ms * 1000) / (e.batches - 1), cpuPerSample: (cpu.user + cpu.system) / samples, eluActive: elu ? (elu.active - elu0.active) / samples : 0 };
+        m = {
+          rate: (samples * 1000) / ms, stepUs: (ms * 1000) / (e.batches - 1), cpuPerSample: (cpu.user + cpu.system) / samples,
+          eluActive: elu ? (elu.active - elu0.active) / samples : 0, busyUs: ((busy() - busy0) * 1000) / (e.batches - 1),
+        };
       }
     },
   });
@@ -121,7 +131,7 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const variants: [string, NodePool | null][] = [['1 thread', null], ...counts.map((n): [string, NodePool] => [`${n} worker${n > 1 ? 's' : ''}${n > CORES ? ' (2N)' : ''}`, pools.get(n)!])];
     const warm = await measure(data, sizes, B, shardSize, 6 * B, backend, null);
     const rows = Math.min(ROWS, Math.max(6, Math.round((warm.rate * SECONDS) / B)) * B); // ≈ SECONDS on one thread
-    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, sum: 0 }));
+    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, sum: 0 }));
     const sums = new Set<number>();
     for (const [, pool] of variants) await measure(data, sizes, B, shardSize, 4 * B, backend, pool); // warm every pool's JIT on this shape
     for (let r = 0; r < ROUNDS; r++) {
@@ -139,13 +149,16 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
       const m = best[v];
       console.log(`  ${label.padEnd(18)}${pad(Math.round(m.rate), 11)}${pad((m.rate / one.rate).toFixed(2), 11)}${pad(m.stepUs.toFixed(0), 10)}${pad(m.cpuPerSample.toFixed(2), 16)}${pad((m.cpuPerSample / one.cpuPerSample).toFixed(2), 11)}${pad((m.eluActive * 1000).toFixed(1), 18)}`);
     });
-    // Amdahl: T(n) = s + p/min(n, shards), s and p from 1 and N workers (N = the cores)
-    const t1 = best[1].stepUs;
-    const tN = best[CORES].stepUs;
-    const s = CORES > 1 ? Math.max(0, (CORES * tN - t1) / (CORES - 1)) : overhead.get(1)!;
-    const p = Math.max(0, t1 - s);
+    // Amdahl: T(n) = s + p/min(n, shards). Measured on 1 worker: p = the worker's compute time per
+    // step (shards, reduction, update), s = the rest of the step's wall time (ordering the step,
+    // wake-ups, the Trainer's bookkeeping). On N workers the same split also shows the waits.
+    const w1 = best[1];
+    const wN = best[CORES];
+    const s = Math.max(0, w1.stepUs - w1.busyUs);
+    const p = w1.busyUs;
+    const sN = Math.max(0, wN.stepUs - wN.busyUs / CORES);
     const project = (n: number) => one.stepUs / (s + p / Math.min(n, shards));
-    console.log(`  serial part s = ${s.toFixed(1)} µs/step of ${t1.toFixed(0)} (from 1 and ${CORES} workers; the step overhead on a tiny net is ${overhead.get(CORES)!.toFixed(1)} µs); parallel part ${p.toFixed(0)} µs`);
+    console.log(`  serial part s = ${s.toFixed(1)} µs of a ${w1.stepUs.toFixed(0)} µs step on 1 worker (parallel part ${p.toFixed(0)} µs); on ${CORES} workers ${sN.toFixed(1)} µs of ${wN.stepUs.toFixed(0)} outside the mean worker's compute; tiny-net step ${overhead.get(CORES)!.toFixed(1)} µs`);
     console.log(`  Amdahl projection vs 1 thread: ${[4, 8, 16, 32].map((n) => `${n} cores ${project(n).toFixed(1)}×`).join(', ')}${shards < 32 ? ` (at most ${shards} shards run at once)` : ''}\n`);
   }
   for (const pool of pools.values()) await pool.destroy();

@@ -171,6 +171,13 @@ export class ParallelEngine implements GradientEngine {
   readonly workers: number;
   /** Steps run again after a worker failed (each retry recomputes every shard). */
   retried = 0;
+  /** Steps posted to the workers (retries included). */
+  steps = 0;
+  /**
+   * busy[lane]: ms that worker lane spent computing shards and stripes, not waiting, over every
+   * step of this engine: the parallel part of a step, next to its wall time (bench/scaling.ts).
+   */
+  readonly busy: Float64Array;
   private readonly ctl: Int32Array;
   private readonly slots: GradientSlots;
   private readonly data: Dataset;
@@ -214,6 +221,7 @@ export class ParallelEngine implements GradientEngine {
     this.grad = this.slots.grad;
     this.data = shareDataset(data);
     this.ctl = controlBlock(pool.size);
+    this.busy = new Float64Array(new SharedArrayBuffer(8 * pool.size));
     this.ownOrder = jsBackend.arena(opts.maxBatch * 4).i32(opts.maxBatch);
     this.fault = options.faultInjection ?? null;
     this.optimizer = opts.optimizer ?? null;
@@ -320,6 +328,7 @@ export class ParallelEngine implements GradientEngine {
     Atomics.store(ctl, CMD, CMD_STEP);
     const gen = Atomics.add(ctl, GEN, 1) + 1;
     this.gen = gen; // every plain write above is visible to a worker that sees gen
+    this.steps++;
     Atomics.notify(ctl, GEN);
     if (this.pool.canBlock) {
       // One event-loop turn per step, taken while the workers compute: a signal (Ctrl-C), timer
@@ -409,7 +418,7 @@ export class ParallelEngine implements GradientEngine {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, slots: this.slots.share(),
-        ctl, shardSize: this.opts.shardSize, stripe: this.stripe,
+        ctl, busy: this.busy, shardSize: this.opts.shardSize, stripe: this.stripe,
         seenGen, fault: this.fault, update: this.update,
       };
       const unasked = new Error('the worker stopped serving unasked');

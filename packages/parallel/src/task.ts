@@ -54,6 +54,8 @@ export interface WorkerInit {
   order: Int32Array; // the epoch's sample order
   slots: SharedSlots; // one gradient sum per shard, the reduced gradient, per-shard stats
   ctl: Int32Array; // the control block (control.ts)
+  /** busy[lane]: ms this lane spent computing shards and stripes (not waiting), summed over steps. */
+  busy: Float64Array;
   shardSize: number;
   /** Parameters per reduction stripe. */
   stripe: number;
@@ -174,6 +176,8 @@ export function failStep(ctl: Int32Array, shard: number): void {
 export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   const { init, net, slots, ws } = st;
   const { ctl, lane, shardSize, data, order, fault } = init;
+  const t0 = now();
+  let waited = 0;
   const start = Atomics.load(ctl, START);
   const B = Atomics.load(ctl, ROWS);
   const nShards = Atomics.load(ctl, SHARDS);
@@ -190,10 +194,14 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     if (Atomics.add(ctl, SHARDS_DONE, 1) + 1 === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
   // 2. wait until every slot is written (or the step failed)
-  for (;;) {
-    const done = Atomics.load(ctl, SHARDS_DONE);
-    if (done >= nShards) break;
-    waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US);
+  if (Atomics.load(ctl, SHARDS_DONE) < nShards) {
+    const w0 = now();
+    for (;;) {
+      const done = Atomics.load(ctl, SHARDS_DONE);
+      if (done >= nShards) break;
+      waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US);
+    }
+    waited = now() - w0;
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
   //    and, when asked, check and update each stripe in the same pass while it is in cache
@@ -214,6 +222,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     Atomics.store(ctl, BUSY + lane, IDLE);
   }
   // 4. leave; the last one out tells the main thread (nobody touches this step's memory after)
+  init.busy[lane] += now() - t0 - waited;
   if (Atomics.add(ctl, LEFT, 1) + 1 === init.workers) {
     Atomics.store(ctl, DONE, gen);
     Atomics.notify(ctl, DONE);
