@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Network, Trainer, jsBackend, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
+import { Network, Trainer, jsBackend, type Backend, type Dataset, type Floats } from '@backprop/core';
 import { Workspace, createWasmBackend, crc32, loadKernels, now, type WasmModule } from '@backprop/core/engine';
 import type { ParallelEngine } from '@backprop/parallel/engine';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
