@@ -119,12 +119,17 @@ export function updateRange(
     meanRegularisedGradient(grad, params, scale, layers, l1, l2, from, to);
     scale = 1;
   }
-  const whole = from === 0 && to === params.length;
-  const cut = (x: Floats): Floats => (whole ? x : x.subarray(from, to));
+  const whole = from === 0 && to === params.length; // the whole vector: no views to make
+  const p = whole ? params : params.subarray(from, to);
+  const g = whole ? grad : grad.subarray(from, to);
   const { m, v } = vectors;
-  if (name === 'sgd') kernels.sgdStep(cut(params), cut(grad), scale, lr);
-  else if (name === 'adam') kernels.adamStep(cut(params), cut(grad), cut(m), cut(v), scale, lr, beta1, beta2, eps, t);
-  else kernels.momentumStep(cut(params), cut(grad), cut(v), scale, lr, mu, name === 'nesterov');
+  if (name === 'sgd') kernels.sgdStep(p, g, scale, lr);
+  else if (name === 'adam') kernels.adamStep(p, g, stripeOf(m, whole, from, to), stripeOf(v, whole, from, to), scale, lr, beta1, beta2, eps, t);
+  else kernels.momentumStep(p, g, stripeOf(v, whole, from, to), scale, lr, mu, name === 'nesterov');
+}
+
+function stripeOf(x: Floats, whole: boolean, from: number, to: number): Floats {
+  return whole ? x : x.subarray(from, to);
 }
 
 /** g = grad·scale + λ₂ w + λ₁ sign(w) on the weights in [from, to); biases (column 0) get no penalty. */
