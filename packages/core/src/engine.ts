@@ -7,6 +7,7 @@
 import type { Dataset } from './dataset.js';
 import type { Floats } from './arena.js';
 import type { Network, Workspace } from './network.js';
+import type { Optimizer } from './optimizers.js';
 import { GradientSlots, shardCount, type BatchStats } from './shard.js';
 
 export interface GradientEngine {
@@ -19,7 +20,22 @@ export interface GradientEngine {
   batch(order: Int32Array, start: number, B: number): BatchStats | Promise<BatchStats>;
   /** Threads in use (1 for the local engine). */
   readonly workers: number;
+  /**
+   * Present when the engine also applies `EngineOptions.optimizer` (e.g. by parameter stripes on
+   * its workers, in the pass that reduces them): the gradient of the batch, the finite checks and
+   * update t of the weights and optimizer state, in one call. The Trainer then only orders steps.
+   * A step that fails leaves weights and state as they were; `numeric` says the gradient, loss or
+   * new weights were not finite (`grad` then holds the full raw sum, `overflow` the first bad weight).
+   */
+  readonly trainStep?: (order: Int32Array, start: number, B: number, t: number) => Promise<TrainStepResult>;
   close(): Promise<void>;
+}
+
+/** What `trainStep` reports. */
+export interface TrainStepResult extends BatchStats {
+  numeric: boolean;
+  /** Index and value of the first weight that overflowed (when numeric and the gradient and loss were finite). */
+  overflow: { index: number; value: number } | null;
 }
 
 /** Options every engine takes. */
@@ -28,6 +44,8 @@ export interface EngineOptions {
   shardSize: number;
   /** Largest batch the engine must hold slots for. */
   maxBatch: number;
+  /** The Trainer's optimizer: an engine with `trainStep` applies it (its state vectors are on the network's backend). */
+  optimizer?: Optimizer;
 }
 
 /** Single-thread engine: the same shards, slots and reduction as the parallel one. */

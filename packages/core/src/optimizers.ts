@@ -99,30 +99,51 @@ export class Optimizer {
    * with the mean regularised gradient g. Runs on the kernels of the backend the state lives in.
    */
   step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): void {
-    const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = this.config;
-    let scale = 1 / B; // the mean over the batch is folded into the update loop
-    if (l1 !== 0 || l2 !== 0) {
-      meanRegularisedGradient(grad, params, scale, layers, l1, l2);
-      scale = 1;
-    }
     const t = ++this.state.t;
-    const { m, v } = this.state.vectors;
-    if (name === 'sgd') kernels.sgdStep(params, grad, scale, lr);
-    else if (name === 'adam') kernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
-    else kernels.momentumStep(params, grad, v, scale, lr, mu, name === 'nesterov');
+    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, t, kernels);
   }
 }
 
-/** g = grad·scale + λ₂ w + λ₁ sign(w) on weights; biases (column 0) get no penalty. */
-function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number): void {
-  const P = params.length;
-  for (let i = 0; i < P; i++) grad[i] *= scale;
+/**
+ * Step t of the update on params[from, to) only (grad and the state vectors likewise): the
+ * arithmetic of every element is that of a whole-vector step, so stripes updated by different
+ * workers, in any order, give the bits of `Optimizer.step`. `vectors` are the optimizer's state.
+ */
+export function updateRange(
+  config: Required<OptimizerConfig>, vectors: Record<string, Floats>, params: Floats, grad: Floats, B: number, layers: LayerInfo[],
+  from: number, to: number, t: number, kernels: Kernels,
+): void {
+  const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = config;
+  let scale = 1 / B; // the mean over the batch is folded into the update loop
+  if (l1 !== 0 || l2 !== 0) {
+    meanRegularisedGradient(grad, params, scale, layers, l1, l2, from, to);
+    scale = 1;
+  }
+  const whole = from === 0 && to === params.length; // the whole vector: no views to make
+  const p = whole ? params : params.subarray(from, to);
+  const g = whole ? grad : grad.subarray(from, to);
+  const { m, v } = vectors;
+  if (name === 'sgd') kernels.sgdStep(p, g, scale, lr);
+  else if (name === 'adam') kernels.adamStep(p, g, stripeOf(m, whole, from, to), stripeOf(v, whole, from, to), scale, lr, beta1, beta2, eps, t);
+  else kernels.momentumStep(p, g, stripeOf(v, whole, from, to), scale, lr, mu, name === 'nesterov');
+}
+
+function stripeOf(x: Floats, whole: boolean, from: number, to: number): Floats {
+  return whole ? x : x.subarray(from, to);
+}
+
+/** g = grad·scale + λ₂ w + λ₁ sign(w) on the weights in [from, to); biases (column 0) get no penalty. */
+function meanRegularisedGradient(grad: Floats, params: Floats, scale: number, layers: LayerInfo[], l1: number, l2: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) grad[i] *= scale;
   if (l1 === 0 && l2 === 0) return;
   for (const { nIn, nOut, offset } of layers) {
     const cols = nIn + 1;
-    for (let k = 0; k < nOut; k++) {
+    const k0 = Math.max(0, Math.floor((from - offset) / cols));
+    const k1 = Math.min(nOut, Math.ceil((to - offset) / cols));
+    for (let k = k0; k < k1; k++) {
       const row = offset + k * cols;
-      for (let j = 1; j < cols; j++) {
+      const j1 = Math.min(cols, to - row);
+      for (let j = Math.max(1, from - row); j < j1; j++) {
         const w = params[row + j];
         grad[row + j] += l2 * w + l1 * Math.sign(w);
       }

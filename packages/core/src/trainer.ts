@@ -8,7 +8,7 @@ import type { Floats } from './arena.js';
 import { macrotask, now } from './clock.js';
 import { checkDataset, subset, type Dataset } from './dataset.js';
 import { DEFAULTS, defaultShardSize, validationRows } from './defaults.js';
-import { LocalEngine, type EngineOptions, type GradientEngine } from './engine.js';
+import { LocalEngine, type EngineOptions, type GradientEngine, type TrainStepResult } from './engine.js';
 import { ConfigError, NumericError } from './errors.js';
 import { jsBackend } from './kernels/js.js';
 import { evaluate, evaluateStream } from './metrics.js';
@@ -16,6 +16,7 @@ import { checkMemory, memoryBudget, trainingBytes, type Network } from './networ
 import type { AbortSignalLike } from './platform.js';
 import { Optimizer, regularisationLoss, resolveOptimizer, type OptimizerConfig, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { checkSeed, mixSeed, permutation, Rng } from './rng.js';
+import type { BatchStats } from './shard.js';
 import { isBatchStream, type BatchStream } from './stream.js';
 
 export interface EarlyStopping {
@@ -198,7 +199,7 @@ export class Trainer {
     checkDataset(window, net.nIn, net.nOut, 'training data');
     if (validation && !isBatchStream(validation)) checkDataset(validation, net.nIn, net.nOut, 'validation data');
     const N = stream ? stream.N : rows!.length;
-    const engineOpts: EngineOptions = { shardSize, maxBatch: Math.min(batchSize, stream ? window.N : N) };
+    const engineOpts: EngineOptions = { shardSize, maxBatch: Math.min(batchSize, stream ? window.N : N), optimizer: this.optimizer };
     const engine = opts.engine ? await opts.engine(net, window, engineOpts) : new LocalEngine(net, window, engineOpts);
     const source = stream ? streamBatches(stream, batchSize) : this.residentBatches(rows!, batchSize);
     try {
@@ -251,11 +252,20 @@ export class Trainer {
         if (!batch) break; // a stream that ran out early: end the epoch here
         const { order, start, B } = batch;
         const tb = now();
-        const stats = await engine.batch(order, start, B);
-        this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
-        backup.set(net.params);
-        this.optimizer.step(net.params, engine.grad, B, net.layers);
-        this.checkParams(backup, st.epoch + 1, st.step + 1);
+        let stats: BatchStats;
+        if (engine.trainStep) {
+          // the engine checks and updates (on its workers); a failed step left everything as it was
+          const r = await engine.trainStep(order, start, B, this.optimizer.state.t + 1);
+          if (r.numeric) this.numericFailure(r, engine.grad, st.epoch + 1, st.step + 1);
+          this.optimizer.state.t++;
+          stats = r;
+        } else {
+          stats = await engine.batch(order, start, B);
+          this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
+          backup.set(net.params);
+          this.optimizer.step(net.params, engine.grad, B, net.layers);
+          this.checkParams(backup, st.epoch + 1, st.step + 1);
+        }
         st.step++;
         st.batchInEpoch++;
         st.epochLoss += stats.loss;
@@ -325,6 +335,14 @@ export class Trainer {
     if (!Number.isFinite(loss)) {
       throw new NumericError(`the loss became ${loss} at epoch ${epoch}, step ${step}; the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
     }
+  }
+
+  /** The error of a step an engine reported not finite: the same message as this thread's checks give. */
+  private numericFailure(r: TrainStepResult, grad: Floats, epoch: number, step: number): never {
+    this.checkFinite(r.loss, grad, epoch, step);
+    const i = r.overflow?.index ?? 0;
+    const l = Math.max(0, this.net.layers.findIndex(({ offset, size }) => i >= offset && i < offset + size));
+    throw new NumericError(`the weights of layer ${l + 1} overflowed to ${r.overflow?.value} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
   }
 
   /** An update that overflowed is undone, so the weights are never left half-updated. */

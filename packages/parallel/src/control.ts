@@ -31,8 +31,23 @@ export const FAILED_SHARD = 11;
 export const STEP = 12;
 /** TEST ONLY: 1 once the injected fault has fired, so a retry runs clean. */
 export const FAULT_FIRED = 13;
-/** BUSY + w: the shard worker lane w is computing, or -1. */
-export const BUSY = 16;
+/** Lanes that have built their views in the current serve session (the watchdog waits for all). */
+export const ATTACHED = 14;
+/** 1 when the workers also apply the optimizer to each stripe they reduce (ParallelEngine.trainStep). */
+export const UPDATE = 15;
+/** 1 once a stripe's gradient, the loss or a stripe's new weights were not finite: the step is undone. */
+export const NUMERIC = 17;
+/** The optimizer step t of this update (Adam's bias correction). */
+export const T = 18;
+/** BUSY + w: the shard worker lane w is computing, IN_STRIPES while it reduces stripes, or IDLE. */
+export const BUSY = 24;
+export const IDLE = -1;
+export const IN_STRIPES = -2;
+
+/** Index of lane w's thread id (0: not attached yet), after the BUSY words. */
+export function threadSlot(workers: number, lane: number): number {
+  return BUSY + workers + lane;
+}
 
 export const CMD_STEP = 0;
 export const CMD_STOP = 1;
@@ -42,8 +57,9 @@ export const FAIL_BUMP = 1 << 24;
 
 /** A zeroed control block for `workers` lanes, on shared memory. */
 export function controlBlock(workers: number): Int32Array {
-  const ctl = jsBackend.arena((BUSY + workers) * 4).i32(BUSY + workers);
-  ctl.fill(-1, BUSY);
+  const n = BUSY + 2 * workers;
+  const ctl = jsBackend.arena(n * 4).i32(n);
+  ctl.fill(IDLE, BUSY, BUSY + workers);
   ctl[FAILED_SHARD] = -1;
   return ctl;
 }

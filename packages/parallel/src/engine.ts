@@ -6,13 +6,14 @@
  */
 import { ConfigError, ShapeError, jsBackend, type Dataset, type Floats, type Network } from '@backprop/core';
 import {
-  GradientSlots, now, shardCount, type BackendDescriptor, type BatchStats, type EngineOptions, type GradientEngine,
+  GradientSlots, macrotask, now, shardCount, type Arena, type BackendDescriptor, type BatchStats, type EngineOptions, type GradientEngine, type Optimizer,
+  type TrainStepResult,
 } from '@backprop/core/engine';
 import {
-  BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
-  controlBlock,
+  ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
+  SHARDS_DONE, START, STEP, T, UPDATE, controlBlock, threadSlot,
 } from './control.js';
-import type { FaultInjection, WorkerInit } from './task.js';
+import type { FaultInjection, SharedUpdate, WorkerInit } from './task.js';
 
 /** Threads that run `serve` (task.ts); one adapter per platform (src/node, src/browser). */
 export interface WorkerPool {
@@ -26,6 +27,12 @@ export interface WorkerPool {
   /** Ends every thread. */
   destroy(): Promise<void>;
   /**
+   * Ends the thread serving `lane` (Node: the thread whose id is `threadId`), so its serve call
+   * rejects and a new thread takes its place for the next serve. The watchdog's way out of a
+   * worker that hangs; without it a hung step cannot be retried.
+   */
+  replace?(lane: number, threadId: number): void;
+  /**
    * True when this thread may block in Atomics.wait (Node's main thread may; a browser's may
    * not). The engine then waits for a short step synchronously: a futex wake-up costs a few µs,
    * an Atomics.waitAsync promise tens of µs — a large share of a step on the WASM kernels.
@@ -37,9 +44,18 @@ export interface WorkerPool {
 const BLOCK_MS = 20;
 
 export interface ParallelOptions {
-  /** Times a failed step is run again (default 1). A retry recomputes every shard: the same bits. */
+  /**
+   * Times a failed step is run again (default 1). A retry recomputes every shard: the same bits.
+   * Errors that would recur (memory exhausted, a worker that cannot build its views) are not retried.
+   */
   retries?: number;
-  /** Parameters per reduction stripe (default 4096). */
+  /**
+   * Step watchdog (ms, default 60000): a step in which no worker makes progress (claims or
+   * finishes a shard or stripe) for this long has a hung worker; the engine replaces its thread
+   * and runs the step again (within `retries`), or rejects with a WorkerError.
+   */
+  stepTimeout?: number;
+  /** Parameters per reduction and update stripe (default 4096; rounded up to a multiple of 4). */
   stripe?: number;
   /** TEST ONLY: make one shard fail once (task.ts). Never set this in real training. */
   faultInjection?: FaultInjection | null;
@@ -73,21 +89,22 @@ export function isShared(a: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
 }
 
-const sharedCopies = new WeakMap<Floats, Floats>();
-
-/** The same array on shared memory: itself if already shared, else one copy (cached per array) in the JS backend's memory. */
+/**
+ * The same array on shared memory: itself if already shared, else a fresh copy in the JS
+ * backend's memory. Never cached: a caller may change a private array in place between fits,
+ * and a cached copy would then train the workers on stale rows while one thread sees the new ones.
+ */
 function shareArray(a: Floats): Floats {
   if (isShared(a)) return a;
-  let copy = sharedCopies.get(a);
-  if (!copy) {
-    copy = jsBackend.floats(a instanceof Float64Array ? 'f64' : 'f32', a.length);
-    copy.set(a);
-    sharedCopies.set(a, copy);
-  }
+  const copy = jsBackend.floats(a instanceof Float64Array ? 'f64' : 'f32', a.length);
+  copy.set(a);
   return copy;
 }
 
-/** A dataset whose X and Y are on shared memory: workers get views, never copies. */
+/**
+ * A dataset whose X and Y are on shared memory: workers get views, never copies. Shared arrays
+ * are used in place; private ones are copied once per call (each engine, i.e. each fit).
+ */
 export function shareDataset(data: Dataset): Dataset {
   if (isShared(data.X) && isShared(data.Y)) return data;
   return { X: shareArray(data.X), Y: shareArray(data.Y), N: data.N, nIn: data.nIn, nOut: data.nOut };
@@ -96,6 +113,17 @@ export function shareDataset(data: Dataset): Dataset {
 interface Fault {
   lane: number;
   error: unknown;
+  /** Lanes that made no progress within stepTimeout (their threads are replaced). */
+  hung?: number[];
+}
+
+/** An error that a retry would only meet again: memory exhausted, or a worker that failed before it could serve. */
+function recurs(f: Fault, attached: boolean): boolean {
+  if (f.hung) return false;
+  if (!attached) return true;
+  const e = f.error;
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return /WASM memory is full|could not grow the WASM memory|out of memory|allocation failed|Maximum memory size|Invalid typed array length|Invalid array buffer length/i.test(text);
 }
 
 /** The long-running serve calls of one set of views (one per lane). */
@@ -110,6 +138,7 @@ interface Session {
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 declare function setTimeout(f: () => void, ms: number): unknown;
+declare function clearTimeout(t: unknown): void;
 
 /** Resolves when ctl[i] === want, or early when `cancelled()` (checked after every wake-up). */
 async function waitFor(ctl: Int32Array, i: number, want: number, cancelled: () => boolean): Promise<void> {
@@ -142,16 +171,31 @@ export class ParallelEngine implements GradientEngine {
   readonly workers: number;
   /** Steps run again after a worker failed (each retry recomputes every shard). */
   retried = 0;
+  /** Steps posted to the workers (retries included). */
+  steps = 0;
+  /**
+   * busy[lane]: ms that worker lane spent computing shards and stripes, not waiting, over every
+   * step of this engine: the parallel part of a step, next to its wall time (bench/scaling.ts).
+   */
+  readonly busy: Float64Array;
   private readonly ctl: Int32Array;
   private readonly slots: GradientSlots;
   private readonly data: Dataset;
   private readonly backend: BackendDescriptor;
   private readonly ownOrder: Int32Array;
   private readonly retries: number;
+  private readonly stepTimeout: number;
   private readonly stripe: number;
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
   private closed = false;
+  /** The optimizer the workers apply (trainStep), its shared views and the arena of its undo log. */
+  private readonly optimizer: Optimizer | null;
+  private readonly update: SharedUpdate | null = null;
+  private readonly undoArena: Arena | null = null;
+  /** Generation of the last step posted (stripes logged with it are undone if it fails). */
+  private gen = 0;
+  readonly trainStep?: (order: Int32Array, start: number, B: number, t: number) => Promise<TrainStepResult>;
 
   constructor(
     private readonly pool: WorkerPool,
@@ -166,7 +210,10 @@ export class ParallelEngine implements GradientEngine {
     }
     if (!isShared(net.params)) throw new ConfigError('the network parameters are not on shared memory; create the network with a backend whose arena is shared');
     this.retries = intAtLeast(options.retries ?? 1, 0, 'retries');
-    this.stripe = intAtLeast(options.stripe ?? 4096, 1, 'stripe');
+    this.stepTimeout = intAtLeast(options.stepTimeout ?? 60_000, 1, 'stepTimeout');
+    // a multiple of 4 (the SIMD width): each stripe's vector body and scalar tail then cover the
+    // elements they cover in a whole-vector update, so the WASM kernels give the same bits striped
+    this.stripe = Math.ceil(intAtLeast(options.stripe ?? 4096, 1, 'stripe') / 4) * 4;
     this.backend = net.backend.describe();
     this.workers = pool.size;
     // in the backend's memory (WASM: addressable by every worker's kernels)
@@ -174,8 +221,67 @@ export class ParallelEngine implements GradientEngine {
     this.grad = this.slots.grad;
     this.data = shareDataset(data);
     this.ctl = controlBlock(pool.size);
+    this.busy = new Float64Array(new SharedArrayBuffer(8 * pool.size));
     this.ownOrder = jsBackend.arena(opts.maxBatch * 4).i32(opts.maxBatch);
     this.fault = options.faultInjection ?? null;
+    this.optimizer = opts.optimizer ?? null;
+    if (this.optimizer) {
+      // the undo log: a copy of the weights and of each state vector, in the backend's memory
+      const { dtype } = net.spec;
+      const P = net.P;
+      const keys = Object.keys(this.optimizer.state.vectors);
+      const e = dtype === 'f32' ? 4 : 8;
+      const arena = net.backend.arena((1 + keys.length) * (P * e + 16) + 64);
+      this.undoArena = arena;
+      const vectors: Record<string, Floats> = {};
+      for (const k of keys) vectors[k] = arena.floats(dtype, P);
+      this.update = {
+        config: this.optimizer.config, vectors: this.optimizer.state.vectors,
+        undo: { params: arena.floats(dtype, P), vectors },
+        logged: jsBackend.arena(4 * Math.ceil(P / this.stripe)).i32(Math.ceil(P / this.stripe)),
+      };
+      this.trainStep = (order, start, B, t) => this.runTrainStep(order, start, B, t);
+    }
+  }
+
+  /**
+   * The whole step on the workers: shards, then per stripe reduce, finite check, undo log and
+   * update (SGD, momentum, Nesterov, Adam, L1/L2). This thread only posts the step and waits.
+   * Any failure (a worker, or numbers that are not finite) copies the logged stripes back.
+   */
+  private async runTrainStep(order: Int32Array, start: number, B: number, t: number): Promise<TrainStepResult> {
+    Atomics.store(this.ctl, UPDATE, 1);
+    Atomics.store(this.ctl, T, t);
+    try {
+      const stats = await this.batch(order, start, B);
+      if (Atomics.load(this.ctl, NUMERIC) === 0) return { ...stats, numeric: false, overflow: null };
+      // not finite: note the first weight that overflowed, undo, and leave the raw gradient for the message
+      const nShards = shardCount(B, this.opts.shardSize);
+      const params = this.net.params;
+      const i = this.net.kernels.firstNonFinite(params, 0, params.length);
+      const overflow = i >= 0 ? { index: i, value: params[i] } : null;
+      this.undo();
+      this.slots.reduce(nShards);
+      return { ...stats, numeric: true, overflow };
+    } finally {
+      Atomics.store(this.ctl, UPDATE, 0);
+    }
+  }
+
+  /** Copies every stripe logged in the last step back from the undo log (no worker is in a step). */
+  private undo(): void {
+    const u = this.update;
+    if (!u) return;
+    const P = this.net.P;
+    const params = this.net.params;
+    for (let k = 0; k < u.logged.length; k++) {
+      if (u.logged[k] !== this.gen) continue;
+      const from = k * this.stripe;
+      const to = Math.min(P, from + this.stripe);
+      params.set(u.undo.params.subarray(from, to), from);
+      for (const key in u.vectors) u.vectors[key].set(u.undo.vectors[key].subarray(from, to), from);
+      u.logged[k] = 0;
+    }
   }
 
   /** Σ over rows order[start … start+B) of δ·xᵀ into `grad`; rejects with a WorkerError naming the shard if a worker fails. */
@@ -187,7 +293,8 @@ export class ParallelEngine implements GradientEngine {
     for (let attempt = 0; ; attempt++) {
       const r = await this.step(order, start, B);
       if (!('lane' in r)) return r;
-      if (attempt < this.retries && !this.closed) {
+      this.undo(); // a worker failed: put back any stripe already updated
+      if (attempt < this.retries && !this.closed && !r.recurs) {
         this.retried++; // every shard is recomputed: the same bits
         continue;
       }
@@ -195,7 +302,7 @@ export class ParallelEngine implements GradientEngine {
     }
   }
 
-  private async step(order: Int32Array, start: number, B: number): Promise<BatchStats | (Fault & { shard: number })> {
+  private async step(order: Int32Array, start: number, B: number): Promise<BatchStats | (Fault & { shard: number; recurs: boolean })> {
     const ctl = this.ctl;
     let rows = order;
     let first = start;
@@ -217,28 +324,84 @@ export class ParallelEngine implements GradientEngine {
     Atomics.store(ctl, LEFT, 0);
     Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, FAILED_SHARD, -1);
+    Atomics.store(ctl, NUMERIC, 0);
     Atomics.store(ctl, CMD, CMD_STEP);
-    const gen = Atomics.add(ctl, GEN, 1) + 1; // every plain write above is visible to a worker that sees gen
+    const gen = Atomics.add(ctl, GEN, 1) + 1;
+    this.gen = gen; // every plain write above is visible to a worker that sees gen
+    this.steps++;
     Atomics.notify(ctl, GEN);
-    // a blocking wait never returns to the event loop; the Trainer gives it a turn between steps
-    if (this.pool.canBlock) blockFor(ctl, gen);
-    const outcome = await Promise.race([waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault]);
+    if (this.pool.canBlock) {
+      // One event-loop turn per step, taken while the workers compute: a signal (Ctrl-C), timer
+      // or message that arrived during the last step runs now, so an abort is seen at the next
+      // step boundary. Then a blocking wait: a futex wake-up is cheaper than a promise.
+      await macrotask();
+      blockFor(ctl, gen);
+    }
+    const watchdog = Atomics.load(ctl, DONE) === gen ? null : this.watch(session);
+    const outcome = await Promise.race([
+      waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault, ...(watchdog ? [watchdog.stalled] : []),
+    ]);
+    watchdog?.stop();
     if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
     const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };
-    const busy = fault.lane >= 0 ? Atomics.load(ctl, BUSY + fault.lane) : -1;
+    const busy = fault.lane >= 0 ? Atomics.load(ctl, BUSY + fault.lane) : IDLE;
     const shard = busy >= 0 ? busy : Atomics.load(ctl, FAILED_SHARD);
-    await this.halt(); // every surviving worker has left the step before we return
-    return { ...fault, shard };
+    const attached = fault.lane < 0 || Atomics.load(ctl, threadSlot(this.workers, fault.lane)) !== 0;
+    if (fault.hung) {
+      if (!this.pool.replace) {
+        this.session = null; // a hung thread cannot be ended here: abandon this session and the engine
+        this.closed = true;
+        return { ...fault, shard, recurs: true };
+      }
+      for (const lane of fault.hung) this.pool.replace(lane, Atomics.load(ctl, threadSlot(this.workers, lane)));
+    }
+    await this.halt(); // every surviving worker has left the step (a replaced one has ended) before we return
+    return { ...fault, shard, recurs: recurs(fault, attached) };
   }
 
-  private describe(f: Fault & { shard: number }, B: number, retries: number): WorkerError {
+  /**
+   * The step watchdog: polls the step's progress counters and settles with the hung lanes when
+   * none has moved for stepTimeout ms once every lane has attached (a thread that is still
+   * starting is the pool's business, not a hang).
+   */
+  private watch(session: Session): { stalled: Promise<Fault>; stop(): void } {
+    const ctl = this.ctl;
+    const progress = () => [NEXT_SHARD, SHARDS_DONE, NEXT_STRIPE, LEFT, ATTACHED].map((i) => Atomics.load(ctl, i)).join();
+    let last = progress();
+    let since = now();
+    let timer: unknown = null;
+    let stopped = false;
+    const stalled = new Promise<Fault>((resolve) => {
+      const tick = () => {
+        if (stopped || session.stopping) return;
+        const p = progress();
+        if (p !== last || Atomics.load(ctl, ATTACHED) < this.workers) {
+          last = p;
+          since = now();
+        } else if (now() - since >= this.stepTimeout) {
+          const hung: number[] = [];
+          for (let lane = 0; lane < this.workers; lane++) if (Atomics.load(ctl, BUSY + lane) !== IDLE) hung.push(lane);
+          if (hung.length === 0) for (let lane = 0; lane < this.workers; lane++) hung.push(lane);
+          const where = Atomics.load(ctl, BUSY + hung[0]) === IN_STRIPES ? 'in the reduction' : 'in its shard';
+          resolve({ lane: hung[0], hung, error: new Error(`no progress for ${this.stepTimeout} ms ${where} (hung; stepTimeout)`) });
+          return;
+        }
+        timer = setTimeout(tick, Math.min(1000, Math.max(1, this.stepTimeout / 4)));
+      };
+      tick();
+    });
+    return { stalled, stop: () => { stopped = true; if (timer !== null) clearTimeout(timer); } };
+  }
+
+  private describe(f: Fault & { shard: number; recurs: boolean }, B: number, retries: number): WorkerError {
     const size = this.opts.shardSize;
     const where = f.shard >= 0
       ? `shard ${f.shard} (rows ${f.shard * size}–${Math.min(B, (f.shard + 1) * size) - 1} of the batch)`
       : 'outside any shard';
     const cause = f.error instanceof Error ? f.error.message : String(f.error);
     const again = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
-    return new WorkerError(`worker ${f.lane} failed in ${where}${again}: ${cause}; the weights were left as they were before this step`, f.shard, f.lane, f.error);
+    const how = f.hung ? (this.pool.replace ? '; its thread was replaced' : '; it cannot be ended here, so this engine is closed') : f.recurs && this.retries > 0 ? '; not retried: it would recur' : '';
+    return new WorkerError(`worker ${f.lane} failed in ${where}${again}: ${cause}${how}; the weights were left as they were before this step`, f.shard, f.lane, f.error);
   }
 
   /** Starts one long-running serve call per lane; each gets the shared views once. */
@@ -248,13 +411,15 @@ export class ParallelEngine implements GradientEngine {
     const session: Session = { order, tasks: [], fault: new Promise<Fault>((r) => (report = r)), stopping: false };
     const seenGen = Atomics.load(ctl, GEN);
     Atomics.store(ctl, CMD, CMD_STEP);
-    ctl.fill(-1, BUSY);
+    Atomics.store(ctl, ATTACHED, 0);
+    ctl.fill(IDLE, BUSY, BUSY + this.workers);
+    ctl.fill(0, threadSlot(this.workers, 0));
     for (let lane = 0; lane < this.workers; lane++) {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, slots: this.slots.share(),
-        ctl, shardSize: this.opts.shardSize, stripe: this.stripe,
-        seenGen, fault: this.fault,
+        ctl, busy: this.busy, shardSize: this.opts.shardSize, stripe: this.stripe,
+        seenGen, fault: this.fault, update: this.update,
       };
       const unasked = new Error('the worker stopped serving unasked');
       session.tasks.push(this.pool.serve(init).then(
@@ -290,6 +455,7 @@ export class ParallelEngine implements GradientEngine {
     try {
       await this.halt();
       this.slots.release(); // every worker has left: the slots can be reused (WASM memory is not collected)
+      if (this.undoArena) this.net.backend.release(this.undoArena);
     } finally {
       if (this.ownsPool) await this.pool.destroy();
     }

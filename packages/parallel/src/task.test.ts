@@ -10,7 +10,7 @@ import { newWasmBackend } from './test-utils/wasm.js';
 
 const wasm = await newWasmBackend();
 
-const host = { exit: () => { throw new Error('no exit in this test'); } };
+const host = { exit: () => { throw new Error('no exit in this test'); }, threadId: 1 };
 
 /** Two lanes' views of one network, with the step's fields written as the engine writes them. */
 function setup(data: Dataset, B: number, shardSize: number, stripe: number, backend: Backend = jsBackend) {
@@ -18,11 +18,12 @@ function setup(data: Dataset, B: number, shardSize: number, stripe: number, back
   const maxShards = shardCount(B, shardSize);
   const slots = GradientSlots.allocate(net, maxShards);
   const ctl = controlBlock(2);
+  const shared = shareDataset(data); // once, as the engine does per fit
   const order = new Int32Array(new SharedArrayBuffer(data.N * 4));
   for (let i = 0; i < data.N; i++) order[i] = (i * 7) % data.N;
   const lane = (l: number): WorkerInit => ({
-    lane: l, workers: 2, spec: net.spec, backend: backend.describe(), params: net.params, data: shareDataset(data), order,
-    slots: slots.share(), ctl, shardSize, stripe, seenGen: 0, fault: null,
+    lane: l, workers: 2, spec: net.spec, backend: backend.describe(), params: net.params, data: shared, order,
+    slots: slots.share(), ctl, busy: new Float64Array(2), shardSize, stripe, seenGen: 0, fault: null, update: null,
   });
   ctl[START] = 5;
   ctl[ROWS] = B;

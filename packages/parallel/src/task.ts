@@ -6,9 +6,12 @@
  * `GradientSlots`, the same object the single-thread engine uses). Who computes a shard never changes a bit of the result.
  */
 import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
-import { GradientSlots, backendFrom, type BackendDescriptor, type SharedSlots, type Workspace } from '@backprop/core/engine';
 import {
-  BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, LEFT, NEXT_SHARD, NEXT_STRIPE, ROWS, SHARDS, SHARDS_DONE, START, STEP,
+  GradientSlots, backendFrom, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
+} from '@backprop/core/engine';
+import {
+  ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
+  SHARDS_DONE, START, STEP, T, UPDATE, threadSlot,
 } from './control.js';
 
 /**
@@ -18,8 +21,26 @@ import {
 export interface FaultInjection {
   step: number;
   shard: number;
-  /** 'throw': the shard throws; 'exit': the worker thread exits (Node only). */
-  kind: 'throw' | 'exit';
+  /**
+   * 'throw': the shard throws; 'exit': the worker thread exits (Node only); 'hang': the worker
+   * blocks forever, neither throwing nor exiting (the watchdog's case); 'oom': the shard throws
+   * the WASM-memory-full error on every attempt, as a real one would recur.
+   */
+  kind: 'throw' | 'exit' | 'hang' | 'oom';
+  /** 'update': fire right after stripe `shard` has been updated (the weights half-updated); default 'shard'. */
+  phase?: 'shard' | 'update';
+}
+
+/**
+ * The optimizer on the workers: its config and state vectors, and the undo log. Before a worker
+ * updates stripe k it copies the stripe's weights and state into the log at the same offsets and
+ * sets logged[k] = the step's generation; a failed step is undone by copying the logged stripes back.
+ */
+export interface SharedUpdate {
+  config: Required<OptimizerConfig>;
+  vectors: Record<string, Floats>; // the optimizer's state, P numbers each
+  undo: { params: Floats; vectors: Record<string, Floats> };
+  logged: Int32Array; // (stripes)
 }
 
 /** Everything a worker receives, once: shared views plus sizes. Serialisable (structured clone). */
@@ -33,18 +54,24 @@ export interface WorkerInit {
   order: Int32Array; // the epoch's sample order
   slots: SharedSlots; // one gradient sum per shard, the reduced gradient, per-shard stats
   ctl: Int32Array; // the control block (control.ts)
+  /** busy[lane]: ms this lane spent computing shards and stripes (not waiting), summed over steps. */
+  busy: Float64Array;
   shardSize: number;
   /** Parameters per reduction stripe. */
   stripe: number;
   /** GEN when this serve call was issued: a larger GEN is a step to run. */
   seenGen: number;
   fault: FaultInjection | null;
+  /** The optimizer, when the workers apply it (null: they only reduce the gradient). */
+  update: SharedUpdate | null;
 }
 
 /** What differs between platforms inside a worker. */
 export interface WorkerHost {
   /** End this worker thread now (used only by fault injection). */
   exit(code: number): void;
+  /** This thread's id (Node: worker_threads.threadId), published so the pool can replace a hung thread. */
+  threadId: number;
 }
 
 /** A worker's views, built once from its WorkerInit. */
@@ -56,6 +83,8 @@ export interface WorkerState {
   /** This lane's scratch for shardSize rows, allocated by this worker from the backend's memory. */
   ws: Workspace;
   nStripes: number;
+  /** The init's update, re-based onto this worker's backend. */
+  update: SharedUpdate | null;
 }
 
 /**
@@ -68,12 +97,16 @@ export function attach(init: WorkerInit): WorkerState {
   const net = new Network(init.spec, backend.adopt(init.params), backend);
   const slots = GradientSlots.attach(net, init.slots);
   const ws = net.workspace(init.shardSize);
-  return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe) };
+  const u = init.update;
+  const adoptAll = (r: Record<string, Floats>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, backend.adopt(v)]));
+  const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged };
+  return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe), update };
 }
 
-/** Gives the worker's scratch back to the backend (WASM memory is reused by this worker's next run). */
+/** Gives the worker's scratch back to the backend: WASM memory is reused by the next run, on this thread or a new one. */
 function detach(st: WorkerState): void {
   st.net.backend.release(st.ws.arena);
+  st.net.backend.releaseScratch();
 }
 
 /**
@@ -84,9 +117,11 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
   const st = attach(init);
   const ctl = init.ctl;
   let seen = init.seenGen;
+  Atomics.store(ctl, threadSlot(init.workers, init.lane), host.threadId);
+  Atomics.add(ctl, ATTACHED, 1);
   try {
     for (;;) {
-      waitWhile(ctl, GEN, seen, SPIN_GEN);
+      waitWhile(ctl, GEN, seen, SPIN_GEN_US);
       const gen = Atomics.load(ctl, GEN);
       if (gen === seen) continue;
       seen = gen;
@@ -94,7 +129,7 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
       try {
         runStep(st, gen, host);
       } catch (e) {
-        failStep(ctl, Atomics.load(ctl, BUSY + init.lane));
+        failStep(ctl, Math.max(-1, Atomics.load(ctl, BUSY + init.lane))); // −1: outside any shard (e.g. a stripe)
         throw e; // the pool rejects this worker's serve call with the original error
       }
     }
@@ -103,17 +138,26 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
   }
 }
 
-/** Spins (reading ctl[i]) before sleeping: the next step or the last shard usually comes within microseconds. */
-const SPIN_GEN = 20000;
-const SPIN_SHARDS = 20000;
+/**
+ * Spin budgets before sleeping, in µs of wall time (not iterations, whose duration depends on the
+ * core): the next step usually comes within tens of µs when the main thread only orders steps,
+ * the last shard within a shard's time.
+ */
+const SPIN_GEN_US = 50;
+const SPIN_SHARDS_US = 50;
 
 /**
- * Returns once ctl[i] !== v (or after a spurious wake-up). Spins `spin` reads first: a step on
+ * Returns once ctl[i] !== v (or after a spurious wake-up). Spins at most `us` µs first: a step on
  * the WASM kernels lasts well under a millisecond, so an Atomics.wait/notify round trip (tens of
- * µs when the thread has to be rescheduled) would be a large share of it.
+ * µs when the thread has to be rescheduled) would be a large share of it; past the budget the
+ * thread sleeps and burns nothing.
  */
-function waitWhile(ctl: Int32Array, i: number, v: number, spin: number): void {
-  for (let n = 0; n < spin; n++) if (Atomics.load(ctl, i) !== v) return;
+function waitWhile(ctl: Int32Array, i: number, v: number, us: number): void {
+  if (Atomics.load(ctl, i) !== v) return;
+  const until = now() + us / 1000;
+  do {
+    for (let n = 0; n < 64; n++) if (Atomics.load(ctl, i) !== v) return;
+  } while (now() < until);
   Atomics.wait(ctl, i, v); // returns at once if ctl[i] has already moved on
 }
 
@@ -132,6 +176,8 @@ export function failStep(ctl: Int32Array, shard: number): void {
 export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   const { init, net, slots, ws } = st;
   const { ctl, lane, shardSize, data, order, fault } = init;
+  const t0 = now();
+  let waited = 0;
   const start = Atomics.load(ctl, START);
   const B = Atomics.load(ctl, ROWS);
   const nShards = Atomics.load(ctl, SHARDS);
@@ -141,39 +187,79 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     const s = Atomics.add(ctl, NEXT_SHARD, 1);
     if (s >= nShards) break;
     Atomics.store(ctl, BUSY + lane, s);
-    if (fault !== null) injectFault(ctl, fault, s, host);
+    if (fault !== null && fault.phase !== 'update') injectFault(ctl, fault, s, host);
     const rows = Math.min(shardSize, B - s * shardSize);
     slots.computeShard(s, ws, data, order, start + s * shardSize, rows); // slot per shard: the same sums on any worker count
-    Atomics.store(ctl, BUSY + lane, -1);
+    Atomics.store(ctl, BUSY + lane, IDLE);
     if (Atomics.add(ctl, SHARDS_DONE, 1) + 1 === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
   // 2. wait until every slot is written (or the step failed)
-  for (;;) {
-    const done = Atomics.load(ctl, SHARDS_DONE);
-    if (done >= nShards) break;
-    waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS);
+  if (Atomics.load(ctl, SHARDS_DONE) < nShards) {
+    const w0 = now();
+    for (;;) {
+      const done = Atomics.load(ctl, SHARDS_DONE);
+      if (done >= nShards) break;
+      waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US);
+    }
+    waited = now() - w0;
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
+  //    and, when asked, check and update each stripe in the same pass while it is in cache
   if (Atomics.load(ctl, FAILED) === 0) {
+    Atomics.store(ctl, BUSY + lane, IN_STRIPES);
     const stripe = init.stripe;
+    const update = Atomics.load(ctl, UPDATE) === 1 ? st.update : null;
+    if (update && !Number.isFinite(slots.sumStats(nShards).loss)) Atomics.store(ctl, NUMERIC, 1);
     for (;;) {
+      if (Atomics.load(ctl, FAILED) !== 0 || (update && Atomics.load(ctl, NUMERIC) !== 0)) break; // checked before a claim: a claimed stripe is finished
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
       if (k >= st.nStripes) break;
       const from = k * stripe;
-      slots.reduce(nShards, from, Math.min(net.P, from + stripe)); // every family: one rounding per add, shard order
+      const to = Math.min(net.P, from + stripe);
+      slots.reduce(nShards, from, to); // every family: one rounding per add, shard order
+      if (update) updateStripe(st, update, k, from, to, B, gen, host);
     }
+    Atomics.store(ctl, BUSY + lane, IDLE);
   }
   // 4. leave; the last one out tells the main thread (nobody touches this step's memory after)
+  init.busy[lane] += now() - t0 - waited;
   if (Atomics.add(ctl, LEFT, 1) + 1 === init.workers) {
     Atomics.store(ctl, DONE, gen);
     Atomics.notify(ctl, DONE);
   }
 }
 
-/** TEST ONLY: fires the injected fault once, on its batch call and shard. */
+/**
+ * Checks, logs and updates one stripe: a gradient that is not finite stops the step before this
+ * stripe is touched; the stripe's weights and state go to the undo log before the update; new
+ * weights that are not finite mark the step failed (the engine then copies every logged stripe back).
+ */
+function updateStripe(st: WorkerState, u: SharedUpdate, k: number, from: number, to: number, B: number, gen: number, host: WorkerHost): void {
+  const { net, slots, init } = st;
+  const ctl = init.ctl;
+  const kernels = net.kernels;
+  const params = net.params;
+  if (kernels.firstNonFinite(slots.grad, from, to) >= 0) {
+    Atomics.store(ctl, NUMERIC, 1);
+    return;
+  }
+  u.undo.params.set(params.subarray(from, to), from);
+  for (const key in u.vectors) u.undo.vectors[key].set(u.vectors[key].subarray(from, to), from);
+  Atomics.store(u.logged, k, gen); // after the copy: a stripe marked logged has a complete copy
+  updateRange(u.config, u.vectors, params, slots.grad, B, net.layers, from, to, Atomics.load(ctl, T), kernels);
+  if (kernels.firstNonFinite(params, from, to) >= 0) Atomics.store(ctl, NUMERIC, 1);
+  if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, host);
+}
+
+/** TEST ONLY: fires the injected fault on its batch call and shard, once ('oom': on every attempt; FAULT_FIRED counts them). */
 function injectFault(ctl: Int32Array, fault: FaultInjection, s: number, host: WorkerHost): void {
   if (s !== fault.shard || Atomics.load(ctl, STEP) !== fault.step) return;
+  if (fault.kind === 'oom') {
+    Atomics.add(ctl, FAULT_FIRED, 1);
+    throw new Error('the WASM memory is full: 1048576 more bytes would pass its 1 GiB maximum; use smaller batches or the js backend (injected, test only)');
+  }
   if (Atomics.compareExchange(ctl, FAULT_FIRED, 0, 1) !== 0) return;
   if (fault.kind === 'exit') host.exit(3);
+  if (fault.kind === 'hang') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // never woken: blocks without burning a core
   throw new Error(`injected fault (test only) in shard ${s}`);
 }

@@ -63,6 +63,11 @@ export interface Backend {
   floats<D extends DType>(dtype: D, n: number): FloatsOf<D>;
   /** Gives an arena back for reuse once no view of it is used (a no-op where memory is garbage-collected). */
   release(arena: Arena): void;
+  /**
+   * Gives back this thread's kernel scratch (WASM: the GEMM packing panels), taken again on the
+   * next kernel call. A worker calls it when it leaves a run, so a thread that then ends leaks nothing.
+   */
+  releaseScratch(): void;
   /** The same region as `view` (received by postMessage, e.g.), as a view these kernels address. */
   adopt<T extends Float32Array | Float64Array | Int32Array>(view: T): T;
   /** The descriptor `backendFrom` rebuilds this backend from on another thread. */

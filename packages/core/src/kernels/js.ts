@@ -146,6 +146,7 @@ export const jsBackend: Backend = {
     return jsBackend.arena(n * bytesOf(dtype)).floats(dtype, n);
   },
   release: () => {}, // garbage-collected
+  releaseScratch: () => {}, // no scratch of its own
   adopt: (view) => view, // a posted view of a SharedArrayBuffer is already addressable
   describe: () => ({ kind: 'js' }),
 };

@@ -168,6 +168,15 @@ function allocatorHeader(heapBase: number): number {
   return align(heapBase);
 }
 
+/**
+ * Released regions shared by every thread of a memory: FREE_SLOTS pairs (size, start) right
+ * after the bump pointer. A thread that ends (a pool destroyed after a fit) gives its scratch
+ * back here, so the next threads reuse it and the heap stays flat across fits on fresh pools.
+ * size 0: empty; −1: being written or taken by one thread (claimed with compareExchange).
+ */
+const FREE_SLOTS = 126;
+const HEADER_BYTES = 16 + FREE_SLOTS * 8;
+
 let nextId = 0; // names (module, memory) pairs made on this thread; a worker keeps the id it was given
 
 function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInstance, id = `wasm-${nextId++}`): WasmBackend {
@@ -177,15 +186,37 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
   // The bump pointer lives in the memory itself, so every thread that shares the memory
   // allocates from it; Atomics make concurrent allocations disjoint. 0 means "not yet set".
   const top = new Int32Array(memory.buffer, header, 1);
-  Atomics.compareExchange(top, 0, 0, header + 16);
+  Atomics.compareExchange(top, 0, 0, header + HEADER_BYTES);
+  const table = new Int32Array(memory.buffer, header + 16, 2 * FREE_SLOTS); // [size, start] pairs
 
-  // Released regions of this thread, by size, for reuse by this thread's next arena of that size.
+  /** A released region of exactly n bytes from the shared table, or undefined. */
+  function takeShared(n: number): number | undefined {
+    for (let k = 0; k < FREE_SLOTS; k++) {
+      if (Atomics.load(table, 2 * k) !== n || Atomics.compareExchange(table, 2 * k, n, -1) !== n) continue;
+      const start = Atomics.load(table, 2 * k + 1);
+      Atomics.store(table, 2 * k, 0);
+      return start;
+    }
+    return undefined;
+  }
+  /** Puts a region in the shared table; false when the table is full. */
+  function putShared(start: number, n: number): boolean {
+    for (let k = 0; k < FREE_SLOTS; k++) {
+      if (Atomics.load(table, 2 * k) !== 0 || Atomics.compareExchange(table, 2 * k, 0, -1) !== 0) continue;
+      Atomics.store(table, 2 * k + 1, start);
+      Atomics.store(table, 2 * k, n); // published last: a taker sees the start before the size
+      return true;
+    }
+    return false;
+  }
+
+  // Released regions of this thread when the shared table is full, by size.
   const live = new Map<number, number>(); // start → size of regions this thread handed out
   const free = new Map<number, number[]>(); // size → starts
   /** A fresh region of `bytes` bytes (16-byte aligned, zero-filled), growing the memory when needed. */
   function region(bytes: number): { buffer: ArrayBufferLike; start: number; end: number } {
     const n = align(Math.max(16, bytes));
-    const reuse = free.get(n)?.pop();
+    const reuse = free.get(n)?.pop() ?? takeShared(n);
     if (reuse !== undefined) {
       const buffer = currentBuffer();
       new Uint8Array(buffer, reuse, n).fill(0);
@@ -231,8 +262,10 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     return v instanceof Float32Array && ownsBuffer(v.buffer);
   }
 
-  const packRegion = region(ex.packBytes());
-  const pack = packRegion.start; // this instance's scratch: each thread packs its own panels
+  // This instance's packing scratch (each thread packs its own panels), taken on first use and
+  // given back by releaseScratch when a worker leaves a run.
+  let pack = 0;
+  const packStart = (): number => (pack !== 0 ? pack : (pack = region(ex.packBytes()).start));
   let fallbacks = 0;
   /** True when every view is float32 in this memory; else counts a fallback to the JS kernels. */
   function addressable(...views: Floats[]): boolean {
@@ -257,21 +290,21 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(net, B * nOut, 'net');
       need(W, nOut * (nIn + 1), 'W');
       need(X, B * nIn, 'X');
-      ex.denseForward(net.byteOffset, W.byteOffset, X.byteOffset, B, nIn, nOut, pack);
+      ex.denseForward(net.byteOffset, W.byteOffset, X.byteOffset, B, nIn, nOut, packStart());
     },
     denseBackwardWeights(dW, delta, X, B, nIn, nOut) {
       if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
       need(dW, nOut * (nIn + 1), 'dW');
       need(delta, B * nOut, 'delta');
       need(X, B * nIn, 'X');
-      ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, pack);
+      ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, packStart());
     },
     denseBackwardInput(da, delta, W, B, nIn, nOut) {
       if (!addressable(da, delta, W)) return jsKernels.denseBackwardInput(da, delta, W, B, nIn, nOut);
       need(da, B * nIn, 'da');
       need(delta, B * nOut, 'delta');
       need(W, nOut * (nIn + 1), 'W');
-      ex.denseBackwardInput(da.byteOffset, delta.byteOffset, W.byteOffset, B, nIn, nOut, pack);
+      ex.denseBackwardInput(da.byteOffset, delta.byteOffset, W.byteOffset, B, nIn, nOut, packStart());
     },
     activationForward(name, a, net, B, n) {
       const simd = SIMD_FORWARD[name];
@@ -325,12 +358,19 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     },
   };
 
+  function give(start: number, n: number): void {
+    if (putShared(start, n)) return;
+    const list = free.get(n);
+    if (list) list.push(start);
+    else free.set(n, [start]);
+  }
+
   const backend: WasmBackend = {
     name: 'wasm',
     kernels,
     module,
     memory,
-    maxBytes: WASM_MAX_PAGES * WASM_PAGE - header,
+    maxBytes: WASM_MAX_PAGES * WASM_PAGE - header - HEADER_BYTES,
     get fallbacks() {
       return fallbacks;
     },
@@ -350,9 +390,13 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       const n = live.get(arena.base);
       if (n === undefined || !ownsBuffer(arena.buffer)) return; // not ours, or released already
       live.delete(arena.base);
-      const list = free.get(n);
-      if (list) list.push(arena.base);
-      else free.set(n, [arena.base]);
+      give(arena.base, n);
+    },
+    releaseScratch(): void {
+      if (pack === 0) return;
+      live.delete(pack);
+      give(pack, align(Math.max(16, ex.packBytes())));
+      pack = 0;
     },
     describe: () => ({ kind: 'wasm', module, memory, id }),
   };

@@ -45,6 +45,15 @@ export class BrowserPool implements WorkerPool {
     });
   }
 
+  /** Terminates lane `lane`'s worker (a hung one) and rejects its serve call; a new worker serves the lane next time. */
+  replace(lane: number): void {
+    const l = this.lanes[lane];
+    if (!l) return;
+    l.broken = true;
+    l.worker.terminate();
+    l.fail?.(new Error('the worker was ended by the step watchdog'));
+  }
+
   /** Live workers (0 after destroy). */
   get threads(): number {
     return this.lanes.length;

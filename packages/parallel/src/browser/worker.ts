@@ -11,6 +11,7 @@ const api = {
       exit: () => {
         throw new Error('fault injection "exit" is Node-only: a browser worker that closes itself cannot be observed; use "throw"');
       },
+      threadId: init.lane + 1, // the browser pool replaces a worker by lane
     });
   },
 };

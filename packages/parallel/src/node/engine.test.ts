@@ -15,7 +15,11 @@ import { NodePool, nodeEngine } from './index.js';
 const configs: Record<string, TrainConfig> = {
   'batch 40, shards of 8, adam, validation split': { epochs: 5, batchSize: 40, shardSize: 8, seed: 11, validationSplit: 0.1, optimizer: { name: 'adam', lr: 0.01, l2: 1e-3 } },
   'batch 10, shards of 8, momentum': { epochs: 3, batchSize: 10, shardSize: 8, seed: 5, optimizer: { name: 'momentum', lr: 0.05 } },
+  'batch 32, shards of 8, sgd, L1': { epochs: 3, batchSize: 32, shardSize: 8, seed: 9, optimizer: { name: 'sgd', lr: 0.1, l1: 1e-3 } },
+  'batch 24, shards of 5, nesterov, L1 and L2': { epochs: 3, batchSize: 24, shardSize: 5, seed: 2, optimizer: { name: 'nesterov', lr: 0.05, l1: 1e-4, l2: 1e-3 } },
 };
+// Stripes of 52 of the P = 215 parameters: stripe edges fall inside rows (the bias and weights of
+// one row in different stripes), and each worker updates the stripes it reduced.
 
 // One pool per worker count, reused across runs: thread start-up is paid once.
 const pools = new Map<number, NodePool>();
@@ -35,7 +39,7 @@ describe.each(['f32', 'f64'] as DType[])('nodeEngine, %s', (dtype) => {
       const ref = await train(dtype, config, data);
       expect(ref.trainer.state.step).toBeGreaterThan(20);
       for (const n of [1, 2, 3, 4]) {
-        const run = await train(dtype, config, data, { engine: nodeEngine({ pool: pool(n) }) });
+        const run = await train(dtype, config, data, { engine: nodeEngine({ pool: pool(n), stripe: 52 }) });
         expect(bytes(run.net.params), `${n} workers`).toEqual(bytes(ref.net.params));
         expect(run.losses, `${n} workers: batch losses`).toEqual(ref.losses);
         expect(run.trainer.state.history, `${n} workers: epoch events`).toEqual(
@@ -52,13 +56,13 @@ describe.each(['f32', 'f64'] as DType[])('nodeEngine, %s', (dtype) => {
 describe.each(['f32', 'f64'] as DType[])('nodeEngine on the WASM backend, %s', (dtype) => {
   const data = makeData(203, dtype);
   for (const [name, config] of Object.entries(configs)) {
-    it(`1, 2 and 3 workers give the single-thread WASM weights bit for bit (${name})`, async () => {
+    it(`1, 2, 3 and 4 workers give the single-thread WASM weights bit for bit (${name})`, async () => {
       const backend = await newWasmBackend();
       const ref = await train(dtype, config, data, { backend });
       expect(ref.net.backend.name).toBe('wasm');
       if (dtype === 'f32') expect(backend.owns(ref.net.params)).toBe(true);
-      for (const n of [1, 2, 3]) {
-        const run = await train(dtype, config, data, { backend, engine: nodeEngine({ pool: pool(n), stripe: 64 }) });
+      for (const n of [1, 2, 3, 4]) {
+        const run = await train(dtype, config, data, { backend, engine: nodeEngine({ pool: pool(n), stripe: 52 }) });
         expect(bytes(run.net.params), `${n} workers`).toEqual(bytes(ref.net.params));
         expect(run.losses, `${n} workers: batch losses`).toEqual(ref.losses);
       }

@@ -60,6 +60,27 @@ export class NodePool implements WorkerPool {
     await this.piscina.run({ kind: 'ping' });
   }
 
+  /** Terminates the thread with this id (a hung one): piscina rejects its task and starts a replacement. */
+  replace(_lane: number, threadId: number): void {
+    for (const t of this.piscina.threads) if (t.threadId === threadId) void t.terminate();
+  }
+
+  /**
+   * Event-loop utilisation summed over the pool's threads, cumulative (ms): diff two readings.
+   * A serve loop is one long task, so it counts as active while a run is on, spinning or not;
+   * CPU time (process.cpuUsage) tells the work done.
+   */
+  eventLoopUtilization(): { active: number; idle: number } {
+    let active = 0;
+    let idle = 0;
+    for (const t of this.piscina.threads) {
+      const u = t.performance.eventLoopUtilization();
+      active += u.active;
+      idle += u.idle;
+    }
+    return { active, idle };
+  }
+
   /** Live threads (0 after destroy). */
   get threads(): number {
     return this.piscina.threads.length;

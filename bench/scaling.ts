@@ -1,0 +1,225 @@
+/**
+ * Scaling on every core (#14): samples/s of the Trainer on one thread (core LocalEngine) and on
+ * 1…N workers (N = the cores here) plus 2N (oversubscribed), on the WASM SIMD kernels, f32, SGD,
+ * for the MNIST net 784-128-64-10 and a wide net 784-1024-512-10, at batch 256 (16 shards) and
+ * batch 32 (the default 4 shards). 60,000 rows (the mnist package's digits, 850 per class, repeated) are
+ * kept once in shared memory; every engine reads them in place.
+ *
+ * For each it prints busy core-seconds per sample (process.cpuUsage over all threads; the
+ * workers' event-loop utilisation beside it), the serial µs per step (a step's wall time less
+ * the workers' measured compute, ParallelEngine.busy) and the step overhead on a tiny net, and an Amdahl projection to
+ * 4, 8, 16 and 32 cores (capped by the shards of a batch). Last, RSS per added worker in fresh
+ * processes, beside a bare worker thread's. All variants of a case train the same rows from the
+ * same seed and must end with the same weights bit for bit.
+ *
+ *   cd bench && npx tsx --conditions=@backprop/source scaling.ts [--quick] [--rounds R] [--seconds S]
+ *   pnpm --filter @backprop/bench bench:scaling [-- --quick]
+ * --quick: MNIST net at batch 256 and 32, the wide net at 256 only, one round: a minute or two.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Network, Trainer, jsBackend, type Backend, type Dataset, type Floats } from '@backprop/core';
+import { Workspace, createWasmBackend, crc32, loadKernels, now, type WasmModule } from '@backprop/core/engine';
+import type { ParallelEngine } from '@backprop/parallel/engine';
+import { NodePool, nodeEngine } from '@backprop/parallel/node';
+import { mnist, pad, runMain } from './common.js';
+
+const argv = process.argv;
+const arg = (name: string, dflt: number): number => {
+  const i = argv.indexOf(`--${name}`);
+  return i > 0 ? Number(argv[i + 1]) : dflt;
+};
+const QUICK = argv.includes('--quick');
+const ROUNDS = arg('rounds', QUICK ? 1 : 3);
+const SECONDS = arg('seconds', QUICK ? 0.5 : 1.5); // length of one timed run
+const ROWS = 60_000;
+const CORES = availableParallelism();
+const MNIST = [784, 128, 64, 10];
+const WIDE = [784, 1024, 512, 10];
+
+/** 60,000 rows: the package's 10,000 digits repeated, on shared memory once. */
+function rows60k(): Dataset {
+  const base = mnist(850); // 8,500 digits (every class has ≥ 850)
+  const X = jsBackend.floats('f32', ROWS * 784);
+  const Y = jsBackend.floats('f32', ROWS * 10);
+  for (let r = 0; r < ROWS; r += base.N) {
+    const n = Math.min(base.N, ROWS - r);
+    X.set(base.X.subarray(0, n * 784), r * 784);
+    Y.set(base.Y.subarray(0, n * 10), r * 10);
+  }
+  return { X, Y, N: ROWS, nIn: 784, nOut: 10 };
+}
+
+const checksum = (v: Floats) => crc32(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+const prefix = (d: Dataset, rows: number): Dataset => ({ X: d.X.subarray(0, rows * d.nIn), Y: d.Y.subarray(0, rows * d.nOut), N: rows, nIn: d.nIn, nOut: d.nOut });
+
+interface Measure {
+  rate: number; // samples/s after the first step
+  stepUs: number;
+  cpuPerSample: number; // busy core-µs per sample, every thread of the process
+  eluActive: number; // the workers' event-loop active ms per sample (0 on one thread)
+  busyUs: number; // µs per step the workers spent computing shards and stripes, all lanes summed (0 on one thread)
+  sum: number;
+}
+
+/** Trains `rows` rows (an epoch of whole batches) and measures from the end of the first step to the end of the last. */
+async function measure(data: Dataset, sizes: number[], B: number, shardSize: number, rows: number, backend: Backend, pool: NodePool | null): Promise<Measure> {
+  const net = Network.create({ sizes, activation: 'relu', output: 'softmax' }, { seed: 1, backend });
+  const trainer = new Trainer(net, { epochs: 1, batchSize: B, shardSize, seed: 2, validationSplit: 0, optimizer: { name: 'sgd', lr: 0.05 } });
+  let t0 = 0;
+  let cpu0 = process.cpuUsage();
+  let elu0 = { active: 0, idle: 0 };
+  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0 };
+  let engine: ParallelEngine | null = null;
+  const factory = pool ? nodeEngine({ pool }) : null;
+  const busy = () => (engine ? engine.busy.reduce((a, b) => a + b, 0) : 0);
+  let busy0 = 0;
+  await trainer.fit(prefix(data, rows), {
+    engine: factory ? async (...a) => (engine = (await factory(...a)) as ParallelEngine) : undefined,
+    onBatch: (e) => {
+      if (e.batch === 1) {
+        t0 = now();
+        cpu0 = process.cpuUsage();
+        elu0 = pool?.eventLoopUtilization() ?? elu0;
+        busy0 = busy();
+      } else if (e.batch === e.batches) {
+        const ms = now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        const samples = (e.batches - 1) * B;
+        const elu = pool?.eventLoopUtilization();
+        m = {
+          rate: (samples * 1000) / ms, stepUs: (ms * 1000) / (e.batches - 1), cpuPerSample: (cpu.user + cpu.system) / samples,
+          eluActive: elu ? (elu.active - elu0.active) / samples : 0, busyUs: ((busy() - busy0) * 1000) / (e.batches - 1),
+        };
+      }
+    },
+  });
+  return { ...m, sum: checksum(net.params) };
+}
+
+/** Mean µs of one step of a tiny net (4-8-2, batch 4): what ordering a step costs, nearly nothing else. */
+async function tinyStepUs(backend: Backend, pool: NodePool | null): Promise<number> {
+  const N = 2048;
+  const X = jsBackend.floats('f32', N * 4);
+  const Y = jsBackend.floats('f32', N * 2);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < 4; j++) X[i * 4 + j] = ((i * 7 + j * 3) % 11) / 11;
+    Y[i * 2 + (i % 2)] = 1;
+  }
+  const net = Network.create({ sizes: [4, 8, 2] }, { seed: 1, backend });
+  const r = await new Trainer(net, { epochs: 3, batchSize: 4, seed: 2, validationSplit: 0 }).fit({ X, Y, N, nIn: 4, nOut: 2 }, { engine: pool ? nodeEngine({ pool }) : undefined });
+  return Math.min(...r.history.slice(1).map((e) => (e.seconds * 1e6) / (N / 4)));
+}
+
+async function throughput(module: WasmModule, data: Dataset): Promise<void> {
+  const counts = [...Array.from({ length: CORES }, (_, i) => i + 1), 2 * CORES];
+  const pools = new Map(counts.map((n) => [n, new NodePool({ workers: n })]));
+  const cases: [string, number[], number][] = [['MNIST', MNIST, 256], ['MNIST', MNIST, 32], ['wide', WIDE, 256]];
+  if (!QUICK) cases.push(['wide', WIDE, 32]);
+  const tiny = await createWasmBackend({ module });
+  const overhead = new Map<number, number>();
+  for (const n of [0, ...counts]) overhead.set(n, await tinyStepUs(tiny, n === 0 ? null : pools.get(n)!));
+  console.log(`step overhead (4-8-2 at batch 4, wasm): 1 thread ${overhead.get(0)!.toFixed(1)} µs; ${counts.map((n) => `${n} workers ${overhead.get(n)!.toFixed(1)} µs`).join(', ')}\n`);
+
+  for (const [name, sizes, B] of cases) {
+    const backend = await createWasmBackend({ module }); // a fresh memory per case: networks' arenas live as long as the memory
+    const shardSize = B >= 256 ? B / 16 : Math.min(32, Math.ceil(B / 4)); // batch 256: 16 shards (parallel width 16); else the default
+    const shards = Math.ceil(B / shardSize);
+    const variants: [string, NodePool | null][] = [['1 thread', null], ...counts.map((n): [string, NodePool] => [`${n} worker${n > 1 ? 's' : ''}${n > CORES ? ' (2N)' : ''}`, pools.get(n)!])];
+    const warm = await measure(data, sizes, B, shardSize, 6 * B, backend, null);
+    const rows = Math.min(ROWS, Math.max(6, Math.round((warm.rate * SECONDS) / B)) * B); // ≈ SECONDS on one thread
+    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, sum: 0 }));
+    const sums = new Set<number>();
+    for (const [, pool] of variants) await measure(data, sizes, B, shardSize, 4 * B, backend, pool); // warm every pool's JIT on this shape
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let v = 0; v < variants.length; v++) {
+        const m = await measure(data, sizes, B, shardSize, rows, backend, variants[v][1]);
+        sums.add(m.sum);
+        if (m.rate > best[v].rate) best[v] = m;
+      }
+    }
+    if (sums.size !== 1) throw new Error(`${name} batch ${B}: the variants' weights differ: determinism is broken`);
+    const one = best[0];
+    console.log(`${name} ${sizes.join('-')}, batch ${B} (${shards} shards of ${shardSize}), ${rows} rows per run, best of ${ROUNDS}; all weights bit-identical (crc ${[...sums][0].toString(16)})`);
+    console.log(`  ${'variant'.padEnd(18)}${'samples/s'.padStart(11)}${'×1 thread'.padStart(11)}${'µs/step'.padStart(10)}${'core-µs/sample'.padStart(16)}${'×1 thread'.padStart(11)}${'worker ELU ms/1k'.padStart(18)}`);
+    variants.forEach(([label], v) => {
+      const m = best[v];
+      console.log(`  ${label.padEnd(18)}${pad(Math.round(m.rate), 11)}${pad((m.rate / one.rate).toFixed(2), 11)}${pad(m.stepUs.toFixed(0), 10)}${pad(m.cpuPerSample.toFixed(2), 16)}${pad((m.cpuPerSample / one.cpuPerSample).toFixed(2), 11)}${pad((m.eluActive * 1000).toFixed(1), 18)}`);
+    });
+    // Amdahl: T(n) = s + p/min(n, shards). Measured on 1 worker: p = the worker's compute time per
+    // step (shards, reduction, update), s = the rest of the step's wall time (ordering the step,
+    // wake-ups, the Trainer's bookkeeping). On N workers the same split also shows the waits.
+    const w1 = best[1];
+    const wN = best[CORES];
+    const s = Math.max(0, w1.stepUs - w1.busyUs);
+    const p = w1.busyUs;
+    const sN = Math.max(0, wN.stepUs - wN.busyUs / CORES);
+    const project = (n: number) => one.stepUs / (s + p / Math.min(n, shards));
+    console.log(`  serial part s = ${s.toFixed(1)} µs of a ${w1.stepUs.toFixed(0)} µs step on 1 worker (parallel part ${p.toFixed(0)} µs); on ${CORES} workers ${sN.toFixed(1)} µs of ${wN.stepUs.toFixed(0)} outside the mean worker's compute; tiny-net step ${overhead.get(CORES)!.toFixed(1)} µs`);
+    console.log(`  Amdahl projection vs 1 thread: ${[4, 8, 16, 32].map((n) => `${n} cores ${project(n).toFixed(1)}×`).join(', ')}${shards < 32 ? ` (at most ${shards} shards run at once)` : ''}\n`);
+  }
+  for (const pool of pools.values()) await pool.destroy();
+}
+
+/** Child process: RSS with `workers` engine workers training the wide net on the shared 60k rows, or with `bare` idle worker threads. */
+async function rssChild(mode: string, k: number): Promise<void> {
+  const data = rows60k();
+  const backend = await createWasmBackend({ module: await loadKernels() });
+  const base = process.memoryUsage().rss;
+  let rss = base;
+  if (mode === 'bare') {
+    const threads = Array.from({ length: k }, () => new Worker('setInterval(() => {}, 1 << 30)', { eval: true }));
+    await Promise.all(threads.map((t) => new Promise((r) => t.once('online', r))));
+    await new Promise((r) => setTimeout(r, 2000)); // threads settle (their start-up garbage collected)
+    (globalThis as { gc?: () => void }).gc?.();
+    rss = process.memoryUsage().rss;
+    await Promise.all(threads.map((t) => t.terminate()));
+  } else if (k > 0) {
+    const pool = new NodePool({ workers: k });
+    const net = Network.create({ sizes: WIDE }, { seed: 1, backend });
+    await new Trainer(net, { epochs: 1, batchSize: 256, shardSize: 16, seed: 2, validationSplit: 0 }).fit(prefix(data, 256 * 6), {
+      engine: nodeEngine({ pool }),
+      onBatch: (e) => {
+        if (e.batch !== 5) return;
+        (globalThis as { gc?: () => void }).gc?.();
+        rss = process.memoryUsage().rss;
+      },
+    });
+    await pool.destroy();
+  }
+  console.log(JSON.stringify({ rss, base, data: data.X.byteLength + data.Y.byteLength }));
+}
+
+function memory(): void {
+  const self = fileURLToPath(import.meta.url);
+  // the installed form: packages from dist (plain JS workers) when built, else from source (each worker then also loads tsx)
+  const built = existsSync(fileURLToPath(new URL('../packages/parallel/dist/node/worker.js', import.meta.url))) && existsSync(fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url)));
+  const execArgv = built ? process.execArgv.filter((a) => !a.includes('@backprop/source')) : process.execArgv;
+  const run = (mode: string, k: number) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', ...execArgv, self, '--rss', mode, String(k)], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { rss: number; base: number; data: number };
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const ks = QUICK ? [1, 2] : [1, 2, 4];
+  const bareKs = [0, 4]; // idle threads vary little: the widest spread gives the steadiest per-thread figure
+  const bare = bareKs.map((k) => run('bare', k));
+  const eng = ks.map((k) => run('engine', k));
+  const perBare = (bare[1].rss - bare[0].rss) / (bareKs[1] - bareKs[0]);
+  const perWorker = (eng.at(-1)!.rss - eng[0].rss) / (ks.at(-1)! - ks[0]);
+  const scratch = Workspace.bytes(Network.create({ sizes: WIDE }).spec, 16) + 256 * 1024;
+  console.log(`memory (${built ? 'packages from dist' : 'packages from source: build them (pnpm build) for the installed form'}): wide net, 60,000 rows = ${mb(eng[0].data)} MB shared once; ${ks.map((k, i) => `${k} worker(s) RSS ${mb(eng[i].rss)} MB`).join(', ')}`);
+  console.log(`  per added worker ${mb(perWorker)} MB; a bare worker thread ${mb(perBare)} MB; a worker's scratch ≈ ${mb(scratch)} MB (shard workspace + GEMM panels)`);
+  console.log(`  beyond the bare thread and its scratch: ${mb(perWorker - perBare - scratch)} MB per worker (the data is shared, not copied: a copy would be ${mb(eng[0].data)} MB)`);
+}
+
+async function main(): Promise<void> {
+  const r = argv.indexOf('--rss');
+  if (r > 0) return rssChild(argv[r + 1], Number(argv[r + 2]));
+  const module = await loadKernels();
+  const data = rows60k();
+  console.log(`scaling bench: WASM SIMD kernels, f32, SGD, relu/softmax+CCE; ${ROWS} rows (mnist digits repeated) in shared memory once; ${CORES} cores here (shared with other work)${QUICK ? '; --quick' : ''}\n`);
+  if (!argv.includes('--memory-only')) await throughput(module, data);
+  memory();
+}
+
+runMain(main);
