@@ -6,6 +6,8 @@
  *   momentum  v ← μ v + g;  w ← w − η v
  *   nesterov  v ← μ v + g;  w ← w − η (g + μ v)
  *   adam      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂ / (√v̂ + ε)
+ *             m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), βᵗ a running product (one multiplication per
+ *             step: the same bits on every engine, unlike Math.pow, and cheaper)
  * State vectors are contiguous like the parameters, so a checkpoint can save them whole.
  */
 import type { DType, Floats } from './arena.js';
@@ -35,10 +37,35 @@ export interface OptimizerConfig {
 /** What a user writes: any subset of the config, the name as a string (checked at run time). */
 export type OptimizerSettings = Omit<Partial<OptimizerConfig>, 'name'> & { name?: string };
 
-/** Optimizer state that a checkpoint saves: the step count and the state vectors. */
+/** Optimizer state that a checkpoint saves: the step count, the state vectors and Adam's βᵗ. */
 export interface OptimizerState {
   t: number;
   vectors: Record<string, Floats>;
+  /**
+   * Adam: β₁ᵗ and β₂ᵗ as running products (fl(fl(β·β)·β)…, t factors) and the β they were
+   * taken of. A state without them (an older checkpoint), or with other β, is brought to step t
+   * by t multiplications: the same bits as a run that never stopped.
+   */
+  powers?: BetaPowers;
+}
+
+/** Adam's running products βᵗ and the betas they are powers of. */
+export interface BetaPowers {
+  beta1: number;
+  beta2: number;
+  beta1t: number;
+  beta2t: number;
+}
+
+/** βᵗ for both betas by t multiplications in order: the running product at step t. */
+function betaPowers(beta1: number, beta2: number, t: number): BetaPowers {
+  let beta1t = 1;
+  let beta2t = 1;
+  for (let i = 0; i < t; i++) {
+    beta1t *= beta1;
+    beta2t *= beta2;
+  }
+  return { beta1, beta2, beta1t, beta2t };
 }
 
 function positive(x: unknown, what: string, fix: string): number {
@@ -86,12 +113,17 @@ export class Optimizer {
       vectors.v = make();
     }
     this.state = { t: 0, vectors };
+    if (this.config.name === 'adam') this.state.powers = betaPowers(this.config.beta1, this.config.beta2, 0);
   }
 
   /** Restores a saved state (sizes are checked by the model-file reader). */
   load(state: OptimizerState): void {
     this.state.t = state.t;
     for (const key of Object.keys(this.state.vectors)) this.state.vectors[key].set(state.vectors[key]);
+    if (this.config.name !== 'adam') return;
+    const { beta1, beta2 } = this.config;
+    const p = state.powers;
+    this.state.powers = p && p.beta1 === beta1 && p.beta2 === beta2 ? { ...p } : betaPowers(beta1, beta2, state.t);
   }
 
   /**
@@ -105,11 +137,15 @@ export class Optimizer {
       meanRegularisedGradient(grad, params, scale, layers, l1, l2);
       scale = 1;
     }
-    const t = ++this.state.t;
+    this.state.t++;
     const { m, v } = this.state.vectors;
     if (name === 'sgd') kernels.sgdStep(params, grad, scale, lr);
-    else if (name === 'adam') kernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
-    else kernels.momentumStep(params, grad, v, scale, lr, mu, name === 'nesterov');
+    else if (name === 'adam') {
+      const p = this.state.powers!;
+      p.beta1t *= beta1;
+      p.beta2t *= beta2;
+      kernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, 1 / (1 - p.beta1t), 1 / (1 - p.beta2t));
+    } else kernels.momentumStep(params, grad, v, scale, lr, mu, name === 'nesterov');
   }
 }
 

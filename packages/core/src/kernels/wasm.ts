@@ -8,7 +8,7 @@ import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { Arena, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Backend, Kernels } from './index.js';
-import { adamBiasCorrection, jsKernels } from './js.js';
+import { jsKernels } from './js.js';
 
 // The few WebAssembly globals used here (core compiles without DOM/Node types).
 /** A shared WebAssembly.Memory (its buffer is a SharedArrayBuffer). */
@@ -302,14 +302,12 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(v, P, 'v');
       ex.momentumStep(params.byteOffset, grad.byteOffset, v.byteOffset, P, scale, lr, mu, nesterov ? 1 : 0);
     },
-    adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t) {
-      if (!addressable(params, grad, m, v)) return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
+    adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, c1, c2) {
+      if (!addressable(params, grad, m, v)) return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, c1, c2);
       const P = params.length;
       need(grad, P, 'grad');
       need(m, P, 'm');
       need(v, P, 'v');
-      const c1 = adamBiasCorrection(beta1, t);
-      const c2 = adamBiasCorrection(beta2, t);
       ex.adamStep(params.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, P, scale, lr, beta1, beta2, c1, c2, eps);
     },
     reduceSlots(grad, slots, nShards, P, from, to) {
