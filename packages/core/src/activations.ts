@@ -65,7 +65,9 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
       for (let i = 0; i < B * n; i++) a[i] = relu(net[i]);
     },
     backward(delta, g, net, _a, B, n) {
-      for (let i = 0; i < B * n; i++) delta[i] = g[i] * drelu(net[i]);
+      // g·[net > 0] as a select, not a product: a dead unit passes +0 (g·0 would give −0 for g < 0,
+      // NaN for g = ±∞), the bits of the WASM family's masked lanes
+      for (let i = 0; i < B * n; i++) delta[i] = net[i] > 0 ? g[i] : 0;
     },
   },
   leaky_relu: {
