@@ -28,11 +28,25 @@ function twoPow(n: number): number {
   return F[0];
 }
 
+/** P2[n + 1022] = 2^n for n in [−1022, 1023]: the hot paths scale by a load. */
+const P2 = new Float64Array(2046);
+for (let n = -1022; n <= 1023; n++) P2[n + 1022] = twoPow(n);
+
+// Second results of the helpers below (a module-level `let` holding a double would be boxed on
+// every write; a typed array slot is a plain store).
+const S = new Float64Array(6);
+const EL = 0; // S[EL]: low part of e^x (expParts)
+const PE = 1; //  S[PE]: rounding error of the last twoProduct
+const RL = 2; //  S[RL]: low part of the reduced argument (reducePio2)
+const RH = 3; //  S[RH]: its high part
+const K = 4; //   S[K]: the power of 2 splitLog took out
+const EH = 5; //  S[EH]: high part of e^x (expParts)
+
 /** y·2^n for an integer n in [−1075, 1024] (one rounding, only when the result is subnormal). */
 function scale(y: number, n: number): number {
   if (n > 1023) return y * 2 * twoPow(n - 1);
   if (n < -1022) return y * twoPow(n + 600) * 2.409919865102884e-181; // second factor: 2^-600
-  return y * twoPow(n);
+  return y * P2[n + 1022];
 }
 
 /** 2^n for an integer n, exactly where representable (0 below 2^-1074, Infinity above 2^1023). */
@@ -45,9 +59,8 @@ export function pow2(n: number): number {
 // ---- exact products without FMA (Dekker): a·b = P + PE exactly ----
 
 const SPLIT = 134217729; // 2^27 + 1: splits a double into two halves of ≤ 26 bits
-let PE = 0;
 
-/** Returns fl(a·b) and leaves the rounding error a·b − fl(a·b) in PE. |a|,|b| < 2^995. */
+/** Returns fl(a·b) and leaves the rounding error a·b − fl(a·b) in S[PE]. |a|,|b| < 2^995. */
 function twoProduct(a: number, b: number): number {
   const p = a * b;
   let c = SPLIT * a;
@@ -56,11 +69,11 @@ function twoProduct(a: number, b: number): number {
   c = SPLIT * b;
   const bh = c - (c - b);
   const bl = b - bh;
-  PE = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  S[PE] = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
   return p;
 }
 
-// ---- e^x = (EH + EL)·2^EM: the kernel shared by exp, expm1, sigmoid, softplus and tanh ----
+// ---- e^x = (h + l)·2^m: the kernel shared by exp, expm1, sigmoid, softplus and tanh ----
 
 const T_HI = new Float64Array([
   1.0, 1.0054299011128027, 1.0108892860517005, 1.016378314910953, 1.0218971486541166, 1.0274459491187637, 1.0330248790212284, 1.0386341019613787,
@@ -104,16 +117,12 @@ const LN2_128_HI = 0.005415212347998022; // ln 2 / 128 to 34 bits: k·LN2_128_HI
 const LN2_128_LO = 1.2655086083325438e-13; // ln 2 / 128 − LN2_128_HI
 const SHIFTER = 6755399441055744; // 1.5·2^52: (x + SHIFTER) − SHIFTER rounds x to the nearest integer
 
-let EH = 0;
-let EL = 0;
-let EM = 0;
-
 /**
- * e^x for |x| < 746 as (EH + EL)·2^EM with |EL| ≲ 2^-53·EH. x = (128m + j)·ln2/128 + r,
+ * e^x for |x| < 746 as (S[EH] + S[EL])·2^m; returns m. |S[EL]| ≲ 2^-53·S[EH]. x = (128m + j)·ln2/128 + r,
  * |r| ≤ ln2/256, so e^x = 2^m · 2^(j/128) · e^r; e^r − 1 is a degree-5 Taylor polynomial
  * (truncation < 6·10^-19) and 2^(j/128) comes from the table in double-double.
  */
-function expParts(x: number): void {
+function expParts(x: number): number {
   const kf = x * INV_LN2_128 + SHIFTER - SHIFTER;
   const k = kf | 0;
   const r = x - kf * LN2_128_HI - kf * LN2_128_LO; // first difference exact (Sterbenz)
@@ -123,9 +132,9 @@ function expParts(x: number): void {
   const tl = T_LO[j];
   const q = t * p;
   const h = t + q;
-  EH = h;
-  EL = t - h + q + (tl + tl * p); // t − h + q: the exact error of t + q (|t| > |q|)
-  EM = k >> 7;
+  S[EH] = h;
+  S[EL] = t - h + q + (tl + tl * p); // t − h + q: the exact error of t + q (|t| > |q|)
+  return k >> 7;
 }
 
 /** e^x. */
@@ -133,8 +142,8 @@ export function exp(x: number): number {
   if (!(x <= 709.79)) return x > 0 ? Infinity : x; // overflow (or NaN)
   if (x < -745.14) return 0; // below half the least subnormal
   if (x < 2.7755575615628914e-17 && x > -2.7755575615628914e-17) return 1 + x; // |x| < 2^-55 (also ±0 → 1)
-  expParts(x);
-  return scale(EH + EL, EM);
+  const m = expParts(x);
+  return scale(S[EH] + S[EL], m);
 }
 
 /** e^x − 1, accurate near 0. */
@@ -152,10 +161,9 @@ export function expm1(x: number): number {
       x * (2.505210838544172e-8 + x * (2.08767569878681e-9 + x * (1.6059043836821613e-10 + x * (1.1470745597729725e-11))))))))))));
     return x + (0.5 * z + z * tail);
   }
-  expParts(x);
-  const s = twoPow(EM); // |EM| ≤ 58 here
-  const h = EH * s;
-  const l = EL * s;
+  const s = P2[expParts(x) + 1022]; // |m| ≤ 58 here
+  const h = S[EH] * s;
+  const l = S[EL] * s;
   // (h − 1) + l with the error of h − 1 kept (TwoSum)
   const d = h - 1;
   const bb = d - h;
@@ -182,8 +190,7 @@ function logCore(f: number, k: number, c: number): number {
   return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
 }
 
-/** Splits a positive finite u into u = 2^K·(1 + f) with 1 + f in [√½, √2); sets K, returns f (exact). */
-let K = 0;
+/** Splits a positive finite u into u = 2^k·(1 + f) with 1 + f in [√½, √2); k in S[K], returns f (exact). */
 function splitLog(u: number): number {
   F[0] = u;
   let hw = U[HI];
@@ -200,7 +207,7 @@ function splitLog(u: number): number {
     m *= 0.5;
     k += 1;
   }
-  K = k;
+  S[K] = k;
   return m - 1;
 }
 
@@ -209,7 +216,7 @@ export function log(x: number): number {
   if (!(x > 0)) return x === 0 ? -Infinity : NaN; // ±0 → −∞; x < 0 or NaN → NaN
   if (x === Infinity) return x;
   const f = splitLog(x);
-  return logCore(f, K, 0);
+  return logCore(f, S[K], 0);
 }
 
 /** log(x + xl) for 1 + x written as a double-double argument (x > −1 finite, |xl| ≲ ulp(x)). */
@@ -218,7 +225,7 @@ function log1pParts(x: number, xl: number): number {
   const u = 1 + x;
   const c = (x < 1 ? 1 - u + x : x - u + 1) + xl; // the error of 1 + x (Fast2Sum: the larger first)
   const f = splitLog(u);
-  return logCore(f, K, c / u);
+  return logCore(f, S[K], c / u);
 }
 
 /** log(1 + x), accurate near 0. */
@@ -236,9 +243,8 @@ export function softplus(x: number): number {
   if (x !== x) return x;
   if (x > 37) return x; // e^−x < 2^-53·x/…: below half an ulp of x
   if (x < -37) return exp(x); // log1p(e) = e(1 − e/2 + …) rounds to e
-  expParts(x);
-  const s = twoPow(EM); // |EM| ≤ 54
-  return log1pParts(EH * s, EL * s);
+  const s = P2[expParts(x) + 1022]; // |m| ≤ 54
+  return log1pParts(S[EH] * s, S[EL] * s);
 }
 
 /** σ(x) = 1/(1 + e^−x), the quotient taken in double-double (never overflows). */
@@ -246,9 +252,8 @@ export function sigmoid(x: number): number {
   if (x !== x) return x;
   if (x < -40) return exp(x); // σ(x) = e^x (1 − e^x + …) rounds to e^x
   if (x > 40) return 1;
-  expParts(-x);
-  const s = twoPow(EM);
-  return recip1p(EH * s, EL * s);
+  const s = P2[expParts(-x) + 1022];
+  return recip1p(S[EH] * s, S[EL] * s);
 }
 
 /** 1/(1 + e + el) for e ≥ 0 to ≲ 0.5 ulp: D = 1 + e in double-double, q = 1/D_hi corrected once. */
@@ -258,7 +263,7 @@ function recip1p(e: number, el: number): number {
   const dl = 1 - (dh - bb) + (e - bb) + el;
   const q = 1 / dh;
   const p = twoProduct(q, dh);
-  const r = 1 - p - PE; // 1 − q·dh exactly (1 − p is exact: p ≈ 1)
+  const r = 1 - p - S[PE]; // 1 − q·dh exactly (1 − p is exact: p ≈ 1)
   return q + q * (r - q * dl);
 }
 
@@ -278,16 +283,15 @@ export function tanh(x: number): number {
     return t;
   }
   // tanh a = 1 − 2/(e^2a + 1): e^2a and the quotient in double-double, then 1 − q by TwoSum
-  expParts(2 * a);
-  const s = twoPow(EM);
-  const e = EH * s;
-  const el = EL * s;
+  const s = P2[expParts(2 * a) + 1022];
+  const e = S[EH] * s;
+  const el = S[EL] * s;
   const dh = 1 + e;
   const bb = dh - e;
   const dl = e - (dh - bb) + (1 - bb) + el;
   const q = 2 / dh;
   const p = twoProduct(q, dh);
-  const ql = (2 - p - PE - q * dl) / dh; // 2 − p is exact (p ≈ 2)
+  const ql = (2 - p - S[PE] - q * dl) / dh; // 2 − p is exact (p ≈ 2)
   const hsum = 1 - q;
   const b2 = hsum - 1;
   const err = 1 - (hsum - b2) + (-q - b2);
@@ -312,10 +316,7 @@ const TWO_OVER_PI = BigInt(
 const MASK130 = (1n << 130n) - 1n;
 const TWO_M128 = 2.938735877055719e-39; // 2^-128
 
-let RH = 0;
-let RL = 0;
-
-/** x = n·π/2 + (RH + RL), |RH + RL| ≲ π/4; returns n mod 4. */
+/** x = n·π/2 + (S[RH] + S[RL]), |S[RH] + S[RL]| ≲ π/4; returns n mod 4. */
 function reducePio2(x: number): number {
   const a = x < 0 ? -x : x;
   if (a < 823549.6) {
@@ -330,9 +331,10 @@ function reducePio2(x: number): number {
     bb = h3 - h2;
     const e3 = h2 - (h3 - bb) + (-t3 - bb);
     const l = e2 + e3 - nf * PIO2_4;
-    RH = h3 + l;
-    bb = RH - h3;
-    RL = h3 - (RH - bb) + (l - bb);
+    const rh = h3 + l;
+    bb = rh - h3;
+    S[RH] = rh;
+    S[RL] = h3 - (rh - bb) + (l - bb);
     return nf & 3;
   }
   // Payne–Hanek on the integer mantissa: |x| = M·2^E, x·2/π mod 4 with 128 fractional bits
@@ -352,14 +354,12 @@ function reducePio2(x: number): number {
   const hh = fh * TWO_M128;
   // (hh + fl)·(π/2) in double-double
   const ph = twoProduct(hh, PIO2_HI);
-  const pl = PE + hh * PIO2_LO + fl * PIO2_HI;
-  RH = ph + pl;
-  RL = ph - RH + pl;
-  if (x < 0) {
-    RH = -RH;
-    RL = -RL;
-    n = -n;
-  }
+  const pl = S[PE] + hh * PIO2_LO + fl * PIO2_HI;
+  const rh = ph + pl;
+  const rl = ph - rh + pl;
+  S[RH] = x < 0 ? -rh : rh;
+  S[RL] = x < 0 ? -rl : rl;
+  if (x < 0) n = -n;
   return n & 3;
 }
 
@@ -389,7 +389,7 @@ export function sin(x: number): number {
   if (a < 7.450580596923828e-9) return x; // |x| < 2^-27 (also ±0)
   if (a <= 0.7853981633974483) return sinK(x, 0);
   const n = reducePio2(x);
-  return n === 0 ? sinK(RH, RL) : n === 1 ? cosK(RH, RL) : n === 2 ? -sinK(RH, RL) : -cosK(RH, RL);
+  return n === 0 ? sinK(S[RH], S[RL]) : n === 1 ? cosK(S[RH], S[RL]) : n === 2 ? -sinK(S[RH], S[RL]) : -cosK(S[RH], S[RL]);
 }
 
 /** Cosine (radians). */
@@ -399,5 +399,5 @@ export function cos(x: number): number {
   if (a < 7.450580596923828e-9) return 1;
   if (a <= 0.7853981633974483) return cosK(x, 0);
   const n = reducePio2(x);
-  return n === 0 ? cosK(RH, RL) : n === 1 ? -sinK(RH, RL) : n === 2 ? -cosK(RH, RL) : sinK(RH, RL);
+  return n === 0 ? cosK(S[RH], S[RL]) : n === 1 ? -sinK(S[RH], S[RL]) : n === 2 ? -cosK(S[RH], S[RL]) : sinK(S[RH], S[RL]);
 }
