@@ -7,7 +7,7 @@
  * load on the shared machine hits both alike. Printed: samples/s of each and the median over
  * rounds of the ratio new/base (1.00 = no cost; 0.97 = 3% slower).
  *
- *   cd bench && npx tsx --conditions=@backprop/source same-bits.ts [--base 9ec18b2] [--rounds 7] [--only 2-8-8-2]
+ *   cd bench && npx tsx --conditions=@backprop/source same-bits.ts [--base 9ec18b2] [--rounds 7] [--seconds 0.4] [--only 2-8-8-2]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const arg = (name: string, dflt: string): string => {
 const BASE = arg('base', '9ec18b2');
 const ROUNDS = Number(arg('rounds', '7'));
 const ONLY = arg('only', ''); // a substring of the case names to run
+const SECONDS = Number(arg('seconds', '0.4')); // length of one timed fit
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const core = join(repo, 'packages/core');
@@ -81,15 +82,15 @@ const CASES: Case[] = [
   { name: '2-8-8-2 softplus, adam B=10', sizes: [2, 8, 8, 2], activation: 'softplus', output: 'softmax', optimizer: 'adam', batch: 10, epochs: 20, data: points(500) },
 ];
 
-/** Samples/s of one seeded fit with `lib` on `backend`. */
-async function rate(lib: Core, backend: unknown, c: Case): Promise<number> {
+/** Samples/s of one seeded fit with `lib` on `backend` (`epochs` overrides the case's). */
+async function rate(lib: Core, backend: unknown, c: Case, epochs = c.epochs): Promise<number> {
   const d = c.data();
   const data = lib.dataset(d.X, d.Y, d.nIn, d.nOut);
   const net = lib.Network.create({ sizes: c.sizes, activation: c.activation, output: c.output, dtype: 'f32' } as never, { seed: 1, backend: backend as never });
-  const trainer = new lib.Trainer(net, { epochs: c.epochs, batchSize: c.batch, seed: 2, optimizer: { name: c.optimizer, lr: c.optimizer === 'adam' ? 0.005 : 0.05 } });
+  const trainer = new lib.Trainer(net, { epochs, batchSize: c.batch, seed: 2, optimizer: { name: c.optimizer, lr: c.optimizer === 'adam' ? 0.005 : 0.05 } });
   const t0 = clock();
   await trainer.fit(data);
-  return (c.epochs * d.N * 1000) / (clock() - t0);
+  return (epochs * d.N * 1000) / (clock() - t0);
 }
 
 const median = (xs: number[]) => {
@@ -114,15 +115,16 @@ runMain(async () => {
     const rows: string[] = [];
     for (const c of CASES.filter((x) => x.name.includes(ONLY))) {
       for (const k of kernels) {
-        await rate(base.core, k.base, c); // warm-up of both
-        await rate(now as Core, k.now, c);
+        await rate(base.core, k.base, c); // warm-up of both, and the epochs that make a fit last about SECONDS
+        const warm = await rate(now as Core, k.now, c);
+        const epochs = Math.max(1, Math.round((SECONDS * warm) / c.data().N));
         const ratios: number[] = [];
         const rb: number[] = [];
         const rn: number[] = [];
         for (let r = 0; r < ROUNDS; r++) {
           const order = r % 2 === 0 ? ['base', 'now'] : ['now', 'base'];
           const got: Record<string, number> = {};
-          for (const o of order) got[o] = o === 'base' ? await rate(base.core, k.base, c) : await rate(now as Core, k.now, c);
+          for (const o of order) got[o] = o === 'base' ? await rate(base.core, k.base, c, epochs) : await rate(now as Core, k.now, c, epochs);
           rb.push(got.base);
           rn.push(got.now);
           ratios.push(got.now / got.base);
