@@ -90,6 +90,10 @@ const MATH_CALL = /\bMath\s*\.\s*([A-Za-z0-9_]+)/g;
 const POW = /\*\*=?/g;
 const INT_POW = new RegExp(String.raw`(?:^|[^\w.])${INT}\s*\*\*\s*-?\s*${INT}(?![\w.])`);
 
+const PROVIDED = new Set(['exp', 'expm1', 'log', 'log1p', 'sin', 'cos', 'tanh']);
+const hint = (name: string) =>
+  name === 'random' ? "use a seeded Rng from @backprop/core/engine" : PROVIDED.has(name) ? `use @backprop/core/engine's ${name}` : 'write it with core/src/math.ts';
+
 /** The forbidden uses in one file's text: "path:line: what". */
 export function violations(path: string, text: string): string[] {
   const code = codeOnly(text).split('\n');
@@ -97,7 +101,7 @@ export function violations(path: string, text: string): string[] {
   const found: string[] = [];
   code.forEach((line, k) => {
     if (path.startsWith('apps/web/') && /\/\/ ui-math: \S.{8,}/.test(raw[k])) return;
-    for (const m of line.matchAll(MATH_CALL)) if (FORBIDDEN.has(m[1])) found.push(`${path}:${k + 1}: Math.${m[1]} (use @backprop/core/engine's ${m[1] === 'random' ? 'Rng' : m[1]})`);
+    for (const m of line.matchAll(MATH_CALL)) if (FORBIDDEN.has(m[1])) found.push(`${path}:${k + 1}: Math.${m[1]} (${hint(m[1])})`);
     for (const m of line.matchAll(POW)) {
       // allowed only as INT ** INT (e.g. 2 ** 31, 2 ** -24): look at the operands around this operator
       const around = line.slice(Math.max(0, m.index - 24), m.index + 28);
@@ -138,7 +142,7 @@ describe('engine math ban', () => {
       "packages/x/src/a.ts:1: Math.exp (use @backprop/core/engine's exp)",
       "packages/x/src/a.ts:2: Math.cos (use @backprop/core/engine's cos)",
       "packages/x/src/a.ts:3: '**' (a ** b is Math.pow: multiply, or use pow2 / a running product)",
-      "packages/x/src/a.ts:4: Math.random (use @backprop/core/engine's Rng)",
+      "packages/x/src/a.ts:4: Math.random (use a seeded Rng from @backprop/core/engine)",
       "packages/x/src/a.ts:4: '**=' (a ** b is Math.pow: multiply, or use pow2 / a running product)",
     ]);
     // the ui-math exemption is for apps/web only, and needs a reason
