@@ -4,8 +4,9 @@
  * base's packages/core (src and assembly) is extracted with `git archive` into a temp dir
  * next to core's node_modules, its kernels.wasm compiled there with the same asc flags; both
  * Trainers then run the same seeded configurations, interleaved (base, new, new, base, …) so
- * load on the shared machine hits both alike. Printed: samples/s of each and the median over
- * rounds of the ratio new/base (1.00 = no cost; 0.97 = 3% slower).
+ * load on the shared machine hits both alike, timed in CPU time of this process (one thread:
+ * time spent waiting for a core is not counted). Printed: samples per CPU-second of each and the
+ * median over rounds of the ratio new/base (1.00 = no cost; 0.97 = 3% slower).
  *
  *   cd bench && npx tsx --conditions=@backprop/source same-bits.ts [--base 9ec18b2] [--rounds 7] [--seconds 0.4] [--only 2-8-8-2]
  */
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as now from '@backprop/core';
-import { Rng, now as clock } from '@backprop/core/engine';
+import { Rng } from '@backprop/core/engine';
 import { mnist, pad, runMain } from './common.js';
 
 const arg = (name: string, dflt: string): string => {
@@ -82,15 +83,21 @@ const CASES: Case[] = [
   { name: '2-8-8-2 softplus, adam B=10', sizes: [2, 8, 8, 2], activation: 'softplus', output: 'softmax', optimizer: 'adam', batch: 10, epochs: 20, data: points(500) },
 ];
 
-/** Samples/s of one seeded fit with `lib` on `backend` (`epochs` overrides the case's). */
+/** CPU time of this process in ms: other jobs on the shared cores do not count against either side. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Samples per CPU-second of one seeded fit with `lib` on `backend` (`epochs` overrides the case's). */
 async function rate(lib: Core, backend: unknown, c: Case, epochs = c.epochs): Promise<number> {
   const d = c.data();
   const data = lib.dataset(d.X, d.Y, d.nIn, d.nOut);
   const net = lib.Network.create({ sizes: c.sizes, activation: c.activation, output: c.output, dtype: 'f32' } as never, { seed: 1, backend: backend as never });
   const trainer = new lib.Trainer(net, { epochs, batchSize: c.batch, seed: 2, optimizer: { name: c.optimizer, lr: c.optimizer === 'adam' ? 0.005 : 0.05 } });
-  const t0 = clock();
+  const t0 = cpuMs();
   await trainer.fit(data);
-  return (epochs * d.N * 1000) / (clock() - t0);
+  return (epochs * d.N * 1000) / (cpuMs() - t0);
 }
 
 const median = (xs: number[]) => {
@@ -111,7 +118,7 @@ runMain(async () => {
       },
     ];
     console.log(`same-bits cost: this checkout vs ${BASE} (${execFileSync('git', ['rev-parse', '--short', BASE], { cwd: repo }).toString().trim()}), f32, ${ROUNDS} interleaved rounds, median of the per-round ratios`);
-    console.log(`${'case'.padEnd(40)} ${'kernels'.padEnd(7)} ${pad('base/s', 10)} ${pad('new/s', 10)} ${pad('new/base', 9)}  (min … max)`);
+    console.log(`${'case'.padEnd(40)} ${'kernels'.padEnd(7)} ${pad('base', 10)} ${pad('new', 10)} ${pad('new/base', 9)}  (min … max)`);
     const rows: string[] = [];
     for (const c of CASES.filter((x) => x.name.includes(ONLY))) {
       for (const k of kernels) {
