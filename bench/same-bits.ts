@@ -123,7 +123,7 @@ runMain(async () => {
     for (const c of CASES.filter((x) => x.name.includes(ONLY))) {
       for (const k of kernels) {
         await rate(base.core, k.base, c); // warm-up of both, and the epochs that make a fit last about SECONDS
-        const warm = await rate(now as Core, k.now, c);
+        const warm = await rate(now, k.now, c);
         const epochs = Math.max(1, Math.round((SECONDS * warm) / c.data().N));
         const ratios: number[] = [];
         const rb: number[] = [];
@@ -131,7 +131,7 @@ runMain(async () => {
         for (let r = 0; r < ROUNDS; r++) {
           const order = r % 2 === 0 ? ['base', 'now'] : ['now', 'base'];
           const got: Record<string, number> = {};
-          for (const o of order) got[o] = o === 'base' ? await rate(base.core, k.base, c, epochs) : await rate(now as Core, k.now, c, epochs);
+          for (const o of order) got[o] = o === 'base' ? await rate(base.core, k.base, c, epochs) : await rate(now, k.now, c, epochs);
           rb.push(got.base);
           rn.push(got.now);
           ratios.push(got.now / got.base);
