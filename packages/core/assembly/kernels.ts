@@ -4,6 +4,8 @@
 // Every pointer is a byte offset that JS handed out; nothing here allocates, so one module
 // instantiated in every worker over the same memory runs on the same tensors.
 
+import { mexp, msigmoid, msoftplus, mtanh } from './math';
+
 // Register tile: 4 rows × 8 columns = eight f32x4 accumulators (x86-64 has 16 vector
 // registers; 8 accumulators + 2 operands + 1 broadcast leave room for the addresses).
 // Each GEMM streams two packed or contiguous operands through that tile; the blocks keep
@@ -616,6 +618,54 @@ export function tanhBackward(delta: usize, g: usize, a: usize, len: i32): void {
   for (let o = end4; o < bytes; o += 4) {
     const av = <f64>load<f32>(a + o);
     store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * (1 - av * av)));
+  }
+}
+
+// ---- the exponential activations on assembly/math.ts (f64, one f32 rounding per store, like JS) ----
+
+/** a = σ(net). */
+export function sigmoidForward(a: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msigmoid(<f64>load<f32>(net + o)));
+}
+
+/** a = tanh(net). */
+export function tanhForward(a: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>mtanh(<f64>load<f32>(net + o)));
+}
+
+/** a = log(1 + e^net). */
+export function softplusForward(a: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msoftplus(<f64>load<f32>(net + o)));
+}
+
+/** δ = g ⊙ σ(net) (softplus' = σ). */
+export function softplusBackward(delta: usize, g: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * msigmoid(<f64>load<f32>(net + o))));
+}
+
+/** a_k = e^(net_k − max) / Σ_j e^(net_j − max) per row: e stored (rounded), Σ in f64, then a = a·(1/Σ), as in JS. */
+export function softmaxForward(a: usize, net: usize, B: i32, n: i32): void {
+  const rowBytes = <usize>n << 2;
+  for (let b = 0; b < B; b++) {
+    const nr = net + <usize>b * rowBytes;
+    const ar = a + <usize>b * rowBytes;
+    let max: f64 = -Infinity;
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      const v = <f64>load<f32>(nr + o);
+      if (v > max) max = v;
+    }
+    let s: f64 = 0;
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      const e = mexp(<f64>load<f32>(nr + o) - max);
+      store<f32>(ar + o, <f32>e);
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let o: usize = 0; o < rowBytes; o += 4) store<f32>(ar + o, <f32>(<f64>load<f32>(ar + o) * inv));
   }
 }
 

@@ -1,8 +1,8 @@
-// The activation functions of the two kernel families on the same inputs, bit for bit: the
-// exponential ones (sigmoid, tanh, softplus, softmax) are the one JS table on ./math.ts in both
-// families (the WASM adapter runs them on its own memory), so the WASM family's φ equals the JS
-// module's by construction; the SIMD twins of relu, leaky ReLU and the φ' of sigmoid and tanh compute
-// in f64 like the JS loops. Checked on 131,072 inputs per dtype, special values included.
+// The activation functions of the two kernel families on the same inputs, bit for bit. The WASM
+// family computes sigmoid, tanh, softplus and softmax with assembly/math.ts, the algorithm of
+// src/math.ts ported operation for operation (the same constants and tables, f64), and its SIMD
+// relu, leaky ReLU and φ' of sigmoid and tanh in f64 like the JS loops; f64 views run the JS
+// table. Checked forward and backward on 131,072 inputs per dtype, special values included.
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../activations.js';
 import { Rng } from '../rng.js';
@@ -35,11 +35,12 @@ describe('JS and WASM activations agree bit for bit', () => {
       const aW = wasmBackend.floats(dtype, N);
       jsBackend.kernels.activationForward(name, aJ, netJ, N / n, n);
       wasmBackend.kernels.activationForward(name, aW, netW, N / n, n);
-      const bj = new Uint8Array(aJ.buffer, aJ.byteOffset, aJ.byteLength);
-      const bw = new Uint8Array(aW.buffer, aW.byteOffset, aW.byteLength);
-      let diff = 0;
-      for (let i = 0; i < bj.length; i++) if (bj[i] !== bw[i]) diff++;
-      expect(diff, `${name} ${dtype}: ${diff} bytes differ`).toBe(0);
+      // the same bits, NaN for NaN: a NaN's sign and payload are left open by both JS and WebAssembly
+      // (a JIT tier may produce another), and a NaN stops training anyway (firstNonFinite)
+      const bits = (v: number) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v));
+      const diff = Array.from(aJ).findIndex((v, i) => bits(v) !== bits(aW[i]));
+      expect(diff, `${name} ${dtype} forward at ${diff}: net = ${xs[diff]}: ${aJ[diff]} vs ${aW[diff]}`).toBe(-1);
+      if (name !== 'softmax' && name !== 'linear') expect(Array.from(aJ).filter((v) => Number.isNaN(v)).length, name).toBeLessThan(10); // NaN only from NaN in
       // δ = J_φᵀ g from the same net, a and a seeded g (the SIMD φ' of the WASM family run in f64 like JS)
       const rng = new Rng(7);
       const gs = Array.from({ length: N }, (_, i) => (i < SPECIAL.length ? SPECIAL[SPECIAL.length - 1 - i] : rng.uniform(-3, 3)));
@@ -51,7 +52,7 @@ describe('JS and WASM activations agree bit for bit', () => {
       const dW = wasmBackend.floats(dtype, N);
       jsBackend.kernels.activationBackward(name, dJ, gJ, netJ, aJ, N / n, n);
       wasmBackend.kernels.activationBackward(name, dW, gW, netW, aW, N / n, n);
-      const mismatch = Array.from(dJ).findIndex((v, i) => !Object.is(v, dW[i]));
+      const mismatch = Array.from(dJ).findIndex((v, i) => bits(v) !== bits(dW[i]));
       expect(mismatch, `${name} ${dtype} backward at ${mismatch}: g = ${gs[mismatch]}, net = ${xs[mismatch]}: ${dJ[mismatch]} vs ${dW[mismatch]}`).toBe(-1);
     }
   });
