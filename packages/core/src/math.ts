@@ -2,16 +2,17 @@
  * Deterministic elementary functions: exp, expm1, log, log1p, softplus, sigmoid, tanh, sin,
  * cos. Each is built from IEEE-754 basic operations only (+ − × ÷, sqrt, comparisons, and
  * reading or writing the bits of a double), never from the engine's Math.exp/log/…, whose last
- * bit differs between V8 versions, Firefox and Safari. Every conforming engine (and WASM, which
- * runs the same algorithm in assembly/kernels.ts) therefore returns the same bits, which is what
- * makes a seeded training run give the same weights in Node and in every browser.
+ * bit differs between V8 versions, Firefox and Safari. Every conforming engine (and the WASM
+ * kernels, which run the exponential ones ported to assembly/math.ts operation for operation)
+ * therefore returns the same bits, which is what makes a seeded training run give the same
+ * weights in Node and in every browser.
  *
  * Accuracy: < 1 ulp in f64 over the whole domain (measured in math.test.ts against mpmath at
- * 300 bits). The techniques are the textbook ones (Cody–Waite argument reduction with splits
- * whose products are exact, a 128-entry table of 2^(j/128) in double-double, Taylor
+ * 320 bits). The techniques are the textbook ones (Cody–Waite argument reduction with splits
+ * whose products are exact, tables of 2^(j/128) and log(1 + j/128) in double-double, Taylor
  * polynomials on the reduced argument, Dekker's exact products where a result needs more than
  * 53 bits, and a BigInt Payne–Hanek reduction for |x| ≥ 2^19·π/2); the constants were derived
- * with mpmath (scripts/math-constants.py) for this file.
+ * with mpmath for this file (scripts/math-constants.py prints every one).
  */
 
 // ---- bits of a double (one shared scratch word; the platform's byte order) ----
