@@ -86,7 +86,7 @@ export function codeOnly(src: string): string {
 }
 
 const INT = String.raw`(?:0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)`;
-const MATH_CALL = /\bMath\s*\.\s*([A-Za-z0-9_]+)/g;
+const MATH_CALL = /\b(?:Math|Mathf|NativeMath|NativeMathf)\s*\.\s*([A-Za-z0-9_]+)/g; // and AssemblyScript's math namespaces
 const POW = /\*\*=?/g;
 const INT_POW = new RegExp(String.raw`(?:^|[^\w.])${INT}\s*\*\*\s*-?\s*${INT}(?![\w.])`);
 
@@ -137,6 +137,7 @@ describe('engine math ban', () => {
       "const s = 'Math.sin(1) in a string'; const t = `and ${Math.cos(z)} in a template`;",
       'const b = x ** 2; const c = 2 ** 31; const d = 2 ** -24; /* y ** z */',
       'v **= 3; const e = Math.sqrt(x) + Math.abs(y) + Math.fround(z); const r = Math.random();',
+      'const w = Mathf.sqrt(v) + NativeMath.exp(u);',
     ].join('\n');
     expect(violations('packages/x/src/a.ts', src)).toEqual([
       "packages/x/src/a.ts:1: Math.exp (use @backprop/core/engine's exp)",
@@ -144,6 +145,7 @@ describe('engine math ban', () => {
       "packages/x/src/a.ts:3: '**' (a ** b is Math.pow: multiply, or use pow2 / a running product)",
       "packages/x/src/a.ts:4: Math.random (use a seeded Rng from @backprop/core/engine)",
       "packages/x/src/a.ts:4: '**=' (a ** b is Math.pow: multiply, or use pow2 / a running product)",
+      "packages/x/src/a.ts:5: Math.exp (use @backprop/core/engine's exp)",
     ]);
     // the ui-math exemption is for apps/web only, and needs a reason
     const ui = 'const d = Math.hypot(dx, dy); // ui-math: pixel distance to the pointer';
