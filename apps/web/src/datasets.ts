@@ -4,7 +4,7 @@
  * seeded train/test split, and uploaded x1,x2,label CSV files (parsed by @backprop/data).
  */
 import { dataset, jsBackend, type Dataset } from '@backprop/core';
-import { permutation } from '@backprop/core/engine';
+import { permutation, sin } from '@backprop/core/engine';
 import { csvTable, syntheticTable } from '@backprop/data';
 import type { PointsSpec } from './protocol.js';
 import { checkPointsTable } from './upload.js';
@@ -43,8 +43,8 @@ function feature(f: FeatureName, u: number, v: number): number {
     case 'x1sq': return x1 * x1;
     case 'x2sq': return x2 * x2;
     case 'x1x2': return x1 * x2;
-    case 'sinx1': return Math.sin(u);
-    case 'sinx2': return Math.sin(v);
+    case 'sinx1': return sin(u); // core's sin: the same bits in every browser and in the CLI
+    case 'sinx2': return sin(v);
   }
 }
 

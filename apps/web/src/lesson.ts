@@ -219,9 +219,10 @@ export function lessonSteps(net: Network, x0: ArrayLike<number>, y: ArrayLike<nu
         const v0 = state('v');
         const { beta1: b1, beta2: b2, eps } = opt;
         const m1 = m0.map((r, k) => r.map((mm, j) => b1 * mm + (1 - b1) * g[k][j]));
-        const v1 = v0.map((r, k) => r.map((vv, j) => b2 * vv + (1 - b2) * g[k][j] ** 2));
-        const c1 = 1 - b1 ** t;
-        const c2 = 1 - b2 ** t;
+        const v1 = v0.map((r, k) => r.map((vv, j) => b2 * vv + (1 - b2) * g[k][j] * g[k][j]));
+        let [c1, c2] = [1, 1]; // 1 − βᵗ with βᵗ the running product the optimizer keeps (the same bits)
+        for (let i = 0; i < t; i++) [c1, c2] = [c1 * b1, c2 * b2];
+        [c1, c2] = [1 - c1, 1 - c2];
         Wnew = W.map((r, k) => r.map((w, j) => w - (opt.lr * (m1[k][j] / c1)) / (Math.sqrt(v1[k][j] / c2) + eps)));
         tex.push(`m \\leftarrow \\beta_1 m + (1-\\beta_1)\\, ${gName} = ${texNum(fmt(b1))}\\, ${texMatrix(FM(m0))} + ${texNum(fmt(1 - b1))}\\, ${texMatrix(FM(g))} = ${texMatrix(FM(m1))}`);
         tex.push(`v \\leftarrow \\beta_2 v + (1-\\beta_2)\\, (${gName})^2 = ${texNum(fmt(b2))}\\, ${texMatrix(FM(v0))} + ${texNum(fmt(1 - b2))}\\, (${gName})^2 = ${texMatrix(FM(v1))}`);

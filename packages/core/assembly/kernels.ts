@@ -4,6 +4,8 @@
 // Every pointer is a byte offset that JS handed out; nothing here allocates, so one module
 // instantiated in every worker over the same memory runs on the same tensors.
 
+import { mexp, msigmoid, msoftplus, mtanh } from './math';
+
 // Register tile: 4 rows × 8 columns = eight f32x4 accumulators (x86-64 has 16 vector
 // registers; 8 accumulators + 2 operands + 1 broadcast leave room for the addresses).
 // Each GEMM streams two packed or contiguous operands through that tile; the blocks keep
@@ -532,65 +534,138 @@ export function reluBackward(delta: usize, g: usize, net: usize, len: i32): void
   for (let o = end4; o < bytes; o += 4) store<f32>(delta + o, load<f32>(net + o) > 0 ? load<f32>(g + o) : 0);
 }
 
-/** a = net > 0 ? net : slope·net. */
-export function leakyReluForward(a: usize, net: usize, len: i32, slope: f32): void {
+// The JS table computes φ and φ' in f64 and rounds the result to f32 once when it stores it;
+// these twins do the same (two lanes at a time in f64x2: the same operations in the same
+// order), so both families give the same f32 bits, on every engine.
+
+@inline function lo64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+@inline function hi64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+
+/** Four f32 lanes from two f64x2 (each rounded once). */
+@inline function to32(l: v128, h: v128): v128 {
+  return i64x2.shuffle(f32x4.demote_f64x2_zero(l), f32x4.demote_f64x2_zero(h), 0, 2);
+}
+
+/** a = net > 0 ? net : slope·net (the product in f64, like JS). */
+export function leakyReluForward(a: usize, net: usize, len: i32, slope: f64): void {
   const bytes = <usize>len << 2;
   const end4 = <usize>(len & ~3) << 2;
   const zero = f32x4.splat(0);
-  const sv = f32x4.splat(slope);
+  const sv = f64x2.splat(slope);
   for (let o: usize = 0; o < end4; o += 16) {
     const x = v128.load(net + o);
-    v128.store(a + o, v128.bitselect(x, f32x4.mul(sv, x), f32x4.gt(x, zero)));
+    const neg = to32(f64x2.mul(sv, lo64(x)), f64x2.mul(sv, hi64(x)));
+    v128.store(a + o, v128.bitselect(x, neg, f32x4.gt(x, zero)));
   }
   for (let o = end4; o < bytes; o += 4) {
     const x = load<f32>(net + o);
-    store<f32>(a + o, x > 0 ? x : slope * x);
+    store<f32>(a + o, x > 0 ? x : <f32>(slope * <f64>x));
   }
 }
 
 /** δ = g ⊙ (net > 0 ? 1 : slope). */
-export function leakyReluBackward(delta: usize, g: usize, net: usize, len: i32, slope: f32): void {
+export function leakyReluBackward(delta: usize, g: usize, net: usize, len: i32, slope: f64): void {
   const bytes = <usize>len << 2;
   const end4 = <usize>(len & ~3) << 2;
   const zero = f32x4.splat(0);
-  const sv = f32x4.splat(slope);
+  const sv = f64x2.splat(slope);
   for (let o: usize = 0; o < end4; o += 16) {
     const gv = v128.load(g + o);
-    v128.store(delta + o, v128.bitselect(gv, f32x4.mul(sv, gv), f32x4.gt(v128.load(net + o), zero)));
+    const neg = to32(f64x2.mul(lo64(gv), sv), f64x2.mul(hi64(gv), sv));
+    v128.store(delta + o, v128.bitselect(gv, neg, f32x4.gt(v128.load(net + o), zero)));
   }
   for (let o = end4; o < bytes; o += 4) {
     const gv = load<f32>(g + o);
-    store<f32>(delta + o, load<f32>(net + o) > 0 ? gv : slope * gv);
+    store<f32>(delta + o, load<f32>(net + o) > 0 ? gv : <f32>(<f64>gv * slope));
   }
 }
 
-/** δ = g ⊙ a(1 − a). */
+/** δ = g ⊙ a(1 − a), in f64. */
 export function sigmoidBackward(delta: usize, g: usize, a: usize, len: i32): void {
   const bytes = <usize>len << 2;
   const end4 = <usize>(len & ~3) << 2;
-  const one = f32x4.splat(1);
+  const one = f64x2.splat(1);
   for (let o: usize = 0; o < end4; o += 16) {
     const av = v128.load(a + o);
-    v128.store(delta + o, f32x4.mul(v128.load(g + o), f32x4.mul(av, f32x4.sub(one, av))));
+    const gv = v128.load(g + o);
+    const al = lo64(av);
+    const ah = hi64(av);
+    v128.store(delta + o, to32(f64x2.mul(lo64(gv), f64x2.mul(al, f64x2.sub(one, al))), f64x2.mul(hi64(gv), f64x2.mul(ah, f64x2.sub(one, ah)))));
   }
   for (let o = end4; o < bytes; o += 4) {
-    const av = load<f32>(a + o);
-    store<f32>(delta + o, load<f32>(g + o) * (av * (1 - av)));
+    const av = <f64>load<f32>(a + o);
+    store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * (av * (1 - av))));
   }
 }
 
-/** δ = g ⊙ (1 − a²). */
+/** δ = g ⊙ (1 − a²), in f64. */
 export function tanhBackward(delta: usize, g: usize, a: usize, len: i32): void {
   const bytes = <usize>len << 2;
   const end4 = <usize>(len & ~3) << 2;
-  const one = f32x4.splat(1);
+  const one = f64x2.splat(1);
   for (let o: usize = 0; o < end4; o += 16) {
     const av = v128.load(a + o);
-    v128.store(delta + o, f32x4.mul(v128.load(g + o), f32x4.sub(one, f32x4.mul(av, av))));
+    const gv = v128.load(g + o);
+    const al = lo64(av);
+    const ah = hi64(av);
+    v128.store(delta + o, to32(f64x2.mul(lo64(gv), f64x2.sub(one, f64x2.mul(al, al))), f64x2.mul(hi64(gv), f64x2.sub(one, f64x2.mul(ah, ah)))));
   }
   for (let o = end4; o < bytes; o += 4) {
-    const av = load<f32>(a + o);
-    store<f32>(delta + o, load<f32>(g + o) * (1 - av * av));
+    const av = <f64>load<f32>(a + o);
+    store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * (1 - av * av)));
+  }
+}
+
+// ---- the exponential activations on assembly/math.ts (f64, one f32 rounding per store, like JS) ----
+
+/** a = σ(net). */
+export function sigmoidForward(a: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msigmoid(<f64>load<f32>(net + o)));
+}
+
+/** a = tanh(net). */
+export function tanhForward(a: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>mtanh(<f64>load<f32>(net + o)));
+}
+
+/** a = log(1 + e^net). */
+export function softplusForward(a: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msoftplus(<f64>load<f32>(net + o)));
+}
+
+/** δ = g ⊙ σ(net) (softplus' = σ). */
+export function softplusBackward(delta: usize, g: usize, net: usize, len: i32): void {
+  const bytes = <usize>len << 2;
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * msigmoid(<f64>load<f32>(net + o))));
+}
+
+/** a_k = e^(net_k − max) / Σ_j e^(net_j − max) per row: e stored (rounded), Σ in f64, then a = a·(1/Σ), as in JS. */
+export function softmaxForward(a: usize, net: usize, B: i32, n: i32): void {
+  const rowBytes = <usize>n << 2;
+  for (let b = 0; b < B; b++) {
+    const nr = net + <usize>b * rowBytes;
+    const ar = a + <usize>b * rowBytes;
+    let max: f64 = -Infinity;
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      const v = <f64>load<f32>(nr + o);
+      if (v > max) max = v;
+    }
+    let s: f64 = 0;
+    for (let o: usize = 0; o < rowBytes; o += 4) {
+      const e = mexp(<f64>load<f32>(nr + o) - max);
+      store<f32>(ar + o, <f32>e);
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let o: usize = 0; o < rowBytes; o += 4) store<f32>(ar + o, <f32>(<f64>load<f32>(ar + o) * inv));
   }
 }
 

@@ -2,9 +2,11 @@
  * Activations φ, one table entry each: the scalar pair { f, df } of the note, then the batched
  * forward a = φ(net) a few lines above its backward δ = J_φᵀ g (elementwise φ: δ = g ⊙ φ'(net);
  * softmax mixes a row). Plain loops over typed arrays, the reference every kernel family
- * matches; like the math files of nn.ts this one imports nothing but types.
+ * matches. The exponentials come from ./math.js (IEEE basic operations only), never from the
+ * engine's Math, so every engine computes the same bits.
  */
 import type { Floats } from './arena.js';
+import { exp, sigmoid, softplus, tanh } from './math.js';
 
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'linear' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus', 'softmax'];
@@ -24,18 +26,6 @@ export interface Activation {
 export interface Elementwise extends Activation {
   f(net: number): number;
   df(net: number, a: number): number;
-}
-
-/** log(1 + e^x) without overflow (also log σ(x) = −softplus(−x), which the fused losses use). */
-export function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-function sigmoid(x: number): number {
-  // split by sign so exp never overflows
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
 }
 
 // Each φ' once, as a named function: the scalar df and the batched backward loop both call it.
@@ -59,10 +49,10 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
     },
   },
   tanh: {
-    f: Math.tanh,
+    f: tanh,
     df: (_net, a) => dtanh(a),
     forward(a, net, B, n) {
-      for (let i = 0; i < B * n; i++) a[i] = Math.tanh(net[i]);
+      for (let i = 0; i < B * n; i++) a[i] = tanh(net[i]);
     },
     backward(delta, g, _net, a, B, n) {
       for (let i = 0; i < B * n; i++) delta[i] = g[i] * dtanh(a[i]);
@@ -75,7 +65,9 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
       for (let i = 0; i < B * n; i++) a[i] = relu(net[i]);
     },
     backward(delta, g, net, _a, B, n) {
-      for (let i = 0; i < B * n; i++) delta[i] = g[i] * drelu(net[i]);
+      // g·[net > 0] as a select, not a product: a dead unit passes +0 (g·0 would give −0 for g < 0,
+      // NaN for g = ±∞), the bits of the WASM family's masked lanes
+      for (let i = 0; i < B * n; i++) delta[i] = net[i] > 0 ? g[i] : 0;
     },
   },
   leaky_relu: {
@@ -117,7 +109,7 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
         for (let k = 0; k < n; k++) if (net[row + k] > max) max = net[row + k];
         let s = 0;
         for (let k = 0; k < n; k++) {
-          const e = Math.exp(net[row + k] - max);
+          const e = exp(net[row + k] - max);
           a[row + k] = e;
           s += e;
         }

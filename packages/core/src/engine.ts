@@ -7,7 +7,7 @@
 import type { Dataset } from './dataset.js';
 import type { Floats } from './arena.js';
 import type { Network, Workspace } from './network.js';
-import type { Optimizer } from './optimizers.js';
+import type { BiasCorrections, Optimizer } from './optimizers.js';
 import { GradientSlots, shardCount, type BatchStats } from './shard.js';
 
 export interface GradientEngine {
@@ -27,7 +27,7 @@ export interface GradientEngine {
    * A step that fails leaves weights and state as they were; `numeric` says the gradient, loss or
    * new weights were not finite (`grad` then holds the full raw sum, `overflow` the first bad weight).
    */
-  readonly trainStep?: (order: Int32Array, start: number, B: number, t: number) => Promise<TrainStepResult>;
+  readonly trainStep?: (order: Int32Array, start: number, B: number, c: BiasCorrections) => Promise<TrainStepResult>;
   close(): Promise<void>;
 }
 

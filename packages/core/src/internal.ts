@@ -23,13 +23,15 @@ export { checkBackendChoice, kernelsWasmUrl, loadKernels } from './kernels/load.
 export type { KernelsLoader, SelectBackendOptions, WasmUrl } from './kernels/load.js';
 export { FUSED, LOSS, lossSum, outputDelta } from './losses.js';
 export type { FusedOutput, Loss } from './losses.js';
+// the deterministic elementary functions: every engine computes the same bits (math.ts)
+export { cos, exp, expm1, log, log1p, pow2, sigmoid, sin, softplus, tanh } from './math.js';
 export { argmax } from './metrics.js';
 export { FORMAT_VERSION, crc32 } from './modelfile.js';
 export type { ModelHeader, SaveOptions } from './modelfile.js';
 export { Workspace, checkMemory, formatBytes, layerTable, memoryBudget, resolveSpec, trainingBytes } from './network.js';
 export type { LayerInfo, MemoryPlan, ShrinkHints } from './network.js';
 export { Optimizer, resolveOptimizer, updateRange } from './optimizers.js';
-export type { OptimizerConfig, OptimizerSettings, OptimizerState } from './optimizers.js';
+export type { BetaPowers, BiasCorrections, OptimizerConfig, OptimizerSettings, OptimizerState } from './optimizers.js';
 export { PREPROCESSING_VERSION, PreprocessingSchema, columnWidth, identityPreprocessing, normalizeRows, parsePreprocessing } from './preprocess.js';
 export type { SampleBackward, SampleForward } from './reference.js';
 export { Rng, checkSeed, mixSeed, permutation } from './rng.js';

@@ -7,10 +7,12 @@
  *   softmax + CCE  δ^[L] = (Σ y)·a − y   (note eq. 0.2)     sigmoid + BCE  δ^[L] = a − y
  *   sigmoid + CCE  δ^[L] = y ⊙ (a − 1)
  * and compute their loss from net (log-sum-exp, softplus), so a saturated output gives a large
- * finite loss, not Infinity. Plain loops; this file imports only types and softplus.
+ * finite loss, not Infinity. Plain loops; exp, log and softplus from ./math.js (the same bits
+ * on every engine).
  */
-import { softplus, type ActivationName } from './activations.js';
+import type { ActivationName } from './activations.js';
 import type { Floats } from './arena.js';
+import { exp, log, log1p, softplus } from './math.js';
 import type { Kernels } from './kernels/index.js';
 
 export type LossName = 'mse' | 'cce' | 'bce';
@@ -39,7 +41,7 @@ export const LOSS: Readonly<Record<LossName, Loss>> = {
   cce: {
     value(a, Y, B, n) {
       let total = 0;
-      for (let i = 0; i < B * n; i++) if (Y[i] !== 0) total -= Y[i] * Math.log(a[i]);
+      for (let i = 0; i < B * n; i++) if (Y[i] !== 0) total -= Y[i] * log(a[i]);
       return total;
     },
     dA(g, a, Y, B, n) {
@@ -49,7 +51,7 @@ export const LOSS: Readonly<Record<LossName, Loss>> = {
   bce: {
     value(a, Y, B, n) {
       let total = 0;
-      for (let i = 0; i < B * n; i++) total -= Y[i] * Math.log(a[i]) + (1 - Y[i]) * Math.log1p(-a[i]);
+      for (let i = 0; i < B * n; i++) total -= Y[i] * log(a[i]) + (1 - Y[i]) * log1p(-a[i]);
       return total;
     },
     dA(g, a, Y, B, n) {
@@ -76,8 +78,8 @@ export const FUSED: Readonly<Partial<Record<Pair, FusedOutput>>> = {
         let max = -Infinity;
         for (let k = 0; k < n; k++) if (net[row + k] > max) max = net[row + k];
         let s = 0;
-        for (let k = 0; k < n; k++) s += Math.exp(net[row + k] - max);
-        const lse = max + Math.log(s);
+        for (let k = 0; k < n; k++) s += exp(net[row + k] - max);
+        const lse = max + log(s);
         for (let k = 0; k < n; k++) if (Y[row + k] !== 0) total -= Y[row + k] * (net[row + k] - lse);
       }
       return total;

@@ -48,6 +48,20 @@ describe('model files', () => {
     expect(r.stopped).toBe('done');
     expect(t2.state.step).toBe(6 * 6); // 48 training rows → 6 batches per epoch
     expect(same(t2.net.params, full.params)).toBe(true);
+
+    // Adam's running products βᵗ are in the header: 11 multiplications each, not Math.pow
+    const H = new DataView(saved.buffer, saved.byteOffset).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(saved.subarray(16, 16 + H))) as { training: { optimizer: { powers?: object } } };
+    let [p1, p2] = [1, 1];
+    for (let i = 0; i < 11; i++) [p1, p2] = [p1 * 0.9, p2 * 0.999];
+    expect(header.training.optimizer.powers).toEqual({ beta1: 0.9, beta2: 0.999, beta1t: p1, beta2t: p2 });
+    // a checkpoint from before they were kept rebuilds them from t: still the uninterrupted bits
+    delete header.training.optimizer.powers;
+    const old = forge(header, saved.subarray(16 + H));
+    expect(loadModel(old).training!.optimizer.powers).toBeUndefined();
+    const t3 = resumeTrainer(loadModel(old));
+    await t3.fit(data);
+    expect(same(t3.net.params, full.params)).toBe(true);
   });
 
   it('resumeTrainer with a new lr continues from the saved state with it, and the next save records it', async () => {

@@ -21,7 +21,7 @@ import { ConfigError, ModelFileError } from './errors.js';
 import type { Backend } from './kernels/index.js';
 import { LOSSES } from './losses.js';
 import { layerTable, Network, resolveSpec, type NetworkSpec } from './network.js';
-import { OPTIMIZERS, type OptimizerConfig, type OptimizerState } from './optimizers.js';
+import { OPTIMIZERS, type BetaPowers, type OptimizerConfig, type OptimizerState } from './optimizers.js';
 import { utf8Decode, utf8Encode } from './platform.js';
 import { parsePreprocessing, PreprocessingSchema, type Preprocessing } from './preprocess.js';
 import { SEED_MAX } from './rng.js';
@@ -46,7 +46,8 @@ export interface ModelHeader {
   training: {
     config: ResolvedTrainConfig;
     state: TrainerState;
-    optimizer: { t: number; vectors: string[] };
+    /** powers: Adam's running βᵗ (absent in files written before they were kept: rebuilt from t on load). */
+    optimizer: { t: number; vectors: string[]; powers?: BetaPowers };
   } | null;
   meta: Record<string, unknown>;
   sections: Section[];
@@ -72,6 +73,7 @@ const finite = v.pipe(v.number(), v.finite());
 const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
 const positive = v.pipe(v.number(), v.finite(), v.gtValue(0));
 const unitInterval = v.pipe(v.number(), v.minValue(0), v.ltValue(1));
+const power = v.pipe(v.number(), v.minValue(0), v.maxValue(1)); // βᵗ: 1 at t = 0
 const score = v.nullable(finite);
 
 const EpochEventSchema = v.object({
@@ -101,7 +103,10 @@ const HeaderSchema = v.object({
       epoch: int(0), batchInEpoch: int(0), step: int(0), epochLoss: finite, epochCorrect: int(0), epochSeen: int(0),
       best: v.nullable(finite), wait: int(0), history: v.array(EpochEventSchema),
     }),
-    optimizer: v.object({ t: int(0), vectors: v.array(v.picklist(['m', 'v'])) }),
+    optimizer: v.object({
+      t: int(0), vectors: v.array(v.picklist(['m', 'v'])),
+      powers: v.optional(v.object({ beta1: unitInterval, beta2: unitInterval, beta1t: power, beta2t: power })),
+    }),
     kernels: v.optional(v.string()),
   })),
   meta: v.record(v.string(), v.unknown()),
@@ -193,7 +198,7 @@ export function saveModel(net: Network, opts: SaveOptions = {}): Uint8Array {
     spec: net.spec,
     preprocessing: opts.preprocessing ?? null,
     training: t
-      ? { config: t.config, state: t.state, optimizer: { t: t.optimizer.state.t, vectors: Object.keys(t.optimizer.state.vectors) } }
+      ? { config: t.config, state: t.state, optimizer: { t: t.optimizer.state.t, vectors: Object.keys(t.optimizer.state.vectors), ...(t.optimizer.state.powers && { powers: { ...t.optimizer.state.powers } }) } }
       : null,
     meta: opts.meta ?? {},
     sections,
@@ -287,7 +292,7 @@ export function loadModel(bytes: Uint8Array, opts: { maxBytes?: number; backend?
     training = {
       config: header.training.config,
       state: header.training.state,
-      optimizer: { t: header.training.optimizer.t, vectors },
+      optimizer: { t: header.training.optimizer.t, vectors, ...(header.training.optimizer.powers && { powers: header.training.optimizer.powers }) },
       bestParams: sections.get('bestParams') ?? null,
     };
   }

@@ -72,7 +72,7 @@ describe.each(backends)('optimizer updates on the $name kernels', (backend) => {
     const k = backend.kernels;
     const run = (w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array) => {
       if (name === 'sgd') k.sgdStep(w, g, 0.25, 0.1);
-      else if (name === 'adam') k.adamStep(w, g, m, v, 0.25, 0.01, 0.9, 0.999, 1e-8, 3);
+      else if (name === 'adam') k.adamStep(w, g, m, v, 0.25, 0.01, 0.9, 0.999, 1e-8, 1 / (1 - 0.9 * 0.9 * 0.9), 1 / (1 - 0.999 * 0.999 * 0.999)); // step 3
       else k.momentumStep(w, g, v, 0.25, 0.1, 0.9, name === 'nesterov');
     };
     run(w1, g1, m1, v1);

@@ -6,6 +6,8 @@
  *   momentum  v ← μ v + g;  w ← w − η v
  *   nesterov  v ← μ v + g;  w ← w − η (g + μ v)
  *   adam      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂ / (√v̂ + ε)
+ *             m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), βᵗ a running product (one multiplication per
+ *             step: the same bits on every engine, unlike Math.pow, and cheaper)
  * State vectors are contiguous like the parameters, so a checkpoint can save them whole.
  */
 import type { DType, Floats } from './arena.js';
@@ -35,10 +37,42 @@ export interface OptimizerConfig {
 /** What a user writes: any subset of the config, the name as a string (checked at run time). */
 export type OptimizerSettings = Omit<Partial<OptimizerConfig>, 'name'> & { name?: string };
 
-/** Optimizer state that a checkpoint saves: the step count and the state vectors. */
+/** Optimizer state that a checkpoint saves: the step count, the state vectors and Adam's βᵗ. */
 export interface OptimizerState {
   t: number;
   vectors: Record<string, Floats>;
+  /**
+   * Adam: β₁ᵗ and β₂ᵗ as running products (fl(fl(β·β)·β)…, t factors) and the β they were
+   * taken of. A state without them (an older checkpoint), or with other β, is brought to step t
+   * by t multiplications: the same bits as a run that never stopped.
+   */
+  powers?: BetaPowers;
+}
+
+/** Adam's bias corrections of one step, c = 1/(1 − βᵗ); both 1 for the optimizers that have none. */
+export interface BiasCorrections {
+  c1: number;
+  c2: number;
+}
+const NO_CORRECTION: BiasCorrections = { c1: 1, c2: 1 };
+
+/** Adam's running products βᵗ and the betas they are powers of. */
+export interface BetaPowers {
+  beta1: number;
+  beta2: number;
+  beta1t: number;
+  beta2t: number;
+}
+
+/** βᵗ for both betas by t multiplications in order: the running product at step t. */
+function betaPowers(beta1: number, beta2: number, t: number): BetaPowers {
+  let beta1t = 1;
+  let beta2t = 1;
+  for (let i = 0; i < t; i++) {
+    beta1t *= beta1;
+    beta2t *= beta2;
+  }
+  return { beta1, beta2, beta1t, beta2t };
 }
 
 function positive(x: unknown, what: string, fix: string): number {
@@ -86,12 +120,17 @@ export class Optimizer {
       vectors.v = make();
     }
     this.state = { t: 0, vectors };
+    if (this.config.name === 'adam') this.state.powers = betaPowers(this.config.beta1, this.config.beta2, 0);
   }
 
   /** Restores a saved state (sizes are checked by the model-file reader). */
   load(state: OptimizerState): void {
     this.state.t = state.t;
     for (const key of Object.keys(this.state.vectors)) this.state.vectors[key].set(state.vectors[key]);
+    if (this.config.name !== 'adam') return;
+    const { beta1, beta2 } = this.config;
+    const p = state.powers;
+    this.state.powers = p && p.beta1 === beta1 && p.beta2 === beta2 ? { ...p } : betaPowers(beta1, beta2, state.t);
   }
 
   /**
@@ -99,19 +138,40 @@ export class Optimizer {
    * with the mean regularised gradient g. Runs on the kernels of the backend the state lives in.
    */
   step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): void {
-    const t = ++this.state.t;
-    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, t, kernels);
+    const c = this.corrections();
+    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, c, kernels);
+    this.advance();
+  }
+
+  /**
+   * The bias corrections of the next step t + 1: c = 1/(1 − βᵗ⁺¹) from the running products (1 for
+   * the optimizers without one). Reads only: an engine applies them on its workers, then `advance`.
+   */
+  corrections(): BiasCorrections {
+    const p = this.state.powers;
+    if (!p) return NO_CORRECTION;
+    return { c1: 1 / (1 - p.beta1t * p.beta1), c2: 1 / (1 - p.beta2t * p.beta2) };
+  }
+
+  /** Counts a step taken (here or on an engine's workers): t and the running products βᵗ move on together. */
+  advance(): void {
+    this.state.t++;
+    const p = this.state.powers;
+    if (p) {
+      p.beta1t *= p.beta1;
+      p.beta2t *= p.beta2;
+    }
   }
 }
 
 /**
- * Step t of the update on params[from, to) only (grad and the state vectors likewise): the
+ * One update (its bias corrections `c`, Optimizer.corrections) on params[from, to) only (grad and the state vectors likewise): the
  * arithmetic of every element is that of a whole-vector step, so stripes updated by different
  * workers, in any order, give the bits of `Optimizer.step`. `vectors` are the optimizer's state.
  */
 export function updateRange(
   config: Required<OptimizerConfig>, vectors: Record<string, Floats>, params: Floats, grad: Floats, B: number, layers: LayerInfo[],
-  from: number, to: number, t: number, kernels: Kernels,
+  from: number, to: number, c: BiasCorrections, kernels: Kernels,
 ): void {
   const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = config;
   let scale = 1 / B; // the mean over the batch is folded into the update loop
@@ -124,7 +184,7 @@ export function updateRange(
   const g = whole ? grad : grad.subarray(from, to);
   const { m, v } = vectors;
   if (name === 'sgd') kernels.sgdStep(p, g, scale, lr);
-  else if (name === 'adam') kernels.adamStep(p, g, stripeOf(m, whole, from, to), stripeOf(v, whole, from, to), scale, lr, beta1, beta2, eps, t);
+  else if (name === 'adam') kernels.adamStep(p, g, stripeOf(m, whole, from, to), stripeOf(v, whole, from, to), scale, lr, beta1, beta2, eps, c.c1, c.c2);
   else kernels.momentumStep(p, g, stripeOf(v, whole, from, to), scale, lr, mu, name === 'nesterov');
 }
 

@@ -5,7 +5,8 @@
  * Everything is materialised (x with its leading 1, ∂L/∂x with element 0) so that tests and
  * `backprop explain` can show each quantity. Arithmetic in float64.
  */
-import { ACT, softplus } from './activations.js';
+import { ACT } from './activations.js';
+import { exp, log, log1p, softplus } from './math.js';
 import type { Network } from './network.js';
 
 export interface SampleForward {
@@ -66,7 +67,7 @@ function sampleLoss(net: Network, fw: SampleForward, y: number[]): { loss: numbe
   const out = net.output;
   switch (net.spec.loss) {
     case 'mse':
-      return { loss: a.reduce((s, ak, k) => s + 0.5 * (y[k] - ak) ** 2, 0), dA: a.map((ak, k) => ak - y[k]) };
+      return { loss: a.reduce((s, ak, k) => s + 0.5 * (y[k] - ak) * (y[k] - ak), 0), dA: a.map((ak, k) => ak - y[k]) };
     case 'cce': {
       const loss = out === 'softmax'
         ? -y.reduce((s, yk, k) => s + (yk === 0 ? 0 : yk * (z[k] - logSumExp(z))), 0)
@@ -76,7 +77,7 @@ function sampleLoss(net: Network, fw: SampleForward, y: number[]): { loss: numbe
     case 'bce': {
       const loss = out === 'sigmoid'
         ? y.reduce((s, yk, k) => s + yk * softplus(-z[k]) + (1 - yk) * softplus(z[k]), 0)
-        : -y.reduce((s, yk, k) => s + yk * Math.log(a[k]) + (1 - yk) * Math.log1p(-a[k]), 0);
+        : -y.reduce((s, yk, k) => s + yk * log(a[k]) + (1 - yk) * log1p(-a[k]), 0);
       return { loss, dA: a.map((ak, k) => (ak - y[k]) / (ak * (1 - ak))) };
     }
   }
@@ -84,7 +85,7 @@ function sampleLoss(net: Network, fw: SampleForward, y: number[]): { loss: numbe
 
 function logSumExp(z: number[]): number {
   const m = Math.max(...z);
-  return m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
+  return m + log(z.reduce((s, v) => s + exp(v - m), 0));
 }
 
 /** Backward pass for one sample with target y, following the note from l = L down to 1. */

@@ -3,6 +3,7 @@
  * uint32 words that can be saved and restored, so a resumed run draws the same numbers.
  */
 import { ConfigError } from './errors.js';
+import { cos, log } from './math.js';
 
 export type RngState = [number, number, number, number];
 
@@ -87,7 +88,7 @@ export class Rng {
     let u = this.next();
     while (u === 0) u = this.next();
     const v = this.next();
-    return mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return mean + std * Math.sqrt(-2 * log(u)) * cos(2 * Math.PI * v);
   }
 
   /** Integer in [0, n). */

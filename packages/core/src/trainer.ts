@@ -255,9 +255,9 @@ export class Trainer {
         let stats: BatchStats;
         if (engine.trainStep) {
           // the engine checks and updates (on its workers); a failed step left everything as it was
-          const r = await engine.trainStep(order, start, B, this.optimizer.state.t + 1);
+          const r = await engine.trainStep(order, start, B, this.optimizer.corrections());
           if (r.numeric) this.numericFailure(r, engine.grad, st.epoch + 1, st.step + 1);
-          this.optimizer.state.t++;
+          this.optimizer.advance();
           stats = r;
         } else {
           stats = await engine.batch(order, start, B);

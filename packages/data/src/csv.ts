@@ -10,7 +10,7 @@ import { BackpropError, ConfigError, jsBackend, type DType, type Floats } from '
 import { parse } from 'csv-parse/browser/esm/sync';
 import { DataFileError, nonFiniteError, type Location } from './errors.js';
 import { checkMissingColumns, columnMissing, missingAdvice, missingFor, type MissingOption } from './missing.js';
-import { sortLabels, type Table, type Target } from './table.js';
+import { powersOfTen, sortLabels, type Table, type Target } from './table.js';
 
 export interface CsvOptions {
   /**
@@ -108,7 +108,7 @@ const ROLE_NUM = 1;
 const ROLE_CAT = 2;
 const ROLE_LABEL = 3;
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles 1 … 1e22
+const POW10 = powersOfTen(22); // exact doubles 1 … 1e22
 const asciiDecoder = { decode: (b: Uint8Array, s: number, e: number): string => {
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);

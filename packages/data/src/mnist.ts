@@ -7,7 +7,7 @@
 import { DataFileError } from './errors.js';
 import { digitLabels, encodeIdx, idxFromBytes, idxTable } from './idx.js';
 import { prepare, type LoadedData, type PrepareOptions } from './prepare.js';
-import { numberedNames, type Table } from './table.js';
+import { numberedNames, powersOfTen, type Table } from './table.js';
 
 export const MNIST_SIDE = 28;
 export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE; // 784
@@ -32,7 +32,7 @@ function greyLevel(v: number, file: string, item: number): number {
   return k;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const POW10 = powersOfTen(22);
 
 /**
  * Grey levels of one digit file of the `mnist` package ({"data": [v, v, …]}, 784 floats per

@@ -5,7 +5,7 @@
  *   circle, xor, gauss, spiral, spirals, blobs → classes "0" … "k−1";  plane, multi-gauss → one target y.
  */
 import { ConfigError } from '@backprop/core';
-import { Rng } from '@backprop/core/engine';
+import { Rng, cos, exp, sin } from '@backprop/core/engine';
 import { DEFAULT_SEED } from './split.js';
 import { digitLabels } from './idx.js';
 import type { Table, Target } from './table.js';
@@ -57,8 +57,8 @@ function circle(n: number, noise: number, rng: Rng): Points {
   return classify(n, 2, (c, _i, _m, X, at) => {
     const r = c === 1 ? rng.uniform(0, 0.5 * RADIUS) : rng.uniform(0.7 * RADIUS, RADIUS);
     const t = rng.uniform(0, 2 * Math.PI);
-    X[at] = r * Math.sin(t) + noise * RADIUS * rng.uniform(-1, 1);
-    X[at + 1] = r * Math.cos(t) + noise * RADIUS * rng.uniform(-1, 1);
+    X[at] = r * sin(t) + noise * RADIUS * rng.uniform(-1, 1);
+    X[at + 1] = r * cos(t) + noise * RADIUS * rng.uniform(-1, 1);
   });
 }
 
@@ -89,8 +89,8 @@ function spirals(n: number, noise: number, rng: Rng, K: number): Points {
     const t = (i + 1) / m;
     const r = RADIUS * t;
     const a = 1.75 * 2 * Math.PI * t + (2 * Math.PI * c) / K;
-    X[at] = r * Math.sin(a) + noise * rng.uniform(-1, 1);
-    X[at + 1] = r * Math.cos(a) + noise * rng.uniform(-1, 1);
+    X[at] = r * sin(a) + noise * rng.uniform(-1, 1);
+    X[at + 1] = r * cos(a) + noise * rng.uniform(-1, 1);
   });
 }
 
@@ -99,8 +99,8 @@ function blobs(n: number, noise: number, rng: Rng, K: number): Points {
   const std = 0.5 + 2 * noise;
   return classify(n, K, (c, _i, _m, X, at) => {
     const a = (2 * Math.PI * c) / K;
-    X[at] = rng.normal(4 * Math.cos(a), std);
-    X[at + 1] = rng.normal(4 * Math.sin(a), std);
+    X[at] = rng.normal(4 * cos(a), std);
+    X[at + 1] = rng.normal(4 * sin(a), std);
   });
 }
 
@@ -131,7 +131,7 @@ function multiGauss(n: number, noise: number, rng: Rng): Points {
   const s2 = 2 * 1.5 * 1.5;
   return regress(n, noise, rng, (x1, x2) => {
     let y = 0;
-    for (const [c1, c2, h] of BUMPS) y += h * Math.exp(-((x1 - c1) ** 2 + (x2 - c2) ** 2) / s2);
+    for (const [c1, c2, h] of BUMPS) y += h * exp(-((x1 - c1) * (x1 - c1) + (x2 - c2) * (x2 - c2)) / s2);
     return Math.max(-1, Math.min(1, y));
   });
 }

@@ -114,3 +114,10 @@ export function encodeClasses(values: string[]): { y: Int32Array; labels: string
 export function numberedNames(prefix: string, n: number, from = 0): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${i + from}`);
 }
+
+/** [10⁰, 10¹, …, 10ⁿ] by repeated multiplication: exact for n ≤ 22 (no ** , whose bits the spec leaves to the engine). */
+export function powersOfTen(n: number): number[] {
+  const p = [1];
+  for (let i = 1; i <= n; i++) p.push(p[i - 1] * 10);
+  return p;
+}

@@ -37,8 +37,6 @@ export const ATTACHED = 14;
 export const UPDATE = 15;
 /** 1 once a stripe's gradient, the loss or a stripe's new weights were not finite: the step is undone. */
 export const NUMERIC = 17;
-/** The optimizer step t of this update (Adam's bias correction). */
-export const T = 18;
 /** BUSY + w: the shard worker lane w is computing, IN_STRIPES while it reduces stripes, or IDLE. */
 export const BUSY = 24;
 export const IDLE = -1;

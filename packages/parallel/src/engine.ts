@@ -6,12 +6,12 @@
  */
 import { ConfigError, ShapeError, jsBackend, type Dataset, type Floats, type Network } from '@backprop/core';
 import {
-  GradientSlots, macrotask, now, shardCount, type Arena, type BackendDescriptor, type BatchStats, type EngineOptions, type GradientEngine, type Optimizer,
+  GradientSlots, macrotask, now, shardCount, type Arena, type BackendDescriptor, type BatchStats, type BiasCorrections, type EngineOptions, type GradientEngine, type Optimizer,
   type TrainStepResult,
 } from '@backprop/core/engine';
 import {
   ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
-  SHARDS_DONE, START, STEP, T, UPDATE, controlBlock, threadSlot,
+  SHARDS_DONE, START, STEP, UPDATE, controlBlock, threadSlot,
 } from './control.js';
 import type { FaultInjection, SharedUpdate, WorkerInit } from './task.js';
 
@@ -195,7 +195,7 @@ export class ParallelEngine implements GradientEngine {
   private readonly undoArena: Arena | null = null;
   /** Generation of the last step posted (stripes logged with it are undone if it fails). */
   private gen = 0;
-  readonly trainStep?: (order: Int32Array, start: number, B: number, t: number) => Promise<TrainStepResult>;
+  readonly trainStep?: (order: Int32Array, start: number, B: number, c: BiasCorrections) => Promise<TrainStepResult>;
 
   constructor(
     private readonly pool: WorkerPool,
@@ -239,8 +239,9 @@ export class ParallelEngine implements GradientEngine {
         config: this.optimizer.config, vectors: this.optimizer.state.vectors,
         undo: { params: arena.floats(dtype, P), vectors },
         logged: jsBackend.arena(4 * Math.ceil(P / this.stripe)).i32(Math.ceil(P / this.stripe)),
+        corrections: jsBackend.arena(16).f64(2),
       };
-      this.trainStep = (order, start, B, t) => this.runTrainStep(order, start, B, t);
+      this.trainStep = (order, start, B, c) => this.runTrainStep(order, start, B, c);
     }
   }
 
@@ -249,9 +250,11 @@ export class ParallelEngine implements GradientEngine {
    * update (SGD, momentum, Nesterov, Adam, L1/L2). This thread only posts the step and waits.
    * Any failure (a worker, or numbers that are not finite) copies the logged stripes back.
    */
-  private async runTrainStep(order: Int32Array, start: number, B: number, t: number): Promise<TrainStepResult> {
+  private async runTrainStep(order: Int32Array, start: number, B: number, c: BiasCorrections): Promise<TrainStepResult> {
     Atomics.store(this.ctl, UPDATE, 1);
-    Atomics.store(this.ctl, T, t);
+    // plain stores: the Atomics.store that posts the step publishes them to the workers
+    const corrections = this.update?.corrections;
+    if (corrections) corrections.set([c.c1, c.c2]);
     try {
       const stats = await this.batch(order, start, B);
       if (Atomics.load(this.ctl, NUMERIC) === 0) return { ...stats, numeric: false, overflow: null };

@@ -11,7 +11,7 @@ import {
 } from '@backprop/core/engine';
 import {
   ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
-  SHARDS_DONE, START, STEP, T, UPDATE, threadSlot,
+  SHARDS_DONE, START, STEP, UPDATE, threadSlot,
 } from './control.js';
 
 /**
@@ -41,6 +41,7 @@ export interface SharedUpdate {
   vectors: Record<string, Floats>; // the optimizer's state, P numbers each
   undo: { params: Floats; vectors: Record<string, Floats> };
   logged: Int32Array; // (stripes)
+  corrections: Float64Array; // (2) this step's bias corrections c1, c2 (Optimizer.corrections), set before each step
 }
 
 /** Everything a worker receives, once: shared views plus sizes. Serialisable (structured clone). */
@@ -246,7 +247,7 @@ function updateStripe(st: WorkerState, u: SharedUpdate, k: number, from: number,
   u.undo.params.set(params.subarray(from, to), from);
   for (const key in u.vectors) u.undo.vectors[key].set(u.vectors[key].subarray(from, to), from);
   Atomics.store(u.logged, k, gen); // after the copy: a stripe marked logged has a complete copy
-  updateRange(u.config, u.vectors, params, slots.grad, B, net.layers, from, to, Atomics.load(ctl, T), kernels);
+  updateRange(u.config, u.vectors, params, slots.grad, B, net.layers, from, to, { c1: u.corrections[0], c2: u.corrections[1] }, kernels);
   if (kernels.firstNonFinite(params, from, to) >= 0) Atomics.store(ctl, NUMERIC, 1);
   if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, host);
 }

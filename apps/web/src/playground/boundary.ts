@@ -62,7 +62,7 @@ export function pickPoint(data: Split, fx: number, fy: number): number {
   let best = 0;
   let bestD = Infinity;
   trainIdx.forEach((i, n) => {
-    const d = (points.u[i] - u) ** 2 + (points.v[i] - v) ** 2;
+    const d = (points.u[i] - u) ** 2 + (points.v[i] - v) ** 2; // ui-math: the point nearest the pointer, never a model value
     if (d < bestD) {
       bestD = d;
       best = n;

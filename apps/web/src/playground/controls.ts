@@ -39,7 +39,7 @@ const ICON = {
 const paceIndex = (p: number): number => {
   let best = 0;
   PACES.forEach((q, i) => {
-    if (Math.abs(Math.log(q) - Math.log(p)) < Math.abs(Math.log(PACES[best]) - Math.log(p))) best = i;
+    if (Math.abs(Math.log(q) - Math.log(p)) < Math.abs(Math.log(PACES[best]) - Math.log(p))) best = i; // ui-math: the slider stop nearest a pace, never a model value
   });
   return p === Infinity ? PACES.length - 1 : best;
 };

@@ -102,7 +102,7 @@ export function hitTest(lay: Layout, x: number, y: number): Hit | null {
     const dx = ln.x2 - ln.x1;
     const dy = ln.y2 - ln.y1;
     const t = Math.max(0, Math.min(1, ((x - ln.x1) * dx + (y - ln.y1) * dy) / (dx * dx + dy * dy || 1)));
-    const d = Math.hypot(x - (ln.x1 + t * dx), y - (ln.y1 + t * dy));
+    const d = Math.hypot(x - (ln.x1 + t * dx), y - (ln.y1 + t * dy)); // ui-math: pixel distance to pick a link under the pointer
     if (d < bestD) {
       bestD = d;
       best = ln;

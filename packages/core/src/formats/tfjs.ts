@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { ModelFileError } from '../errors.js';
+import { pow2 } from '../math.js';
 import type { LossName } from '../losses.js';
 import { checkLoss, type Network } from '../network.js';
 import type { Preprocessing } from '../preprocess.js';
@@ -321,7 +322,7 @@ function half(h: number): number {
   const f = h & 0x3ff;
   if (e === 0) return s * f * 2 ** -24;
   if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
+  return s * (1 + f / 1024) * pow2(e - 15);
 }
 
 /** A layer's weight by its name (plain "dense/kernel", or under a scope "model/dense/kernel"). */

@@ -30,8 +30,11 @@ export interface Kernels {
   sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void;
   /** g = scale·grad;  v ← μv + g;  w ← w − η v  (nesterov: w ← w − η (g + μv)). */
   momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void;
-  /** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
-  adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+  /**
+   * g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂/(√v̂ + ε), m̂ = m·c1, v̂ = v·c2,
+   * with the bias corrections c = 1/(1 − βᵗ) from the optimizer's running products βᵗ.
+   */
+  adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 
   /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards added in order (the same bits in every family). */
   reduceSlots(grad: Floats, slots: Floats, nShards: number, P: number, from: number, to: number): void;

@@ -87,16 +87,9 @@ function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr
   }
 }
 
-/** Adam's bias correction 1/(1 − βᵗ) at step t ≥ 1 (the WASM update receives it from here). */
-export function adamBiasCorrection(beta: number, t: number): number {
-  return 1 / (1 - Math.pow(beta, t));
-}
-
-/** g = scale·grad; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − η m̂/(√v̂ + ε) at step t ≥ 1. */
-function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, t: number): void {
+/** g = scale·grad; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − η m̂/(√v̂ + ε), m̂ = m·c1, v̂ = v·c2. */
+function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void {
   const P = params.length;
-  const c1 = adamBiasCorrection(beta1, t); // m̂ = m·c1, v̂ = v·c2
-  const c2 = adamBiasCorrection(beta2, t);
   for (let i = 0; i < P; i++) {
     grad[i] *= scale;
     const g = grad[i];

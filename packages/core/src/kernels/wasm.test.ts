@@ -199,12 +199,13 @@ describe('WASM SIMD kernels equal the JS reference', () => {
     const layers = [{ nIn: P - 1, nOut: 1, phi: 'linear' as const, offset: 0, size: P }];
     const opt = new Optimizer({ name, lr: name === 'adam' ? 0.01 : 0.1, momentum: 0.8 }, P, 'f32');
     const c = opt.config;
+    let [p1, p2] = [1, 1]; // βᵗ, the running products the optimizer keeps
     for (let t = 1; t <= 5; t++) {
       for (let i = 0; i < P; i++) grad[i] = B * (rng.next() - 0.5);
       const refGrad = grad.slice();
       opt.step(ref, refGrad, B, layers);
       if (name === 'sgd') k.sgdStep(params, grad, 1 / B, c.lr);
-      else if (name === 'adam') k.adamStep(params, grad, m, v, 1 / B, c.lr, c.beta1, c.beta2, c.eps, t);
+      else if (name === 'adam') k.adamStep(params, grad, m, v, 1 / B, c.lr, c.beta1, c.beta2, c.eps, 1 / (1 - (p1 *= c.beta1)), 1 / (1 - (p2 *= c.beta2)));
       else k.momentumStep(params, grad, v, 1 / B, c.lr, c.momentum, name === 'nesterov');
       expectClose(grad, refGrad, { atol: 1e-7, rtol: 1e-6 }); // grad holds the mean gradient after the step
     }

@@ -8,7 +8,7 @@ import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { Arena, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Backend, Kernels } from './index.js';
-import { adamBiasCorrection, jsKernels } from './js.js';
+import { jsKernels } from './js.js';
 
 // The few WebAssembly globals used here (core compiles without DOM/Node types).
 /** A shared WebAssembly.Memory (its buffer is a SharedArrayBuffer). */
@@ -53,6 +53,11 @@ interface KernelExports {
   leakyReluBackward(delta: number, g: number, net: number, len: number, slope: number): void;
   sigmoidBackward(delta: number, g: number, a: number, len: number): void;
   tanhBackward(delta: number, g: number, a: number, len: number): void;
+  sigmoidForward(a: number, net: number, len: number): void;
+  tanhForward(a: number, net: number, len: number): void;
+  softplusForward(a: number, net: number, len: number): void;
+  softplusBackward(delta: number, g: number, net: number, len: number): void;
+  softmaxForward(a: number, net: number, B: number, n: number): void;
   sgdStep(params: number, grad: number, P: number, scale: number, lr: number): void;
   momentumStep(params: number, grad: number, v: number, P: number, scale: number, lr: number, mu: number, nesterov: number): void;
   adamStep(params: number, grad: number, m: number, v: number, P: number, scale: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number): void;
@@ -60,16 +65,25 @@ interface KernelExports {
   firstNonFinite(x: number, from: number, to: number): number;
 }
 
-/** The activations with a SIMD body (on byte offsets, len = B·n); every other one runs the JS reference. */
-const SIMD_FORWARD: Partial<Record<ActivationName, (ex: KernelExports, a: number, net: number, len: number) => void>> = {
-  relu: (ex, a, net, len) => ex.reluForward(a, net, len),
-  leaky_relu: (ex, a, net, len) => ex.leakyReluForward(a, net, len, LEAKY_SLOPE),
+/**
+ * The activations with a WASM body (on byte offsets, B rows of n): relu and leaky relu in SIMD;
+ * sigmoid, tanh, softplus and softmax on assembly/math.ts, the algorithm of src/math.ts (the
+ * same bits). linear runs the JS reference.
+ */
+const SIMD_FORWARD: Partial<Record<ActivationName, (ex: KernelExports, a: number, net: number, B: number, n: number) => void>> = {
+  relu: (ex, a, net, B, n) => ex.reluForward(a, net, B * n),
+  leaky_relu: (ex, a, net, B, n) => ex.leakyReluForward(a, net, B * n, LEAKY_SLOPE),
+  sigmoid: (ex, a, net, B, n) => ex.sigmoidForward(a, net, B * n),
+  tanh: (ex, a, net, B, n) => ex.tanhForward(a, net, B * n),
+  softplus: (ex, a, net, B, n) => ex.softplusForward(a, net, B * n),
+  softmax: (ex, a, net, B, n) => ex.softmaxForward(a, net, B, n),
 };
 const SIMD_BACKWARD: Partial<Record<ActivationName, (ex: KernelExports, delta: number, g: number, net: number, a: number, len: number) => void>> = {
   relu: (ex, delta, g, net, _a, len) => ex.reluBackward(delta, g, net, len),
   leaky_relu: (ex, delta, g, net, _a, len) => ex.leakyReluBackward(delta, g, net, len, LEAKY_SLOPE),
   sigmoid: (ex, delta, g, _net, a, len) => ex.sigmoidBackward(delta, g, a, len),
   tanh: (ex, delta, g, _net, a, len) => ex.tanhBackward(delta, g, a, len),
+  softplus: (ex, delta, g, net, _a, len) => ex.softplusBackward(delta, g, net, len),
 };
 
 /** A backend whose arenas are regions of one shared WebAssembly.Memory. */
@@ -311,7 +325,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       if (!simd || !addressable(a, net)) return jsKernels.activationForward(name, a, net, B, n);
       need(a, B * n, 'a');
       need(net, B * n, 'net');
-      simd(ex, a.byteOffset, net.byteOffset, B * n);
+      simd(ex, a.byteOffset, net.byteOffset, B, n);
     },
     activationBackward(name, delta, g, net, a, B, n) {
       const simd = SIMD_BACKWARD[name];
@@ -335,14 +349,12 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(v, P, 'v');
       ex.momentumStep(params.byteOffset, grad.byteOffset, v.byteOffset, P, scale, lr, mu, nesterov ? 1 : 0);
     },
-    adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t) {
-      if (!addressable(params, grad, m, v)) return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, t);
+    adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, c1, c2) {
+      if (!addressable(params, grad, m, v)) return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, c1, c2);
       const P = params.length;
       need(grad, P, 'grad');
       need(m, P, 'm');
       need(v, P, 'v');
-      const c1 = adamBiasCorrection(beta1, t);
-      const c2 = adamBiasCorrection(beta2, t);
       ex.adamStep(params.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, P, scale, lr, beta1, beta2, c1, c2, eps);
     },
     reduceSlots(grad, slots, nShards, P, from, to) {
