@@ -100,7 +100,7 @@ export function attach(init: WorkerInit): WorkerState {
   const ws = net.workspace(init.shardSize);
   const u = init.update;
   const adoptAll = (r: Record<string, Floats>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, backend.adopt(v)]));
-  const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged };
+  const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged, corrections: u.corrections };
   return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe), update };
 }
 
