@@ -83,7 +83,8 @@ function trialMeta(run: Run, p: TrialPayload): CliMeta {
   const dataName = p.data.kind === 'builtin' ? p.data.spec : p.data.name;
   // threads change no bit (DESIGN.md §4); recorded as 1 so every copy of a trial is the same file
   const { dataPath: _path, defaultOut: _default, ...meta } = { ...run.meta, data: dataName, out: `${p.sweep}-trial-${p.index}.bpnn`, workers: 1 };
-  return meta;
+  // keys in one order: a checkpoint's meta comes back through the schema in the schema's order
+  return Object.fromEntries(Object.entries(meta).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))) as unknown as CliMeta;
 }
 
 /**

@@ -185,8 +185,9 @@ export function startWorker(conn: Redis, run: TrialRunner, o: WorkerOptions): { 
       const out = await run(p, {
         checkpoint: ckpt ? new Uint8Array(ckpt) : null, data, workers: o.workers, signal: abort.signal,
         onEpoch: (e) => void job.updateProgress({ ...e }).catch(() => {}),
-        onCheckpoint: async (bytes) => {
+        onCheckpoint: async (bytes, epoch) => {
           await conn.set(key.ckpt(p.sweep, p.index), Buffer.from(bytes), 'EX', 604800);
+          o.say(`${p.sweep} trial ${p.index}: checkpoint at epoch ${epoch}`);
         },
         atRung: async (epoch, score) => {
           const before = (await conn.eval(RUNG_SCRIPT, 1, key.rung(p.sweep, epoch), String(score), String(p.index))) as string[];

@@ -168,10 +168,10 @@ export async function sweep(f: SweepFlags): Promise<number> {
   const { ref, bytes } = dataRefOf(dataSpec);
   if (bytes && ref.kind === 'blob') ref.sha256 = sha256(bytes);
   const payloads = plans.map((p) => payloadOf(p, { sweep: name, of: plans.length, base, data: ref, checkpointEvery: f.checkpointEvery ?? 1, halving }));
-  const outDir = f.outDir ?? name;
-  if (existsSync(join(outDir, 'leaderboard.json')) && !f.force) throw new UsageError(`sweep name ${name} is already in use here (${outDir}/ holds its leaderboard); choose another --name, or pass --force to overwrite it`);
   const redisUrl = f.redis ?? process.env.REDIS_URL;
   const target = redisUrl ? parseRedisUrl(redisUrl, f.redisCa) : null;
+  const outDir = f.outDir ?? name;
+  if (existsSync(join(outDir, 'leaderboard.json')) && !f.force) throw new UsageError(`sweep name ${name} is already in use here (${outDir}/ holds its leaderboard); choose another --name, or pass --force to overwrite it`);
   if (!target && f.redisCa) throw new UsageError('--redis-ca applies to a rediss:// --redis URL, and there is none');
   if (target && f.concurrency !== 1) throw new UsageError('--concurrency splits this machine between trials of a local sweep; with --redis, give it to `backprop worker`');
 
