@@ -76,9 +76,10 @@ export async function watchSweep(conn: Redis, name: string, payloads: TrialPaylo
   try {
     while (records.size < payloads.length && !o.signal.aborted) {
       await Promise.all(payloads.filter((p) => !records.has(p.index)).map(async (p) => {
+        // the state first, then the job: a job read first may complete in between, its returnvalue unread
+        const state = await queue.getJobState(trialJobId(name, p.index));
         const job = await queue.getJob(trialJobId(name, p.index));
         if (!job) return;
-        const state = await job.getState();
         const base = { index: p.index, group: p.group, params: p.params, seed: p.seed, fold: p.fold?.i ?? null };
         if (state === 'active' && !started.has(p.index)) {
           started.add(p.index);
