@@ -33,7 +33,7 @@ async function child(variant: string, path: string): Promise<void> {
     const d = await load(path, { normalization: 'none' });
     const seconds = (now() - t0) / 1000;
     // rows are in split order now: sum every split
-    sums = new Array(FEATURES + 1).fill(0);
+    sums = new Array<number>(FEATURES + 1).fill(0);
     for (const part of [d.train, d.test!]) {
       for (let i = 0; i < part.X.length; i++) sums[i % FEATURES] += part.X[i];
       for (let b = 0; b < part.N; b++) for (let k = 0; k < part.nOut; k++) if (part.Y[b * part.nOut + k] === 1) sums[FEATURES] += Number(d.preprocessing.labels![k]);
@@ -43,7 +43,7 @@ async function child(variant: string, path: string): Promise<void> {
   const { readCsvTable } = await import('@backprop/data/node');
   const t = await readCsvTable(path);
   const seconds = (now() - t0) / 1000;
-  sums = new Array(FEATURES + 1).fill(0);
+  sums = new Array<number>(FEATURES + 1).fill(0);
   for (let i = 0; i < t.X.length; i++) sums[i % FEATURES] += t.X[i];
   if (t.target.kind === 'classes') for (let i = 0; i < t.N; i++) sums[FEATURES] += Number(t.target.labels[t.target.y[i]]);
   report(seconds, sums);

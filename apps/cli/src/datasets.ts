@@ -50,7 +50,7 @@ export interface LoadOptions {
 }
 
 /** --missing as @backprop/data's option. */
-export function missingOption(m: MissingFlag | undefined): MissingOption | undefined {
+function missingOption(m: MissingFlag | undefined): MissingOption | undefined {
   if (!m) return undefined;
   const cols = Object.keys(m.columns);
   if (cols.length === 0) return m.default as MissingPolicy | undefined;
@@ -155,7 +155,7 @@ async function fromStdin<T>(spec: string, read: (path: string) => Promise<T>): P
 }
 
 /** True when the spec is a CSV file (not a built-in set, MNIST or IDX files). */
-export function isTabular(spec: string): boolean {
+function isTabular(spec: string): boolean {
   const s = spec.trim();
   if (isBuiltin(s) || s.toLowerCase() === 'mnist' || IDX_FILE_NAME.test(basename(s))) return false;
   try {

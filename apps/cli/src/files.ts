@@ -4,7 +4,7 @@
  * `.<name>.<pid>.tmp` beside the target, fsync, rename, fsync of the folder. Temp files left by a
  * process that died (SIGKILL, power loss) are removed by the next run that writes there.
  */
-import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadModel, ModelFileError, type Backend, type ModelFile } from '@backprop/core';
 import { UsageError } from './errors.js';
@@ -53,7 +53,7 @@ export function modelFromBytes(bytes: Uint8Array, path: string, backend?: Backen
  */
 export function checkWritable(path: string, force: boolean, flag = '--force'): void {
   const dir = dirname(path) || '.';
-  let st: ReturnType<typeof statSync> | null = null;
+  let st: ReturnType<typeof statSync> | null;
   try {
     st = statSync(path);
   } catch {

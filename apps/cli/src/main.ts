@@ -193,7 +193,8 @@ Example:
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExamples:\n  $ backprop gradcheck\n  $ backprop gradcheck model.bpnn --data mnist --rows 4 --per-layer 50\n  $ backprop gradcheck --hidden 16-16 --activation sigmoid --data spirals:3 --rtol 1e-6')
     .action(run(async (model, o) => {
-      if (o.atol === 0 && o.rtol === 0) throw new UsageError('--atol and --rtol are both 0, which no finite-difference estimate meets; give one of them a positive value');
+      const { atol, rtol } = o as { atol: number; rtol: number };
+      if (atol === 0 && rtol === 0) throw new UsageError('--atol and --rtol are both 0, which no finite-difference estimate meets; give one of them a positive value');
       return (await import('./commands/gradcheck.js')).gradcheck(model, o);
     }));
 

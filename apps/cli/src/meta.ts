@@ -15,7 +15,7 @@ import type { LoadOptions } from './datasets.js';
 import type { MissingFlag } from './options.js';
 
 /** A file's size and SHA-256: the data a checkpoint was trained on, to tell it from a changed copy. */
-export interface DataCheck {
+interface DataCheck {
   size: number;
   sha256: string;
 }
@@ -89,7 +89,7 @@ const CliMetaSchema = v.looseObject({
 export function readCliMeta(meta: Record<string, unknown>, path: string): CliMeta | undefined {
   if (meta.cli === undefined) return undefined;
   const r = v.safeParse(CliMetaSchema, meta.cli);
-  if (r.success) return r.output as CliMeta;
+  if (r.success) return r.output;
   const issue = r.issues[0];
   const field = ['meta', 'cli', v.getDotPath(issue)].filter(Boolean).join('.');
   throw new ModelFileError(`${path}: model file header field ${field} is wrong (${issue.message.replace(/^Invalid (\w+): (\w)/, (_, k: string, c: string) => `invalid ${k}: ${c.toLowerCase()}`)}); the file is corrupt or was edited by hand`);

@@ -57,9 +57,9 @@ export function unit(v: string): number {
 }
 
 /** Largest layer width a flag accepts; the memory budget decides what actually fits. */
-export const MAX_LAYER = 2 ** 31 - 1;
+const MAX_LAYER = 2 ** 31 - 1;
 /** Most layers a flag accepts. */
-export const MAX_LAYERS = 64;
+const MAX_LAYERS = 64;
 
 /** "784-128-64-10" or "784,128,64,10". */
 export function sizes(v: string): number[] {

@@ -13,11 +13,6 @@ import { constants } from 'node:os';
 type Stream = NodeJS.WriteStream;
 const closed = new Set<Stream>();
 
-/** True once the reader of `s` has gone away (EPIPE); writes to it are dropped. */
-export function isClosed(s: Stream): boolean {
-  return closed.has(s);
-}
-
 let failure: string | null = null;
 
 /** A write error other than a closed pipe (a full disk behind "> file"), or null: the command then fails. */
@@ -36,7 +31,7 @@ export function guardStreams(): void {
         return true;
       }
       return write(...a);
-    }) as Stream['write'];
+    });
     s.on('error', (e: NodeJS.ErrnoException) => {
       closed.add(s);
       if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') return; // the reader left
@@ -45,7 +40,7 @@ export function guardStreams(): void {
   }
 }
 
-export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type Signal = (typeof SIGNALS)[number];
 
 /** The exit code of a death by `sig`: 128 + the signal's number. */

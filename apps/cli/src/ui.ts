@@ -88,7 +88,7 @@ export function table(head: string[], rows: (string | number)[][]): string {
 }
 
 /** Columns of the terminal the plots go to (stderr), else $COLUMNS, else 80. */
-export function plotWidth(): number {
+function plotWidth(): number {
   const cols = process.stderr.columns || Number(process.env.COLUMNS) || 80;
   return Math.max(20, cols);
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel } from '@backprop/core';
+import { SHORT_HASH, loadModel, weightsHash } from '@backprop/core';
 import { RUN } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
@@ -142,7 +142,12 @@ describe('eval, predict, info', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/2-4-2, loss cce, f32, 22 parameters/);
     expect(r.stdout).toMatch(/adam lr 0\.01, β1 0\.9, β2 0\.999; batch 16/); // the defaults for small tables
-    expect(JSON.parse(cli('info', 'e.bpnn', '--json').stdout).parameters).toBe(22);
+    const json = JSON.parse(cli('info', 'e.bpnn', '--json').stdout) as { parameters: number; weightsSha256: string };
+    expect(json.parameters).toBe(22);
+    // the hash of the weights as loadModel reads them, in full in --json and its first SHORT_HASH digits in the text
+    const hash = weightsHash(loadModel(readFileSync(p('e.bpnn'))).net.params);
+    expect(json.weightsSha256).toBe(hash);
+    expect(r.stdout).toContain(`weights  sha256 ${hash.slice(0, SHORT_HASH)}…\n`);
   });
 });
 

@@ -98,6 +98,18 @@ beforeAll(async () => {
   w('iris-rows.csv', [...IRIS_FEATURES, 'species'].join(',') + '\n' + IRIS.map((r) => [...r.slice(0, 4), IRIS_LABELS[r[4]]].join(',')).join('\n') + '\n');
   // a table with a species column: three well-separated classes
   w('data.csv', 'a,b,c,species\n' + Array.from({ length: 300 }, (_, i) => { const k = i % 3; return `${k * 3 + ((i * 7) % 10) / 10},${(i * 13) % 7},${-k + ((i * 3) % 5) / 5},${['ash', 'elm', 'oak'][k]}`; }).join('\n') + '\n');
+  // houses: price = 3000·area − 2000·age + a city term + noise (a seeded LCG), some ages missing ("NA")
+  let state = 12345;
+  const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const houses = ['area,age,city,price'];
+  for (let i = 0; i < 600; i++) {
+    const area = 50 + 200 * rand();
+    const age = 40 * rand();
+    const city = ['north', 'south', 'east'][i % 3];
+    const price = 3000 * area - 2000 * age + { north: 50000, south: 0, east: -30000 }[city]! + 5000 * (rand() - 0.5);
+    houses.push(`${area.toFixed(2)},${i % 13 === 4 ? 'NA' : age.toFixed(1)},${city},${price.toFixed(0)}`);
+  }
+  w('houses.csv', houses.join('\n') + '\n');
   const train = (...args: string[]) => {
     const r = run(fixtures, ['train', ...args]);
     if (r.code !== 0) throw new Error(`fixture: ${args.join(' ')}\n${r.stderr}`);
@@ -134,7 +146,7 @@ function runAll(name: string, examples: Example[], files = new Map<string, strin
   const dir = join(root, name.replace(/\W+/g, '-'));
   mkdirSync(dir);
   const written = new Set(examples.flatMap((e) => [...e.cmd.matchAll(/(?:-o|--out)\s+(\S+)/g)].map((m) => m[1])));
-  for (const f of ['flowers.csv', 'points.csv', 'iris-rows.csv', 'data.csv', ...MODELS, ...STAND_INS]) if (!written.has(f) && existsSync(join(fixtures, f))) cpSync(join(fixtures, f), join(dir, f), { recursive: true });
+  for (const f of ['flowers.csv', 'points.csv', 'iris-rows.csv', 'data.csv', 'houses.csv', ...MODELS, ...STAND_INS]) if (!written.has(f) && existsSync(join(fixtures, f))) cpSync(join(fixtures, f), join(dir, f), { recursive: true });
   for (const [f, text] of files) writeFileSync(join(dir, f), text);
   const failures: string[] = [];
   const standIn = new Set(STAND_INS.filter((f) => !written.has(f)));

@@ -89,7 +89,7 @@ export { forge } from '../../../packages/core/src/test-utils/forge.js';
 export function edit(header: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const copy = structuredClone(header);
   const keys = path.split('.');
-  let node = copy as Record<string, unknown>;
+  let node = copy;
   for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
   if (value === undefined) delete node[keys[keys.length - 1]];
   else node[keys[keys.length - 1]] = value;

@@ -79,7 +79,7 @@ describe('--categorical and --missing', () => {
     const strict = cli('predict', 'fruit.bpnn', 'new.csv', '--unseen', 'error');
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/^error: new\.csv, line 2, column "color" \(index 0\): category "purple" never occurred in the model's training rows; use one of green, red, yellow/);
-    expect(cli('info', 'fruit.bpnn').stdout).toMatch(/columns  color: one-hot over 3 categories; weight: missing → median \d+(\.\d+)?\n/);
+    expect(cli('info', 'fruit.bpnn').stdout).toMatch(/columns {2}color: one-hot over 3 categories; weight: missing → median \d+(\.\d+)?\n/);
     const ev = cli('eval', 'fruit.bpnn', 'fruit.csv', '--json');
     expect(ev.code, ev.stderr).toBe(0);
     expect(JSON.parse(ev.stdout)).toMatchObject({ N: 60, heldOut: true, accuracy: 1 });

@@ -7,20 +7,24 @@
  * scaled to fit 20×20, centred by its centre of mass in a 28×28 frame.
  */
 import * as Comlink from 'comlink';
-import { Network, loadModel } from '@backprop/core';
+import { Network, SHORT_HASH, loadModel, weightsHash, type Preprocessing } from '@backprop/core';
 import { LineChart } from './chart.js';
 import { cellRows, confusion, perClassAccuracy, type Confusion } from './confusion.js';
 import { CLASS_COLORS, rgb } from './draw.js';
 import type { EpochPoint } from './history.js';
 import { bind, num, onLangChange, t, type Messages } from './i18n/index.js';
+import { downloadFiles, exportBase, exportFiles } from './export.js';
 import { errorText, h, showMessage } from './messages.js';
-import { digitsJob } from './protocol.js';
+import { digitsCommand, digitsJob } from './protocol.js';
 import { KERNELS, WORKER_CHOICES, type KernelChoice, type WorkerChoice } from './state.js';
 import type { KernelsNote, TrainApi, Update } from './train.worker.js';
 import { MAX_MODEL_BYTES, UploadError, checkDigitsModel, checkFile } from './upload.js';
 import { planWorkers, type WorkerPlan } from './workers.js';
 
 const DIGITS_URL = `${import.meta.env.BASE_URL}mnist/`; // gzip IDX files (vite.config.ts writes them)
+/** Adam's step and the seed of every digits run (init, split, shuffles): fixed, so the CLI command can name them. */
+const LR = 0.002;
+const SEED = 1;
 /** Digits shown at most in the gallery (a cell of the matrix can hold hundreds). */
 const GALLERY_MAX = 120;
 
@@ -34,6 +38,10 @@ interface Results {
 export class Digits {
   private api: Comlink.Remote<TrainApi>;
   private net: Network | null = null;
+  /** The net's preprocessing (the digits' pixel features and labels), written into exported models. */
+  private pre: Preprocessing | null = null;
+  /** Where the current model came from, for the hash line: a training run's CLI command, or a loaded file. */
+  private origin: { hash: string; command: string | null; file: string | null } | null = null;
   private el: Record<string, HTMLElement> = {};
   private training = false;
   private drawing = false;
@@ -69,10 +77,13 @@ export class Digits {
       h('div', { class: 'bar' },
         bind(h('button', { id: 'd-train', class: 'primary' }), (m) => m.digits.train),
         bind(h('button', { id: 'd-save' }), (m) => m.digits.download),
+        bind(bind(h('button', { id: 'd-onnx' }), (m) => m.exports.onnx), (m) => m.exports.onnxTitle, 'title'),
+        bind(bind(h('button', { id: 'd-tfjs' }), (m) => m.exports.tfjs), (m) => m.exports.tfjsTitle, 'title'),
         h('label', { class: 'button' }, bind(h('span'), (m) => m.digits.load), h('input', { id: 'd-load', type: 'file', accept: '.bpnn,application/octet-stream', hidden: true })),
       ),
       h('progress', { id: 'd-progress', max: 1, value: 0 }),
       h('p', { id: 'd-status', class: 'status' }),
+      h('p', { id: 'd-hash', class: 'hash', hidden: true }),
       h('p', { id: 'd-why', class: 'why' }),
       h('div', { class: 'charts' }, h('div', { id: 'd-loss', class: 'chart' }), h('div', { id: 'd-acc', class: 'chart' })),
     );
@@ -109,6 +120,8 @@ export class Digits {
     });
     this.el['d-train'].addEventListener('click', () => void this.train());
     this.el['d-save'].addEventListener('click', () => void this.save());
+    this.el['d-onnx'].addEventListener('click', () => void this.exportModel('onnx'));
+    this.el['d-tfjs'].addEventListener('click', () => void this.exportModel('tfjs'));
     this.el['d-load'].addEventListener('change', () => void this.load());
     this.el['d-clear'].addEventListener('click', () => this.clear());
     this.wireCanvas();
@@ -125,6 +138,7 @@ export class Digits {
     const m = t();
     this.el['d-status'].textContent = this.status(m);
     this.el['d-why'].textContent = this.plan ? m.workers(this.plan.reason) : '';
+    this.showHash();
     if (this.results) this.showResults();
     this.predict();
   }
@@ -144,6 +158,8 @@ export class Digits {
     this.training = true;
     this.epochs = epochs;
     this.results = null;
+    this.origin = null;
+    this.showHash();
     this.el['d-results'].hidden = true;
     (this.el['d-train'] as HTMLButtonElement).disabled = true;
     this.setStatus((mm) => mm.digits.loading);
@@ -151,13 +167,15 @@ export class Digits {
     this.accChart.setData([], [[], []]);
     try {
       const t0 = performance.now();
-      const job = digitsJob({ url: new URL(DIGITS_URL, location.href).href, hidden, batch, lr: 0.002, seed: 1, kernels });
+      const job = digitsJob({ url: new URL(DIGITS_URL, location.href).href, hidden, batch, lr: LR, seed: SEED, kernels });
       const P = [784, ...hidden, 10].reduce((s, n, i, a) => (i === 0 ? 0 : s + n * (a[i - 1] + 1)), 0);
       this.plan = planWorkers(choice, batch, P, this.isolated, navigator.hardwareConcurrency || 2);
       this.el['d-why'].textContent = t().workers(this.plan.reason);
       let epochSeries: EpochPoint[] = [];
       let stepSeries: EpochPoint[] = [];
+      let finished = false; // progress messages travel on their own port: one may arrive after the final snapshot
       const info = await this.api.setup(job, this.plan.workers, false, Comlink.proxy((u: Update) => {
+        if (finished) return;
         if (u.series) epochSeries = u.series;
         if (u.steps) stepSeries = u.steps;
         if (u.series || u.steps) this.drawCurves(epochSeries, stepSeries);
@@ -165,6 +183,7 @@ export class Digits {
       }));
       this.bpe = info.batchesPerEpoch;
       this.net = new Network(info.spec);
+      this.pre = info.preprocessing;
       this.el['d-status'].dataset.kernels = info.kernels;
       if (info.kernelsNote && JSON.stringify(info.kernelsNote) !== JSON.stringify(this.lastNote)) {
         showMessage(info.kernelsNote.kind === 'wasmUnavailable' ? t().kernels.unavailable : t().kernels.failed(info.kernelsNote.detail), 'info');
@@ -175,10 +194,16 @@ export class Digits {
       const tRun = performance.now();
       await this.api.run(epochs, 100);
       this.el['d-status'].dataset.seconds = String((performance.now() - tRun) / 1000); // training only (bench/web.ts)
+      finished = true;
+      (this.el['d-progress'] as HTMLProgressElement).value = 1; // the last progress message may be the one dropped
+      const snap = await this.api.snapshot(); // the trained weights themselves, and their hash
+      this.net.params.set(snap.params);
+      const workersRan = info.shared ? this.plan.workers : 1;
+      this.origin = { hash: snap.hash, command: digitsCommand({ hidden, epochs, batch, lr: LR, seed: SEED, kernels: info.kernels, workers: workersRan }), file: null };
+      this.showHash();
       const ev = await this.api.evaluate();
       const secs = (performance.now() - t0) / 1000;
-      const workers = info.shared ? this.plan.workers : 1;
-      this.setStatus((mm) => mm.digits.done(ev.accuracy ?? 0, info.nTest, epochs, secs, info.kernels, workers));
+      this.setStatus((mm) => mm.digits.done(ev.accuracy ?? 0, info.nTest, epochs, secs, info.kernels, workersRan));
       this.el['d-status'].dataset.accuracy = String(ev.accuracy);
       await this.collectResults();
       this.predict();
@@ -277,6 +302,48 @@ export class Digits {
     return h('figure', { class: 'thumb', 'data-row': i }, c, label);
   }
 
+  /**
+   * The model's hash (SHA-256 of the weight bytes, as `backprop info` prints it) and, after a
+   * training run, the CLI command that trains the same bits. The page cannot run the CLI: the ✓
+   * stands for what the browser test proves (test/interop.test.ts), which the tooltip says.
+   */
+  private showHash(): void {
+    const p = this.el['d-hash'];
+    const o = this.origin;
+    p.hidden = o === null;
+    if (!o) {
+      delete p.dataset.hash;
+      delete p.dataset.command;
+      return p.replaceChildren();
+    }
+    const m = t();
+    p.dataset.hash = o.hash;
+    const hash = h('code', { id: 'd-hash-value' }, `sha256 ${o.hash}…`);
+    if (o.command === null) {
+      delete p.dataset.command;
+      return p.replaceChildren(m.digits.hashLabel, ' ', hash, ' ', m.digits.hashOfFile(o.file ?? ''));
+    }
+    p.dataset.command = o.command;
+    const same = h('span', { class: 'same-bits', title: m.digits.sameBitsTitle }, m.digits.sameBits, ' ', h('b', { class: 'tick' }, '✓'));
+    p.replaceChildren(m.digits.hashLabel, ' ', hash, ' · ', same, h('br'), h('code', { id: 'd-command', class: 'command' }, o.command));
+  }
+
+  /** The current model (trained here or loaded) as ONNX or TF.js files, with its preprocessing. */
+  private async exportModel(format: 'onnx' | 'tfjs'): Promise<void> {
+    if (!this.net) return showMessage(t().digits.nothingToSave);
+    try {
+      downloadFiles(await exportFiles(format, this.net, this.pre, exportBase('digits', this.net.spec.sizes)));
+    } catch (err) {
+      showMessage(t().exports.failed(errorText(err)));
+    }
+  }
+
+  /** Outputs of the page's network for N rows of 784 pixels in [0, 1] (a handle for tests and the console). */
+  predictRows(X: number[], N: number): number[] {
+    if (!this.net) throw new Error('no model yet');
+    return Array.from(this.net.predict(X, N));
+  }
+
   private async save(): Promise<void> {
     if (!this.net) return showMessage(t().digits.nothingToSave);
     try {
@@ -299,6 +366,9 @@ export class Digits {
       const model = loadModel(new Uint8Array(await file.arrayBuffer()), { maxBytes: MAX_MODEL_BYTES });
       checkDigitsModel(model, file.name);
       this.net = model.net;
+      this.pre = model.preprocessing;
+      this.origin = { hash: weightsHash(model.net.params).slice(0, SHORT_HASH), command: null, file: file.name };
+      this.showHash();
       const shape = model.net.spec.sizes.join('-');
       this.setStatus((m) => m.digits.loaded(file.name, shape));
       this.predict();

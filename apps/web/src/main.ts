@@ -32,7 +32,12 @@ void playground.apply();
 
 declare global {
   interface Window {
-    backprop: { playground: Playground; showTab: (name: string) => void; isolated: boolean };
+    backprop: { playground: Playground; showTab: (name: string) => void; isolated: boolean; readonly digits: Digits | null };
   }
 }
-window.backprop = { playground, showTab, isolated };
+window.backprop = {
+  playground, showTab, isolated,
+  get digits() {
+    return digits; // built when its tab is first shown
+  },
+};

@@ -64,3 +64,28 @@ export function digitsJob(d: DigitsSettings): TrainJob {
 export function createNetwork(job: TrainJob, backend?: Backend): Network {
   return Network.create(job.network, { seed: job.seed, backend });
 }
+
+/** What a finished digits run used, for the equivalent `backprop train` command. */
+export interface DigitsRun {
+  hidden: number[];
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  /** The kernels that ran (not `auto`: the two families round differently). */
+  kernels: 'js' | 'wasm';
+  workers: number;
+}
+
+/**
+ * The `backprop train` command that trains the same model as a digits run, bit for bit: the CLI's
+ * `--data mnist` is the same 10,000 digits with the same seeded 8,000 / 2,000 split as the page's
+ * fetchMnist, and every setting digitsJob fixes (784-…-10, relu, softmax + cross-entropy, adam) is
+ * the CLI's default for images or is given.
+ */
+export function digitsCommand(r: DigitsRun): string {
+  return [
+    'backprop train --data mnist', `--hidden ${r.hidden.join(',')}`, `--epochs ${r.epochs}`, `--batch-size ${r.batch}`,
+    `--optimizer adam --lr ${r.lr}`, `--seed ${r.seed}`, `--kernels ${r.kernels}`, `--workers ${r.workers}`, '-o digits.bpnn',
+  ].join(' ');
+}

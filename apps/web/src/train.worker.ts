@@ -13,7 +13,7 @@
  */
 import * as Comlink from 'comlink';
 import {
-  Trainer, batchesPerEpoch as epochBatches, evaluate, isUserError, predictedClass, saveModel, selectBackend,
+  SHORT_HASH, Trainer, batchesPerEpoch as epochBatches, evaluate, isUserError, predictedClass, saveModel, selectBackend, weightsHash,
   type Backend, type Dataset, type Preprocessing, type Network, type NetworkSpec,
 } from '@backprop/core';
 import {
@@ -60,6 +60,8 @@ export interface SetupInfo {
   shared: boolean;
   kernels: KernelsUsed;
   kernelsNote: KernelsNote;
+  /** The data's preprocessing (digits: the pixel features and labels), saved in exported models; null for the playground's points. */
+  preprocessing: Preprocessing | null;
 }
 
 /** The optimizer's real running state (step count t and the state vectors, float64 copies), for the lesson. */
@@ -169,7 +171,7 @@ const api = {
     trainer = new Trainer(net, { epochs: FOREVER, ...job.train });
     pacer = new Pacer(pace, batchesPerEpoch());
     await api.setWorkers(workers);
-    return { spec: net.spec, P: net.P, nTrain: train.N, nTest: test.N, batchesPerEpoch: batchesPerEpoch(), shared: sharedMemoryAvailable(), kernels: kernelsUsed, kernelsNote: note };
+    return { spec: net.spec, P: net.P, nTrain: train.N, nTest: test.N, batchesPerEpoch: batchesPerEpoch(), shared: sharedMemoryAvailable(), kernels: kernelsUsed, kernelsNote: note, preprocessing };
   },
 
   /** Worker count for the next run (1 = this thread only). Takes effect at the next play/step. */
@@ -299,6 +301,16 @@ const api = {
     const vectors: Record<string, Float64Array> = {};
     for (const [k, vec] of Object.entries(o.state.vectors)) vectors[k] = Float64Array.from(vec);
     return { ...o.config, t: o.state.t, vectors };
+  },
+
+  /**
+   * The weights as they are now and their hash (weightsHash, first SHORT_HASH hex digits), read
+   * from the network that trains: the page's copy follows progress messages, which may lag.
+   */
+  snapshot(): { params: Float32Array; hash: string } {
+    if (!net) throw new Error('no model yet');
+    const params = Float32Array.from(net.params);
+    return Comlink.transfer({ params, hash: weightsHash(net.params).slice(0, SHORT_HASH) }, [params.buffer]);
   },
 
   save(meta: Record<string, unknown>): Uint8Array {

@@ -2,7 +2,7 @@
 // allocators then take); sizes beyond the budget are a ConfigError with the bytes and the fix,
 // never a RangeError from new SharedArrayBuffer, on the JS and the WASM backend.
 import { describe, expect, it } from 'vitest';
-import { Arena, bytesOf } from './arena.js';
+import { bytesOf } from './arena.js';
 import { ConfigError } from './errors.js';
 import { gradCheck } from './gradcheck.js';
 import type { Backend } from './kernels/index.js';

@@ -40,7 +40,7 @@ function paths(x: Json, prefix = ''): string[] {
 function mutate(h: Json, path: string, value: Json | undefined): Json {
   const copy = structuredClone(h) as Record<string, Json>;
   const keys = path.split('.');
-  let node = copy as Record<string, Json>;
+  let node = copy;
   for (const k of keys.slice(0, -1)) node = node[k] as Record<string, Json>;
   const last = keys[keys.length - 1];
   if (value === undefined) {
@@ -61,7 +61,7 @@ function use(bytes: Uint8Array): BackpropError | null {
     if (file.training) resumeTrainer(file);
     return null;
   } catch (e) {
-    if (!(e instanceof BackpropError)) throw new Error(`a crafted header gave ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    if (!(e instanceof BackpropError)) throw new Error(`a crafted header gave ${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e });
     return e;
   }
 }
@@ -115,7 +115,7 @@ describe('crafted model-file headers with a valid checksum', () => {
   it('the sections a file needs cannot be null, missing or wrong: each named', async () => {
     const { header, body } = await checkpoint();
     const msg = (h: Json) => use(forge(h, body))?.message ?? '';
-    expect(msg(mutate(header as Json, 'training', { config: null } as Json))).toMatch(/header field training\.config is wrong/);
+    expect(msg(mutate(header as Json, 'training', { config: null }))).toMatch(/header field training\.config is wrong/);
     expect(msg(mutate(header as Json, 'preprocessing.normalization', null))).toMatch(/header field preprocessing\.normalization is wrong \(invalid type: expected Object but received null\)/);
     expect(msg(mutate(header as Json, 'training.config.batchSize', -3))).toMatch(/header field training\.config\.batchSize is wrong \(invalid value: expected >=1 but received -3\)/);
     expect(msg(mutate(header as Json, 'spec.sizes.1', 1e12))).toMatch(/header field spec\.sizes\.1 is wrong/);

@@ -116,7 +116,7 @@ const HeaderSchema = v.object({
 /** The header as JSON gave it, checked against the schema: the first problem names its field. */
 function parseHeader(json: unknown): ModelHeader {
   const r = v.safeParse(HeaderSchema, json);
-  if (r.success) return r.output as ModelHeader;
+  if (r.success) return r.output;
   const issue = r.issues[0];
   const path = v.getDotPath(issue) ?? 'header';
   const what = issue.message.replace(/^Invalid (\w+): (\w)/, (_, kind: string, c: string) => `invalid ${kind}: ${c.toLowerCase()}`);

@@ -131,7 +131,7 @@ export function parsePreprocessing(value: unknown, where = 'preprocessing'): Pre
     const path = v.getDotPath(issue);
     throw new ModelFileError(`${where}${path ? `.${path}` : ''}: ${issue.message}; the model file is damaged or was not written by backprop`);
   }
-  const pre = r.output as Preprocessing;
+  const pre = r.output;
   if ((pre.version ?? 1) > PREPROCESSING_VERSION) {
     throw new ModelFileError(`${where}.version: the preprocessing has shape version ${pre.version}, newer than this backprop reads (${PREPROCESSING_VERSION}); upgrade backprop to use this model`);
   }

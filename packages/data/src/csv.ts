@@ -143,7 +143,7 @@ const cursor = { p: 0 };
 function scanNumber(b: Uint8Array, p: number, end: number): number {
   const start = p;
   let neg = false;
-  let c = b[p];
+  const c = b[p];
   if (c === 0x2d) {
     neg = true;
     p++;
@@ -666,15 +666,8 @@ export function lastLineBreak(b: Uint8Array, from: number, to: number): number {
   return -1;
 }
 
-/** Number of LF bytes in b (an upper bound on the rows that follow the header). */
-export function countLines(b: Uint8Array): number {
-  let n = 0;
-  for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) n++;
-  return n;
-}
-
 /** Feeds csv-parse records of `text` (lines counted from `lineOffset`) into a reader. */
-export function parseRecords(reader: CsvReader, text: string, lineOffset: number): void {
+function parseRecords(reader: CsvReader, text: string, lineOffset: number): void {
   try {
     parse(text, {
       ...csvParseOptions(reader.delimiter),

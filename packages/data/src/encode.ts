@@ -43,7 +43,7 @@ class Unseen {
 
   add(column: string, value: string): void {
     let m = this.seen.get(column);
-    if (!m) this.seen.set(column, (m = new Map()));
+    if (!m) this.seen.set(column, (m = new Map<string, number>()));
     m.set(value, (m.get(value) ?? 0) + 1);
   }
 
@@ -154,7 +154,7 @@ export function encodeTable(pre: Preprocessing, t: Table, idx: Int32Array, src: 
 export type RawCell = number | string | null | undefined;
 
 /** Raw rows as a table (codes for categorical columns, NaN for missing cells), in the model's column order. */
-export function rowsTable(pre: Preprocessing, rows: (RawCell[] | Record<string, RawCell>)[], file = 'rows', strictNumbers = false): Table {
+function rowsTable(pre: Preprocessing, rows: (RawCell[] | Record<string, RawCell>)[], file = 'rows', strictNumbers = false): Table {
   const cols = modelColumns(pre);
   const C = cols.length;
   const X = new Float64Array(rows.length * C);
@@ -167,7 +167,7 @@ export function rowsTable(pre: Preprocessing, rows: (RawCell[] | Record<string, 
     for (let j = 0; j < C; j++) {
       const name = cols[j].name;
       if (!isArray && !(name in row)) throw new DataFileError({ file, row: i, column: name }, 'the column is missing', `give every object the keys ${list(cols.map((c) => c.name))} (null for a missing value)`);
-      const v = isArray ? row[j] : (row as Record<string, RawCell>)[name];
+      const v = isArray ? row[j] : (row)[name];
       const at: Location = { file, row: i, column: name };
       let x: number;
       if (v === null || v === undefined || (typeof v === 'number' && v !== v) || (typeof v === 'string' && !strictNumbers && isMissingCell(v))) x = NaN;

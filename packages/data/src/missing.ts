@@ -28,7 +28,7 @@ export function checkMissingPolicy(p: MissingPolicy, where = 'missing'): ColumnM
     if (!Number.isFinite(fill)) throw new ConfigError(`${where}: the fill value must be a finite number; got ${fill}`);
     return { rule: 'value', value: fill };
   }
-  if (typeof fill === 'string' && RULES.includes(fill) && !(typeof p === 'object' && (fill === 'error' || fill === 'drop'))) return { rule: fill as MissingRule };
+  if (typeof fill === 'string' && RULES.includes(fill) && !(typeof p === 'object' && (fill === 'error' || fill === 'drop'))) return { rule: fill };
   throw new ConfigError(`${where}: unknown missing-value policy ${JSON.stringify(p)}; use 'error', 'drop', 'mean', 'median', 'mode' or a number (or { fill: … })`);
 }
 
@@ -59,7 +59,7 @@ export function missingAdvice(column: string): string {
 }
 
 /** Mean of the values. */
-export function meanOf(values: Float64Array): number {
+function meanOf(values: Float64Array): number {
   let s = 0;
   for (let i = 0; i < values.length; i++) s += values[i];
   return s / values.length;

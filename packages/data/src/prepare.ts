@@ -335,7 +335,12 @@ function assembleInPlace(table: Table, rows: SplitRows, pre: Preprocessing, norm
   const order = new Int32Array(table.N);
   const used = new Uint8Array(table.N);
   let p = 0;
-  for (const part of [rows.train, rows.validation, rows.test]) for (const r of part) (order[p++] = r), (used[r] = 1);
+  for (const part of [rows.train, rows.validation, rows.test]) {
+    for (const r of part) {
+      order[p++] = r;
+      used[r] = 1;
+    }
+  }
   const M = p;
   for (let r = 0; r < table.N; r++) if (!used[r]) order[p++] = r;
   permuteRows(X, n, order);

@@ -1,4 +1,5 @@
-/** `backprop info MODEL`: layers with their W shapes, parameter count, preprocessing and training config. */
+/** `backprop info MODEL`: layers with their W shapes, parameter count, weights hash, preprocessing and training config. */
+import { SHORT_HASH, weightsHash } from '@backprop/core';
 import { readModel } from '../files.js';
 import { c, table } from '../ui.js';
 
@@ -9,7 +10,7 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<nu
   const pre = file.preprocessing;
   if (o.json) {
     process.stdout.write(JSON.stringify({
-      sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, dtype: net.spec.dtype, parameters: net.P,
+      sizes: net.spec.sizes, activations: net.spec.activations, loss: net.spec.loss, dtype: net.spec.dtype, parameters: net.P, weightsSha256: weightsHash(net.params),
       layers: net.layers.map((l, i) => ({ layer: i + 1, nIn: l.nIn, nOut: l.nOut, phi: l.phi, parameters: l.size })),
       preprocessing: pre ? { features: pre.features.length, normalization: pre.normalization.kind, labels: pre.labels, source: pre.source ?? null, columns: pre.columns ?? null, targetNormalization: pre.targetNormalization ?? null } : null,
       training: t ? { config: t.config, epochsDone: t.state.epoch, step: t.state.step, history: t.state.history } : null,
@@ -20,6 +21,8 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<nu
   const out: string[] = [];
   out.push(`${c.bold(modelPath)}: ${net.spec.sizes.join('-')}, loss ${net.spec.loss}, ${net.spec.dtype}, ${net.P.toLocaleString('en-US')} parameters`);
   out.push(table(['layer', 'W shape', 'φ', 'parameters'], net.layers.map((l, i) => [i + 1, `${l.nOut} × (${l.nIn}+1)`, l.phi, l.size.toLocaleString('en-US')])));
+  // the identity the web app's digits tab shows: the same weights give the same hash anywhere
+  out.push(`${c.bold('weights')}  sha256 ${weightsHash(net.params).slice(0, SHORT_HASH)}…`);
   if (pre) {
     const feats = pre.features.length > 6 ? `${pre.features.slice(0, 6).join(', ')}, … (${pre.features.length})` : pre.features.join(', ');
     out.push(`${c.bold('inputs')}   ${feats}; normalisation ${pre.normalization.kind}${pre.source ? `; from ${pre.source}` : ''}`);

@@ -77,6 +77,8 @@ export const DEFAULT_OUT = 'model.bpnn';
 
 /** "--batch-size" for the flag key "batchSize". */
 const flag = (key: string) => `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`;
+/** A flag value in a message: numbers and words as typed, anything structured as JSON. */
+const shown = (x: unknown): string => (typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x));
 const given = (f: TrainFlags, keys: (keyof TrainFlags)[]) => keys.filter((k) => f[k] !== undefined);
 
 /** The CLI's words for what to shrink when a run does not fit in memory. */
@@ -270,7 +272,7 @@ export async function resumedRun(f: TrainFlags, resume: string, bytes?: Uint8Arr
   ];
   const clash = fixed.filter(([k, v]) => f[k] !== undefined && f[k] !== v);
   if (clash.length) {
-    throw new UsageError(`${clash.map(([k, v]) => `${flag(k)} ${String(f[k])} (the checkpoint's: ${v ?? 'unset'})`).join(', ')}: a checkpoint fixes the data split, the shuffles and the optimizer state; drop ${clash.length === 1 ? 'it' : 'them'} to resume, or train a new model without --resume`);
+    throw new UsageError(`${clash.map(([k, v]) => `${flag(k)} ${shown(f[k])} (the checkpoint's: ${v === undefined || v === null ? 'unset' : shown(v)})`).join(', ')}: a checkpoint fixes the data split, the shuffles and the optimizer state; drop ${clash.length === 1 ? 'it' : 'them'} to resume, or train a new model without --resume`);
   }
   checkOptimizerFlags(f, cfg.optimizer.name, "the checkpoint's optimizer");
   if (f.epochs !== undefined && f.epochs <= file.training.state.epoch) throw new UsageError(`--epochs ${f.epochs}: the checkpoint has done ${file.training.state.epoch} epochs already; ask for more, e.g. --epochs ${file.training.state.epoch + 10}`);

@@ -21,6 +21,8 @@ export interface ControlEvents {
   lang(l: Lang): void;
   panel(p: Panel): void;
   copyLink(): void;
+  /** Download the network as ONNX or TF.js files. */
+  exportModel(format: 'onnx' | 'tfjs'): void;
   csv(file: File): void;
   /** A message for the strip (problems are in the current language). */
   problem(text: (m: Messages) => string): void;
@@ -76,6 +78,8 @@ export class Controls {
       field((m) => m.controls.kernels, bind(select('kernels', KERNELS, (o, m) => (o === 'auto' ? m.controls.auto : o === 'js' ? 'JS' : 'WASM')), (m) => m.controls.kernelsTitle, 'title')),
       bind(button('copy-link', '', (m) => m.controls.copyLink), (m) => m.controls.copyLinkTitle, 'title'),
       field((m) => m.controls.language, select('lang', LANGS, (o) => (o === 'pl' ? 'Polski' : 'English'))),
+      bind(button('download-onnx', '', (m) => m.exports.onnx), (m) => m.exports.onnxTitle, 'title'),
+      bind(button('download-tfjs', '', (m) => m.exports.tfjs), (m) => m.exports.tfjsTitle, 'title'),
       h('p', { id: 'workers-why', class: 'why' }),
       h('span', { id: 'check', class: 'check' }, ''),
     );
@@ -242,6 +246,8 @@ export class Controls {
     this.el.step.addEventListener('click', () => this.on.step());
     this.el.reset.addEventListener('click', () => this.on.reset());
     this.el['copy-link'].addEventListener('click', () => this.on.copyLink());
+    this.el['download-onnx'].addEventListener('click', () => this.on.exportModel('onnx'));
+    this.el['download-tfjs'].addEventListener('click', () => this.on.exportModel('tfjs'));
     this.el.csv.addEventListener('change', () => {
       const input = this.input('csv');
       const file = input.files?.[0];

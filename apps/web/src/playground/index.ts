@@ -9,6 +9,7 @@ import type { Workspace } from '@backprop/core/engine';
 import { LineChart } from '../chart.js';
 import { RANGE, buildData, featureRow, parsePointsCSV, targetRow, type Points, type Split } from '../datasets.js';
 import { explainHTML, type Selection } from '../explain.js';
+import { downloadFiles, exportBase, exportFiles } from '../export.js';
 import type { EpochPoint } from '../history.js';
 import { bind, currentLang, num, setLang, t, type Lang, type Messages } from '../i18n/index.js';
 import { LessonView, type LessonSource } from '../lesson-view.js';
@@ -64,6 +65,8 @@ export class Playground {
   private optimizer: OptimizerSnapshot | null = null;
   private lessonLayer: number | null = null;
   private frame = 0;
+  /** An update arrived after the pending frame drew its numbers: draw once more when it ends. */
+  private redraw = false;
   private lay!: Layout;
 
   constructor(private readonly root: HTMLElement, query: string, private readonly isolated: boolean) {
@@ -99,6 +102,7 @@ export class Playground {
       lang: (l) => this.setLanguage(l),
       panel: (p) => this.setPanel(p),
       copyLink: () => this.copyLink(),
+      exportModel: (format) => void this.exportModel(format),
       csv: (f) => void this.loadCSV(f),
       problem: (text) => showMessage(text(t())),
     });
@@ -308,11 +312,19 @@ export class Playground {
    * even on a machine whose cores are shared).
    */
   private schedule(): void {
-    if (!this.frame) this.frame = requestAnimationFrame(() => {
+    if (this.frame) {
+      this.redraw = true;
+      return;
+    }
+    this.frame = requestAnimationFrame(() => {
+      this.redraw = false; // what arrived until now is drawn by this frame
       this.renderOutput();
       setTimeout(() => {
-        this.frame = 0;
         this.renderNet();
+        this.frame = 0;
+        // e.g. a step's last update, which can arrive after the run's end (another message port):
+        // without this the page would show the epoch before it until the next update
+        if (this.redraw) this.schedule();
       }, 0);
     });
   }
@@ -470,7 +482,24 @@ export class Playground {
     void navigator.clipboard?.writeText(link).then(() => showMessage(t().playground.linkCopied, 'info'), () => showMessage(t().playground.copyThis(link), 'info'));
   }
 
+  /**
+   * The network as it is drawn (the last weights from the training thread) in ONNX or TF.js.
+   * No preprocessing: its inputs are the chosen features (x₁, x₂, x₁², …) in the order shown.
+   */
+  private async exportModel(format: 'onnx' | 'tfjs'): Promise<void> {
+    try {
+      downloadFiles(await exportFiles(format, this.net, null, exportBase('playground', this.spec.sizes)));
+    } catch (err) {
+      showMessage(t().exports.failed(errorText(err)));
+    }
+  }
+
   // ---------- handles for tests and the console ----------
+  /** Outputs of the page's network for N rows of network inputs (row-major), as plain numbers. */
+  predictRows(X: number[], N: number): number[] {
+    return Array.from(this.net.predict(X, N));
+  }
+
   /** The link to share: the URL state with `auto` pinned to the kernels that ran (so it reproduces the bits). */
   shareLink(): string {
     const q = encodeState(this.kernelsUsed ? pinnedState(this.state, this.kernelsUsed) : this.state);

@@ -125,10 +125,12 @@ async function* scanLines(reader: CsvReader, source: AsyncIterator<Uint8Array>, 
         continue;
       }
       const joined = concat(carry, chunk.subarray(0, nl + 1));
-      carry = null;
       const r = reader.scan(joined, 0, joined.length, line);
       line = r.line;
-      if (r.bail) return yield* parseRest(reader, concat(joined.subarray(r.pos), chunk.subarray(nl + 1)), source, line - 1, records);
+      if (r.bail) {
+        yield* parseRest(reader, concat(joined.subarray(r.pos), chunk.subarray(nl + 1)), source, line - 1, records);
+        return;
+      }
       from = nl + 1;
     }
     const end = lastLineBreak(chunk, from, chunk.length);
@@ -138,7 +140,10 @@ async function* scanLines(reader: CsvReader, source: AsyncIterator<Uint8Array>, 
     }
     const r = reader.scan(chunk, from, end, line); // whole lines, scanned where they lie
     line = r.line;
-    if (r.bail) return yield* parseRest(reader, chunk.subarray(r.pos), source, line - 1, records);
+    if (r.bail) {
+      yield* parseRest(reader, chunk.subarray(r.pos), source, line - 1, records);
+      return;
+    }
     carry = end < chunk.length ? chunk.slice(end) : null;
     yield;
   }

@@ -55,7 +55,7 @@ function inflate(bytes: Uint8Array, path: string, limit?: (head: Uint8Array) => 
         if (limit && max === null) max = limit(chunks.length === 1 ? c : Buffer.concat(chunks, total));
       } catch (e) {
         gz.destroy();
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
         return;
       }
       if (max !== null && total > max) {
