@@ -34,8 +34,8 @@ const port = await new Promise<number>((resolve) => {
 function cli(args: string[], onLine?: (line: string, t: number) => void): { proc: ChildProcess; done: Promise<number> } {
   const proc = spawn(process.execPath, [...CLI, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let buf = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    buf += d;
+  proc.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString();
     let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
       onLine?.(buf.slice(0, i), Date.now());
@@ -43,7 +43,7 @@ function cli(args: string[], onLine?: (line: string, t: number) => void): { proc
     }
   });
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d));
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const done = new Promise<number>((resolve, reject) => proc.on('exit', (code) => (code === 0 || args[0] === 'worker' ? resolve(code ?? 0) : reject(new Error(`backprop ${args[0]} exited ${code}:\n${err}`)))));
   return { proc, done };
 }

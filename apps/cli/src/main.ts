@@ -6,10 +6,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, DEFAULTS, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, SEED_MAX } from '@backprop/core';
+import { ACTIVATIONS, HIDDEN_ACTIVATIONS, LOSSES, SEED_MAX } from '@backprop/core';
 import { isUsage, UsageError } from './errors.js';
-import { NORMALIZATIONS } from '@backprop/data';
-import { DEFAULTS_HELP, defaultWorkers } from './defaults.js';
+import { DEFAULTS_HELP } from './defaults.js';
 import { int, nonEmpty, nonNegative, positive, seed, sizes } from './options.js';
 import { addTrainOptions, SEED_HELP } from './train-options.js';
 import { exitOnSignals, guardStreams, writeFailure } from './process-io.js';

@@ -17,7 +17,7 @@ import { parseSetting, settingKey } from './train-options.js';
 import { DEFAULT_SEED, freshRun, resumedRun, type Run, type TrainFlags } from './commands/train.js';
 
 /** The train flags of a trial: base settings, then the swept ones, each checked as its flag checks it. */
-export function trialFlags(p: TrialPayload, data: string, workers: number): TrainFlags {
+function trialFlags(p: TrialPayload, data: string, workers: number): TrainFlags {
   const f: Record<string, unknown> = { workers, data };
   for (const [k, x] of Object.entries({ ...p.base, ...p.params })) {
     f[settingKey(k)] = typeof x === 'boolean' ? x : parseSetting(k, Array.isArray(x) ? x.join('-') : String(x));

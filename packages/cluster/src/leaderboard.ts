@@ -78,10 +78,10 @@ export function summarize(records: TrialRecord[], metric: Metric): GroupSummary[
 
 /** "lr=0.05 hidden=16-8". */
 export function describeParams(p: Params): string {
-  return Object.entries(p).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join('-') : String(x)}`).join(' ') || '(base)';
+  return Object.entries(p).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join('-') : x}`).join(' ') || '(base)';
 }
 
-const csvCell = (x: unknown) => {
+const csvCell = (x: string | number | boolean | number[] | null | undefined) => {
   const s = x === null || x === undefined ? '' : Array.isArray(x) ? x.join('-') : String(x);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };

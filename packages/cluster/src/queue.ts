@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DelayedError, FlowProducer, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SweepError } from './errors.js';
 import { errorMessage, isDeterministicFailure } from './failures.js';
@@ -67,42 +67,77 @@ export async function submitSweep(conn: Redis, name: string, payloads: TrialPayl
   }
 }
 
-/** Follows a submitted sweep until every trial has finished or failed; results are keyed by trial, so none counts twice. */
+/**
+ * Follows a submitted sweep until every trial has finished or failed. BullMQ's queue events
+ * (a Redis stream) wake it for the trials that changed; a full pass every `pollMs` catches what a
+ * reconnect missed. Results are keyed by trial, so none counts twice.
+ */
 export async function watchSweep(conn: Redis, name: string, payloads: TrialPayload[], o: { listener?: SweepListener; signal: AbortSignal; pollMs?: number }): Promise<{ records: TrialRecord[]; models: Map<number, Uint8Array> }> {
   const queue = new Queue(TRIALS_QUEUE, { connection: conn });
+  const events = new QueueEvents(TRIALS_QUEUE, { connection: conn.duplicate() });
+  events.on('error', () => {}); // said by the connection
   const records = new Map<number, TrialRecord>();
   const models = new Map<number, Uint8Array>();
   const started = new Set<number>();
+  const dirty = new Set<number>();
+  let wake: (() => void) | null = null;
+  const prefix = `${name}.t`;
+  const touched = ({ jobId }: { jobId: string }) => {
+    if (!jobId.startsWith(prefix)) return;
+    dirty.add(Number(jobId.slice(prefix.length)));
+    wake?.();
+  };
+  for (const e of ['active', 'progress', 'completed', 'failed'] as const) events.on(e, touched);
+  const check = async (p: TrialPayload) => {
+    // the state first, then the job: a job read first may complete in between, its returnvalue unread
+    const state = await queue.getJobState(trialJobId(name, p.index));
+    const job = await queue.getJob(trialJobId(name, p.index));
+    if (!job || records.has(p.index)) return;
+    const base = { index: p.index, group: p.group, params: p.params, seed: p.seed, fold: p.fold?.i ?? null };
+    if (state === 'active' && !started.has(p.index)) {
+      started.add(p.index);
+      o.listener?.started?.(p.index, 'redis');
+    }
+    if (state === 'active' && job.progress && typeof job.progress === 'object') o.listener?.progress?.(p.index, job.progress as unknown as TrialProgress);
+    if (state === 'completed') {
+      const rv = job.returnvalue as TrialReturn;
+      const bytes = await conn.getBuffer(key.model(name, p.index));
+      if (!bytes || sha256(bytes) !== rv.sha256) throw new SweepError(`trial ${p.index}'s model in Redis is ${bytes ? 'not the one its worker stored (sha256 differs)' : 'missing'}; rerun the sweep under another --name`);
+      const record: TrialRecord = { ...base, state: rv.state, error: null, metrics: rv.metrics, sha256: rv.sha256 };
+      records.set(p.index, record);
+      models.set(p.index, new Uint8Array(bytes));
+      o.listener?.finished?.(record, models.get(p.index)!);
+    } else if (state === 'failed') {
+      const record: TrialRecord = { ...base, state: 'failed', error: job.failedReason || 'failed', metrics: null, sha256: null };
+      records.set(p.index, record);
+      o.listener?.finished?.(record, null);
+    }
+  };
   try {
+    await events.waitUntilReady();
+    let full = 0;
     while (records.size < payloads.length && !o.signal.aborted) {
-      await Promise.all(payloads.filter((p) => !records.has(p.index)).map(async (p) => {
-        // the state first, then the job: a job read first may complete in between, its returnvalue unread
-        const state = await queue.getJobState(trialJobId(name, p.index));
-        const job = await queue.getJob(trialJobId(name, p.index));
-        if (!job) return;
-        const base = { index: p.index, group: p.group, params: p.params, seed: p.seed, fold: p.fold?.i ?? null };
-        if (state === 'active' && !started.has(p.index)) {
-          started.add(p.index);
-          o.listener?.started?.(p.index, 'redis');
-        }
-        if (state === 'active' && job.progress && typeof job.progress === 'object') o.listener?.progress?.(p.index, job.progress as unknown as TrialProgress);
-        if (state === 'completed') {
-          const rv = job.returnvalue as TrialReturn;
-          const bytes = await conn.getBuffer(key.model(name, p.index));
-          if (!bytes || sha256(bytes) !== rv.sha256) throw new SweepError(`trial ${p.index}'s model in Redis is ${bytes ? 'not the one its worker stored (sha256 differs)' : 'missing'}; rerun the sweep under another --name`);
-          const record: TrialRecord = { ...base, state: rv.state, error: null, metrics: rv.metrics, sha256: rv.sha256 };
-          records.set(p.index, record);
-          models.set(p.index, new Uint8Array(bytes));
-          o.listener?.finished?.(record, models.get(p.index)!);
-        } else if (state === 'failed') {
-          const record: TrialRecord = { ...base, state: 'failed', error: job.failedReason || 'failed', metrics: null, sha256: null };
-          records.set(p.index, record);
-          o.listener?.finished?.(record, null);
-        }
-      }));
-      if (records.size < payloads.length) await new Promise((r) => setTimeout(r, o.pollMs ?? 100));
+      const now = performance.now();
+      const all = now - full >= (o.pollMs ?? 1000);
+      if (all) full = now;
+      const todo = all ? payloads.filter((p) => !records.has(p.index)) : [...dirty].filter((i) => i >= 0 && i < payloads.length).map((i) => payloads[i]);
+      dirty.clear();
+      await Promise.all(todo.map(check));
+      if (records.size < payloads.length && dirty.size === 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, o.pollMs ?? 1000);
+          const done = () => {
+            clearTimeout(t);
+            resolve();
+          };
+          wake = done;
+          o.signal.addEventListener('abort', done, { once: true });
+        });
+        wake = null;
+      }
     }
   } finally {
+    await events.close();
     await queue.close();
   }
   return { records: [...records.values()].sort((a, b) => a.index - b.index), models };

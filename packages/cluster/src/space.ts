@@ -152,7 +152,7 @@ export const MAX_TRIALS = 10_000;
 const Scalar = v.union([v.number(), v.pipe(v.string(), v.maxLength(200))]);
 const SweepFileSchema = v.strictObject({
   name: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/))),
-  /** The base train settings, by flag key. */
+  // the base train settings, by flag key
   base: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.union([Scalar, v.boolean()]))),
   grid: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.array(Scalar), v.maxLength(10_000)))),
   random: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(200)))),

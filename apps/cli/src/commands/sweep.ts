@@ -218,8 +218,9 @@ export async function sweep(f: SweepFlags): Promise<number> {
     live.stop();
     release();
   }
-  if (stoppedBy) say(mode, ce.yellow(`\ninterrupted (${stoppedBy}): ${note}`));
-  return report(mode, name, outDir, result, stoppedBy ? signalExitCode(stoppedBy) : 0);
+  const stopped = stoppedBy as Signal | null; // set by the signal handler
+  if (stopped) say(mode, ce.yellow(`\ninterrupted (${stopped}): ${note}`));
+  return report(mode, name, outDir, result, stopped ? signalExitCode(stopped) : 0);
 }
 
 /** Writes the leaderboard and the models, prints the top and the mean ± std per configuration. */
