@@ -3,8 +3,8 @@
  * Trainer, the worker-pool engine, saveModel): the trial pauses at epoch boundaries (every K
  * epochs for a checkpoint, at each halving rung), and a paused trial goes on from exactly where it
  * stopped, so a trial paused, checkpointed, killed and resumed elsewhere ends on the same bits as
- * one that never paused. Its model file is a pure function of the trial: no time, path or thread
- * count is written into it.
+ * one that never paused. Its model file is a pure function of the trial (not of the sweep's name):
+ * no time, path or thread count is written into it.
  */
 import { saveModel, weightsHash, type Dataset, type EpochEvent, type FitOptions } from '@backprop/core';
 import { LocalEngine, mixSeed, permutation, subset, type GradientEngine } from '@backprop/core/engine';
@@ -82,7 +82,7 @@ function keptEngine(workers: number, offThread: boolean, pools: Pools) {
 function trialMeta(run: Run, p: TrialPayload): CliMeta {
   const dataName = p.data.kind === 'builtin' ? p.data.spec : p.data.name;
   // threads change no bit (DESIGN.md §4); recorded as 1 so every copy of a trial is the same file
-  const { dataPath: _path, defaultOut: _default, ...meta } = { ...run.meta, data: dataName, out: `${p.sweep}-trial-${p.index}.bpnn`, workers: 1 };
+  const { dataPath: _path, defaultOut: _default, ...meta } = { ...run.meta, data: dataName, out: `trial-${p.index}.bpnn`, workers: 1 };
   // keys in one order: a checkpoint's meta comes back through the schema in the schema's order
   return Object.fromEntries(Object.entries(meta).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))) as unknown as CliMeta;
 }
@@ -108,10 +108,12 @@ export function trialRunner(offThread: boolean): { run: TrialRunner; close(): Pr
     const rungEpochs = p.halving ? rungs(p.halving, epochs) : [];
     const stopsAt = pauses(epochs, p.checkpointEvery, rungEpochs);
     const meta = trialMeta(run, p);
+    // the data by its name, not by this machine's path to it (a worker reads a cached <sha256>.csv)
+    const source = pre.source === undefined ? pre : { ...pre, source: pre.source.split(ctx.data).join(meta.data) };
     const bytes = () => {
       // timings are the machine's, not the trial's: out of the file, so every copy has the same bytes
       for (const e of trainer.state.history) Object.assign(e, { seconds: 0, samplesPerSec: 0 });
-      return saveModel(net, { preprocessing: pre, trainer, meta: { cli: meta, trial: { sweep: p.sweep, index: p.index, params: p.params, seed: p.seed, fold: p.fold } } });
+      return saveModel(net, { preprocessing: source, trainer, meta: { cli: meta, trial: { index: p.index, params: p.params, seed: p.seed, fold: p.fold } } });
     };
     const engine = keptEngine(ctx.workers, offThread, pools);
     let halted = false;

@@ -11,7 +11,7 @@ import { loadModel, weightsHash } from '@backprop/core';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, run, runAsync, TRACE } from './helpers.js';
-import { freePort, RedisServer } from './redis.js';
+import { freePort, redisCommand, RedisServer } from './redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,8 +88,8 @@ describe('local sweep', () => {
     const lrs = [...new Set(ba.trials.map((t) => t.params.lr as number))];
     expect(lrs).toHaveLength(3);
     for (const lr of lrs) expect(lr >= 1e-3 && lr <= 1e-1).toBe(true);
-    // same draws, same bits (the sweep's name is recorded in each model, so compare weights)
-    const w = (x: Board) => x.trials.map((t) => [t.index, t.params.lr, t.params.hidden, t.fold, t.metrics!.weights]).sort((p, q) => (p[0] as number) - (q[0] as number));
+    // same draws, same model bytes (a trial's file does not depend on the sweep's name)
+    const w = (x: Board) => x.trials.map((t) => [t.index, t.params.lr, t.params.hidden, t.fold, t.sha256]).sort((p, q) => (p[0] as number) - (q[0] as number));
     expect(w(bb)).toEqual(w(ba));
     expect(ba.summary.every((s) => s.n === 3 && s.std >= 0)).toBe(true);
     const c = run(dir, ['sweep', ...IRIS, '--random', 'lr=log:1e-3..1e-1', '--trials', '3', '--sampler-seed', '2', '--name', 'rand-c', '--json']);
@@ -242,5 +242,60 @@ describe('sweep on Redis with worker processes', () => {
     expect(t.metrics!.resumedFrom).toBeGreaterThanOrEqual(last); // the last checkpoint (or a later one being written at the kill)
     expect(t.metrics!.resumedFrom! % 2).toBe(0);
     expect(t.sha256).toBe(board('kill-local').trials[0].sha256);
+  });
+  it('SIGTERM drains a worker: its trial checkpoints, goes back to the queue, and another worker finishes it with the same bits', async () => {
+    const SLOW = ['--data', 'spiral', '--samples', '6000', '--hidden', '128-128', '-b', '8', '--epochs', '24', '-w', '1', '--checkpoint-every', '5'];
+    await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
+    const a = new WorkerProc(redis.url);
+    workers.push(a);
+    await a.ready();
+    const sweep = runAsync(dir, ['sweep', ...SLOW, '--grid', 'lr=0.01', '--name', 'drain', '--redis', redis.url]);
+    for (let i = 0; i < 600 && !/drain trial 0: checkpoint at epoch 5/.test(a.log); i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 300)); // mid-epoch, between checkpoints
+    expect(await a.stop('SIGTERM')).toBe(143);
+    const m = /drain trial 0: checkpointed at epoch (\d+) and returned to the queue/.exec(a.log);
+    expect(m, a.log).not.toBeNull();
+    const b = new WorkerProc(redis.url);
+    workers.push(b);
+    const r = await sweep;
+    expect(r.code).toBe(0);
+    expect(b.log).toMatch(/drain trial 0: started from its checkpoint/);
+    const t = board('drain').trials[0];
+    expect(t.metrics!.resumedFrom).toBe(Number(m![1]));
+    expect(t.sha256).toBe(board('kill-local').trials[0].sha256); // the same trial as the SIGKILL test's (24 epochs; K changes no bit)
+  });
+
+  it('a CSV file is uploaded once by SHA-256; workers cache it under its hash, verify it, and refuse one over their size limit', async () => {
+    const rows = ['x,y,label'];
+    for (let i = 0; i < 200; i++) rows.push(`${Math.cos(i * 0.7).toFixed(4)},${Math.sin(i * 1.3).toFixed(4)},${i % 3 === 0 ? 'a' : 'b'}`);
+    const csv = `${rows.join('\n')}\n`;
+    writeFileSync(join(dir, 'points.csv'), csv);
+    const local = run(dir, ['sweep', '--data', 'points.csv', '--epochs', '5', '-w', '1', '--grid', 'lr=0.05,0.1', '--name', 'csv', '--out-dir', 'csv-local']);
+    expect(local.code).toBe(0);
+    await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
+    const w = new WorkerProc(redis.url);
+    workers.push(w);
+    await w.ready();
+    const remote = await runAsync(dir, ['sweep', '--data', 'points.csv', '--epochs', '5', '-w', '1', '--grid', 'lr=0.05,0.1', '--name', 'csv', '--out-dir', 'csv-redis', '--redis', redis.url]);
+    expect(remote.code).toBe(0);
+    expect(shas(board('csv-redis'))).toEqual(shas(board('csv-local')));
+    const h = sha(Buffer.from(csv));
+    expect(readFileSync(join(dir, 'cache', `${h}.csv`), 'utf8')).toBe(csv);
+    // altered bytes in Redis under the same hash: refused by a worker without a cached copy
+    expect(await redisCommand(redis.port, ['SET', `backprop:data:${h}`, 'x,y,label\n1,2,a\n'])).toBe('+OK');
+    await Promise.all(workers.splice(0).map((x) => x.stop('SIGKILL')));
+    const fresh = new WorkerProc(redis.url, ['--cache-dir', join(dir, 'cache2')]);
+    const small = new WorkerProc(redis.url, ['--cache-dir', join(dir, 'cache3'), '--max-data-mb', '1']);
+    workers.push(fresh, small);
+    await Promise.all([fresh.ready(), small.ready()]);
+    const tampered = await runAsync(dir, ['sweep', '--data', 'points.csv', '--epochs', '5', '-w', '1', '--grid', 'lr=0.05', '--name', 'csv-tampered', '--redis', redis.url]);
+    expect(tampered.code).toBe(1); // no trial finished
+    expect(board('csv-tampered').trials[0].error).toMatch(/does not match its SHA-256/);
+    const big = `x,y,label\n${'0.1234,0.5678,a\n0.4321,0.8765,b\n'.repeat(40_000)}`;
+    writeFileSync(join(dir, 'big.csv'), big);
+    await fresh.stop('SIGKILL');
+    const tooBig = await runAsync(dir, ['sweep', '--data', 'big.csv', '--epochs', '1', '-w', '1', '--grid', 'lr=0.05', '--name', 'csv-big', '--redis', redis.url]);
+    expect(tooBig.code).toBe(1);
+    expect(board('csv-big').trials[0].error).toMatch(/this worker takes at most 1048576/);
   });
 });

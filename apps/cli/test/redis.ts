@@ -49,3 +49,16 @@ export class RedisServer {
     this.proc = null;
   }
 }
+
+/** Sends one command (RESP) and returns the first reply line: enough to SET a key in a test. */
+export function redisCommand(port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect(port, '127.0.0.1');
+    c.once('error', reject);
+    c.once('connect', () => c.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    c.once('data', (d) => {
+      c.destroy();
+      resolve(d.toString().split('\r\n')[0]);
+    });
+  });
+}
