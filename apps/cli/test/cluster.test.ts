@@ -2,7 +2,7 @@
 // redis-server with real `backprop worker` processes: the same model bytes per trial, a killed
 // worker's trial resumed elsewhere from its checkpoint with the same bits, a bad trial failing once,
 // a hostile payload refused without hurting the worker, bad input as one-line errors.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -297,5 +297,73 @@ describe('sweep on Redis with worker processes', () => {
     const tooBig = await runAsync(dir, ['sweep', '--data', 'big.csv', '--epochs', '1', '-w', '1', '--grid', 'lr=0.05', '--name', 'csv-big', '--redis', redis.url]);
     expect(tooBig.code).toBe(1);
     expect(board('csv-big').trials[0].error).toMatch(/this worker takes at most 1048576/);
+  });
+});
+
+describe('Redis faults and TLS', () => {
+  it('a Redis restart mid-sweep: the sweep and the worker reconnect and say so; every trial counted once, same bits', async () => {
+    const data = mkdtempSync(join(dir, 'aof-'));
+    const port = await freePort();
+    // persistence on, so a restart keeps the queue (as a production Redis would)
+    const persist = ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', data];
+    let redis = await new RedisServer(port, persist).start();
+    const SLOW = ['--data', 'spiral', '--samples', '4000', '--hidden', '64-64', '-b', '8', '--epochs', '12', '-w', '1', '--checkpoint-every', '3'];
+    const w = new WorkerProc(redis.url, ['--lock-ms', '20000']);
+    try {
+      await w.ready();
+      const sweep = runAsync(dir, ['sweep', ...SLOW, '--grid', 'lr=0.01,0.02', '--name', 'restart', '--redis', redis.url]);
+      for (let i = 0; i < 600 && !/restart trial 0: checkpoint at epoch 3/.test(w.log); i++) await new Promise((r) => setTimeout(r, 25));
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 1000));
+      redis = await new RedisServer(port, persist).start();
+      const r = await sweep;
+      expect(r.stderr).not.toMatch(TRACE);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+.*reconnecting/);
+      expect(r.stderr).toMatch(/reconnected to Redis/);
+      expect(w.log).toMatch(/reconnected to Redis/);
+      const b = board('restart');
+      expect(b.trials.map((t) => [t.index, t.state]).sort()).toEqual([[0, 'done'], [1, 'done']]);
+      const local = run(dir, ['sweep', ...SLOW, '--grid', 'lr=0.01,0.02', '--name', 'restart', '--out-dir', 'restart-local']);
+      expect(local.code).toBe(0);
+      expect(shas(b)).toEqual(shas(board('restart-local')));
+    } finally {
+      await w.stop('SIGKILL');
+      await redis.stop();
+    }
+  });
+
+  it('rediss:// with a private CA and a password: a sweep runs; a wrong password or a missing CA is a one-line error, the password masked', async () => {
+    const tls = mkdtempSync(join(dir, 'tls-'));
+    const ssl = (args: string) => {
+      const r = spawnSync('openssl', args.split(' '), { cwd: tls, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+    };
+    ssl('req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca');
+    ssl('req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost');
+    writeFileSync(join(tls, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    ssl('x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf');
+    const port = await freePort();
+    const redis = new RedisServer(port, ['--port', '0', '--tls-port', String(port), '--tls-cert-file', join(tls, 'server.pem'), '--tls-key-file', join(tls, 'server.key'), '--tls-ca-cert-file', join(tls, 'ca.pem'), '--tls-auth-clients', 'no', '--requirepass', 'pw-secret', '--save', '', '--appendonly', 'no']);
+    await redis.start(false);
+    const url = `rediss://:pw-secret@localhost:${port}`;
+    const ca = join(tls, 'ca.pem');
+    const w = new WorkerProc(url, ['--redis-ca', ca]);
+    try {
+      await w.ready();
+      expect(w.log).toContain(`worker ready on rediss://:***@localhost:${port}`);
+      const r = await runAsync(dir, ['sweep', ...IRIS, '--grid', 'lr=0.1', '--name', 'tls', '--redis', url, '--redis-ca', ca]);
+      expect(r.code).toBe(0);
+      expect(board('tls').trials[0].state).toBe('done');
+      const wrong = run(dir, ['sweep', ...IRIS, '--grid', 'lr=0.1', '--name', 'tls-wrong', '--redis', `rediss://:nope-secret@localhost:${port}`, '--redis-ca', ca]);
+      expect([wrong.code, wrong.stderr.trim().split('\n').at(-1)]).toEqual([2, expect.stringMatching(/cannot reach Redis at rediss:\/\/:\*\*\*@localhost:\d+: WRONGPASS.*check the user and password/)]);
+      const noCa = run(dir, ['sweep', ...IRIS, '--grid', 'lr=0.1', '--name', 'tls-noca', '--redis', url]);
+      expect([noCa.code, noCa.stderr.trim().split('\n').at(-1)]).toEqual([2, expect.stringMatching(/cannot reach Redis at rediss:\/\/:\*\*\*@localhost:\d+: .*certificate.*--redis-ca/)]);
+      for (const x of [r, wrong, noCa]) expect(x.stdout + x.stderr).not.toMatch(/pw-secret|nope-secret/);
+      expect(w.log).not.toContain('pw-secret');
+    } finally {
+      await w.stop('SIGKILL');
+      await redis.stop();
+    }
   });
 });

@@ -26,16 +26,29 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
+/** True when something listens on the port. */
+function open(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(port, '127.0.0.1');
+    c.once('error', () => resolve(false));
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+  });
+}
+
 export class RedisServer {
   private proc: ChildProcess | null = null;
   constructor(readonly port: number, private readonly args: string[] = ['--save', '', '--appendonly', 'no']) {}
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
-  async start(): Promise<this> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', ...this.args], { stdio: 'ignore' });
+  /** Starts it and waits until it answers (`plain` false: a TLS port, which a plain PING cannot reach; it waits for the port to open). */
+  async start(plain = true): Promise<this> {
+    this.proc = spawn('redis-server', [...(plain ? ['--port', String(this.port)] : []), '--bind', '127.0.0.1', ...this.args], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
-      if (await ping(this.port)) return this;
+      if (plain ? await ping(this.port) : await open(this.port)) return this;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server on port ${this.port} did not start`);

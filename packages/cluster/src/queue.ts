@@ -53,6 +53,7 @@ export async function submitSweep(conn: Redis, name: string, payloads: TrialPayl
   const taken = await conn.set(key.sweep(name), JSON.stringify({ trials: payloads.length, at: new Date().toISOString() }), 'NX');
   if (taken === null) throw new SweepError(`sweep name ${name} is already in use on ${shown}; choose another --name`);
   const flow = new FlowProducer({ connection: conn });
+  flow.on('error', () => {});
   try {
     await flow.add({
       name, queueName: SWEEPS_QUEUE, data: { sweep: name, trials: payloads.length }, opts: { jobId: name },
@@ -74,8 +75,9 @@ export async function submitSweep(conn: Redis, name: string, payloads: TrialPayl
  */
 export async function watchSweep(conn: Redis, name: string, payloads: TrialPayload[], o: { listener?: SweepListener; signal: AbortSignal; pollMs?: number }): Promise<{ records: TrialRecord[]; models: Map<number, Uint8Array> }> {
   const queue = new Queue(TRIALS_QUEUE, { connection: conn });
+  queue.on('error', () => {}); // a lost connection is said by the connection (redis.ts)
   const events = new QueueEvents(TRIALS_QUEUE, { connection: conn.duplicate() });
-  events.on('error', () => {}); // said by the connection
+  events.on('error', () => {});
   const records = new Map<number, TrialRecord>();
   const models = new Map<number, Uint8Array>();
   const started = new Set<number>();
@@ -146,6 +148,7 @@ export async function watchSweep(conn: Redis, name: string, payloads: TrialPaylo
 /** Ctrl-C on `sweep`: removes the trials still waiting; running ones finish on their workers. Returns how many were removed. */
 export async function dropQueued(conn: Redis, name: string, payloads: TrialPayload[]): Promise<number> {
   const queue = new Queue(TRIALS_QUEUE, { connection: conn });
+  queue.on('error', () => {});
   let removed = 0;
   try {
     for (const p of payloads) {

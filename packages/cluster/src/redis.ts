@@ -66,6 +66,13 @@ export function connect(t: RedisTarget, say: (line: string) => void, name: strin
     if (lost) say(`reconnected to Redis at ${t.shown}`);
     lost = false;
   });
+  // BullMQ duplicates the connection (blocking reads, queue events): those are said by this one, not as stack traces
+  const duplicate = r.duplicate.bind(r);
+  r.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const d = duplicate(...args);
+    d.on('error', () => {});
+    return d;
+  };
   return r;
 }
 
