@@ -72,61 +72,6 @@ Examples:
   $ backprop train --from imported.bpnn --data iris --epochs 20 -o tuned.bpnn   # fine-tune`)
     .action(run(async (o) => (await import('./commands/train.js')).train(o)));
 
-  addTrainOptions(p.command('sweep')
-    .description('a hyperparameter sweep: a train command line plus grid, random, seeds or folds; here, or on any number of machines through Redis'), { sweep: true })
-    .option('--grid <key=values>', 'a grid dimension: a train setting and its values, comma-separated (sizes as 128-64), e.g. lr=0.01,0.05 or hidden=64,128-64; repeat for more', collect)
-    .option('--random <key=range>', 'a random dimension: log:1e-4..1e-1 (log-uniform), 0.1..0.9 (uniform), int:16..128, or a,b,c (one of); repeat for more', collect)
-    .option('--trials <n>', 'random configurations to draw, 1 … 10,000 (with --random)', int(0, 10_000))
-    .option('--sampler-seed <n>', 'seed of the random draws (default 1): the same seed draws the same trials', seed)
-    .option('--seeds <list>', 'training seeds, each a trial: 1..5 or 1,7,42 (mean ± std over them)', nonEmpty)
-    .option('--folds <k>', 'k-fold cross-validation on the training rows, 2 … 100 (mean ± std over the folds)', int(2, 100))
-    .option('--file <sweep.json>', 'a JSON sweep file: {"name", "base": {train settings}, "grid": {"lr": [0.01, 0.1]}, "random": {"lr": "log:1e-4..1e-1"}, "trials", "seeds", "folds", "samplerSeed"}', nonEmpty)
-    .option('--name <name>', 'the sweep\'s name: its Redis keys and its output folder (default: sweep)', nonEmpty)
-    .option('--out-dir <dir>', 'where leaderboard.csv, leaderboard.json, best.bpnn and models/ go (default: the name)', nonEmpty)
-    .option('-c, --concurrency <n>', 'local trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
-    .option('--redis <url>', 'run the trials as a BullMQ flow on this Redis (redis://[user:password@]host:6379, rediss:// for TLS; default $REDIS_URL); start `backprop worker` on each machine', nonEmpty)
-    .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
-    .option('--halving', 'successive halving (ASHA): at rungs r, r·η, r·η², … epochs, the bottom 1 − 1/η of the trials so far stop')
-    .option('--halving-min <r>', 'epochs of the first rung (default 1)', int(1, 1_000_000))
-    .option('--halving-eta <η>', 'halving factor η, 2 … 100 (default 3)', int(2, 100))
-    .option('--checkpoint-every <K>', 'epochs between checkpoints (into Redis): a trial taken over from a killed worker recomputes at most K epochs (default 1)', int(1, 1_000_000))
-    .option('--max-data-mb <n>', 'largest data file uploaded to Redis, in MiB (default 256)', int(1, 1_000_000))
-    .option('-f, --force', 'overwrite the output folder of an earlier local sweep of the same name')
-    .option('--json', 'one JSON event per line on stdout')
-    .addHelpText('after', `
-Every trial trains through \`backprop train\`'s code with the base settings (the train flags above)
-and its own values; its model file depends on the trial only, so a trial gives the same bits
-wherever it runs (leaderboard column sha256). Ranking: validation accuracy (with --val-split or
---folds), else validation loss, test accuracy, test loss, training loss.
-
-Ctrl-C: a local sweep stops its running trials; with --redis, the queued trials are removed from
-Redis and the running ones finish on their workers. Either way the finished trials' leaderboard is
-written and the exit code is 130.
-
-Examples:
-  $ backprop sweep --data iris --epochs 30 --grid lr=0.01,0.05,0.1 --grid hidden=8,16-8 --seeds 1..3
-  $ backprop sweep --data iris --optimizer adam --random lr=log:1e-4..1e-1 --trials 20 --folds 5 -c 2
-  $ backprop sweep --file sweep.json --redis redis://queue.lan:6379 --name lr-search
-  $ backprop worker --redis redis://queue.lan:6379                # on each machine`)
-    .action(run(async (o) => (await import('./commands/sweep.js')).sweep(o)));
-
-  p.command('worker')
-    .description('train the trials of sweeps from Redis on this machine (start one per machine)')
-    .option('--redis <url>', 'the sweeps\' Redis: redis://[user:password@]host:6379 or rediss:// (default $REDIS_URL)', nonEmpty)
-    .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
-    .option('-c, --concurrency <n>', 'trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
-    .option('-w, --workers <n>', 'worker threads per trial, 1 … 256 (default: the cores divided by --concurrency)', int(1, 256))
-    .option('--cache-dir <dir>', 'where uploaded data files are cached by SHA-256 (default ~/.cache/backprop/data)', nonEmpty)
-    .option('--max-data-mb <n>', 'largest data file this worker downloads, in MiB (default 256)', int(1, 1_000_000), 256)
-    .option('--lock-ms <ms>', 'how long the trial of a worker that died stays locked before another worker resumes it, 1,000 … 600,000 (default 30,000)', int(1000, 600_000), 30_000)
-    .addHelpText('after', `
-SIGTERM or Ctrl-C drains: running trials stop at a step, write a checkpoint into Redis and go back
-to the queue, where another worker resumes them bit-identically; exit code 128 + the signal.
-
-Example:
-  $ backprop worker --redis redis://queue.lan:6379 --concurrency 2`)
-    .action(run(async (o) => (await import('./commands/worker.js')).worker(o)));
-
   p.command('eval')
     .description('loss, accuracy and confusion matrix of a model on labelled data')
     .argument('<model>', 'model file')
@@ -211,6 +156,61 @@ Example:
     .option('--digits <n>', 'decimals shown, 0 … 15', int(0, 15), 4)
     .addHelpText('after', '\nExamples:\n  $ backprop explain\n  $ backprop explain --layers 3-2-1 --activation tanh --output sigmoid -x 1,0,-1 -y 1')
     .action(run(async (model, o) => (await import('./commands/explain.js')).explain(o, model)));
+  addTrainOptions(p.command('sweep')
+    .description('a hyperparameter sweep: a train command line plus grid, random, seeds or folds; here, or on any number of machines through Redis'), { sweep: true })
+    .option('--grid <key=values>', 'a grid dimension: a train setting and its values, comma-separated (sizes as 128-64), e.g. lr=0.01,0.05 or hidden=64,128-64; repeat for more', collect)
+    .option('--random <key=range>', 'a random dimension: log:1e-4..1e-1 (log-uniform), 0.1..0.9 (uniform), int:16..128, or a,b,c (one of); repeat for more', collect)
+    .option('--trials <n>', 'random configurations to draw, 1 … 10,000 (with --random)', int(0, 10_000))
+    .option('--sampler-seed <n>', 'seed of the random draws (default 1): the same seed draws the same trials', seed)
+    .option('--seeds <list>', 'training seeds, each a trial: 1..5 or 1,7,42 (mean ± std over them)', nonEmpty)
+    .option('--folds <k>', 'k-fold cross-validation on the training rows, 2 … 100 (mean ± std over the folds)', int(2, 100))
+    .option('--file <sweep.json>', 'a JSON sweep file: {"name", "base": {train settings}, "grid": {"lr": [0.01, 0.1]}, "random": {"lr": "log:1e-4..1e-1"}, "trials", "seeds", "folds", "samplerSeed"}', nonEmpty)
+    .option('--name <name>', 'the sweep\'s name: its Redis keys and its output folder (default: sweep)', nonEmpty)
+    .option('--out-dir <dir>', 'where leaderboard.csv, leaderboard.json, best.bpnn and models/ go (default: the name)', nonEmpty)
+    .option('-c, --concurrency <n>', 'local trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
+    .option('--redis <url>', 'run the trials as a BullMQ flow on this Redis (redis://[user:password@]host:6379, rediss:// for TLS; default $REDIS_URL); start `backprop worker` on each machine', nonEmpty)
+    .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
+    .option('--halving', 'successive halving (ASHA): at rungs r, r·η, r·η², … epochs, the bottom 1 − 1/η of the trials so far stop')
+    .option('--halving-min <r>', 'epochs of the first rung (default 1)', int(1, 1_000_000))
+    .option('--halving-eta <η>', 'halving factor η, 2 … 100 (default 3)', int(2, 100))
+    .option('--checkpoint-every <K>', 'epochs between checkpoints (into Redis): a trial taken over from a killed worker recomputes at most K epochs (default 1)', int(1, 1_000_000))
+    .option('--max-data-mb <n>', 'largest data file uploaded to Redis, in MiB (default 256)', int(1, 1_000_000))
+    .option('-f, --force', 'overwrite the output folder of an earlier local sweep of the same name')
+    .option('--json', 'one JSON event per line on stdout')
+    .addHelpText('after', `
+Every trial trains through \`backprop train\`'s code with the base settings (the train flags above)
+and its own values; its model file depends on the trial only, so a trial gives the same bits
+wherever it runs (leaderboard column sha256). Ranking: validation accuracy (with --val-split or
+--folds), else validation loss, test accuracy, test loss, training loss.
+
+Ctrl-C: a local sweep stops its running trials; with --redis, the queued trials are removed from
+Redis and the running ones finish on their workers. Either way the finished trials' leaderboard is
+written and the exit code is 130.
+
+Examples:
+  $ backprop sweep --data iris --epochs 30 --grid lr=0.01,0.05,0.1 --grid hidden=8,16-8 --seeds 1..3
+  $ backprop sweep --data iris --optimizer adam --random lr=log:1e-4..1e-1 --trials 20 --folds 5 -c 2
+  $ backprop sweep --file sweep.json --redis redis://queue.lan:6379 --name lr-search
+  $ backprop worker --redis redis://queue.lan:6379                # on each machine`)
+    .action(run(async (o) => (await import('./commands/sweep.js')).sweep(o)));
+
+  p.command('worker')
+    .description('train the trials of sweeps from Redis on this machine (start one per machine)')
+    .option('--redis <url>', 'the sweeps\' Redis: redis://[user:password@]host:6379 or rediss:// (default $REDIS_URL)', nonEmpty)
+    .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
+    .option('-c, --concurrency <n>', 'trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
+    .option('-w, --workers <n>', 'worker threads per trial, 1 … 256 (default: the cores divided by --concurrency)', int(1, 256))
+    .option('--cache-dir <dir>', 'where uploaded data files are cached by SHA-256 (default ~/.cache/backprop/data)', nonEmpty)
+    .option('--max-data-mb <n>', 'largest data file this worker downloads, in MiB (default 256)', int(1, 1_000_000), 256)
+    .option('--lock-ms <ms>', 'how long the trial of a worker that died stays locked before another worker resumes it, 1,000 … 600,000 (default 30,000)', int(1000, 600_000), 30_000)
+    .addHelpText('after', `
+SIGTERM or Ctrl-C drains: running trials stop at a step, write a checkpoint into Redis and go back
+to the queue, where another worker resumes them bit-identically; exit code 128 + the signal.
+
+Example:
+  $ backprop worker --redis redis://queue.lan:6379 --concurrency 2`)
+    .action(run(async (o) => (await import('./commands/worker.js')).worker(o)));
+
   p.command('help')
     .description('help for a command')
     .argument('[command]', 'the command')
