@@ -1,4 +1,5 @@
 /** Usage errors of the CLI itself (bad flags, paths): printed as one line, exit code 2. */
+import { SweepError } from '@backprop/cluster';
 import { isUserError } from '@backprop/core';
 
 export class UsageError extends Error {
@@ -8,7 +9,7 @@ export class UsageError extends Error {
   }
 }
 
-/** True for errors meant for the user as is: ours, core's typed errors, data's errors. */
+/** True for errors meant for the user as is: ours, core's typed errors, data's errors, the cluster's. */
 export function isUsage(e: unknown): e is Error {
-  return e instanceof UsageError || isUserError(e);
+  return e instanceof UsageError || e instanceof SweepError || isUserError(e);
 }

@@ -32,7 +32,11 @@ export interface ReadModel extends ModelFile {
 
 /** Loads a model file; format problems become "<path>: <problem>". */
 export function readModel(path: string, backend?: Backend): ReadModel {
-  const bytes = readBytes(path, 'model file');
+  return modelFromBytes(readBytes(path, 'model file'), path, backend);
+}
+
+/** The same for bytes from elsewhere (a sweep's checkpoint in Redis); `path` names them in errors. */
+export function modelFromBytes(bytes: Uint8Array, path: string, backend?: Backend): ReadModel {
   let file: ModelFile;
   try {
     file = loadModel(bytes, backend ? { backend } : {});

@@ -6,18 +6,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, DEFAULTS, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, SEED_MAX } from '@backprop/core';
+import { ACTIVATIONS, HIDDEN_ACTIVATIONS, LOSSES, SEED_MAX } from '@backprop/core';
 import { isUsage, UsageError } from './errors.js';
-import { NORMALIZATIONS } from '@backprop/data';
-import { DEFAULTS_HELP, defaultWorkers } from './defaults.js';
-import { int, nonEmpty, nonNegative, positive, fraction, rowsOrFraction, seed, unit, sizes, columnList, missingPolicy } from './options.js';
+import { DEFAULTS_HELP } from './defaults.js';
+import { int, nonEmpty, nonNegative, positive, seed, sizes } from './options.js';
+import { addTrainOptions, SEED_HELP } from './train-options.js';
 import { exitOnSignals, guardStreams, writeFailure } from './process-io.js';
 import { ce } from './ui.js';
 
 guardStreams();
 exitOnSignals();
-
-const SEED_HELP = `seed for init, shuffling and splits: an integer from 0 to ${SEED_MAX} (2^32 − 1)`;
 
 /** This package's version: package.json sits one level above src/ and dist/ alike. */
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,41 +43,8 @@ Exit codes: 0 ok, 1 failure (a failed gradient check, a bug), 2 usage (bad flags
 128 + n after signal n (130 Ctrl-C, 143 SIGTERM; train writes a checkpoint first).
 Colour: on for a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on (per stream: stdout, stderr).`);
 
-  p.command('train')
-    .description('train a network and save it as a model file')
-    .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral|plane|multi-gauss[:N points], spirals:K|blobs:K (K classes), a .csv/.tsv[.gz] file, or IDX files (a directory or *-images-idx3-ubyte[.gz]) (default: mnist)', nonEmpty)
-    .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10 (instead of --hidden)', sizes)
-    .option('--hidden <sizes>', 'hidden layer sizes; input and output sizes come from the data (default: by data, below)', sizes)
-    .addOption(new Option('-a, --activation <name>', 'hidden activation φ (default relu)').choices([...HIDDEN_ACTIVATIONS]))
-    .addOption(new Option('--output <name>', 'output activation (default: softmax for classes, linear for numeric targets)').choices([...ACTIVATIONS]))
-    .addOption(new Option('--loss <name>', 'loss (default: cce for softmax, bce for sigmoid, else mse)').choices([...LOSSES]))
-    .addOption(new Option('--init <name>', 'weight initialisation (default: by activation)').choices([...INITS]))
-    .addOption(new Option('--optimizer <name>', 'optimizer (default: by data, below)').choices([...OPTIMIZERS]))
-    .option('--lr <η>', 'learning rate (default: by data and optimizer, below); with --resume: the new η from the checkpoint on', positive)
-    .option('--momentum <μ>', `μ of momentum/nesterov, in [0, 1) (default ${DEFAULTS.momentum})`, fraction)
-    .option('--beta1 <β1>', `adam β1, in [0, 1) (default ${DEFAULTS.beta1})`, fraction)
-    .option('--beta2 <β2>', `adam β2, in [0, 1) (default ${DEFAULTS.beta2})`, fraction)
-    .option('--l1 <λ>', 'L1 regularisation on weights', nonNegative)
-    .option('--l2 <λ>', 'L2 regularisation on weights', nonNegative)
-    .option('-b, --batch-size <n>', 'mini-batch size, 1 … 1,000,000 (default: by data, below)', int(1, 1_000_000))
-    .option('-e, --epochs <n>', "epochs, 1 … 1,000,000 (default: by data, below; with --resume: the saved run's)", int(1, 1_000_000))
-    .option('-w, --workers <n>', 'worker threads, 1 … 256 (default: all cores)', int(1, 256), defaultWorkers())
-    .option('-s, --seed <n>', `${SEED_HELP} (default 1)`, seed)
-    .option('--val-split <f>', 'fraction of training rows held out for validation, in [0, 1) (default 0)', fraction)
-    .option('--test-split <f|n>', 'held out as the test set: a fraction, or a row count ≥ 1 (default 0.2, stratified by class; IDX t10k files are the test set)', rowsOrFraction)
-    .option('--label-column <name>', 'CSV column holding the label, by name or 0-based index (default: label, class, target or y, else the last)', nonEmpty)
-    .addOption(new Option('--normalize <kind>', 'feature normalisation fitted on the training rows (default: zscore for tables and 2-D sets, none for images)').choices([...NORMALIZATIONS]))
-    .option('--categorical <columns>', 'CSV: text feature columns to one-hot encode, by name or 0-based index (e.g. color,size); the categories are those of the training rows', columnList)
-    .option('--missing <policy>', 'CSV: missing cells (empty, NA, NaN): error (default), drop, mean, median, mode or a number; for one column as column=policy (e.g. --missing mean --missing age=median); fills are fitted on the training rows', missingPolicy)
-    .option('--stream', 'CSV: read the file in chunks, never whole (files bigger than memory): statistics from a first pass, batches through a seeded shuffle buffer, test rows by a seeded hash')
-    .option('--buffer-rows <n>', 'with --stream: rows of the shuffle buffer, 1 … 10,000,000 (default 16384)', int(1, 10_000_000))
-    .addOption(new Option('--normalize-targets <kind>', 'regression targets, fitted on the training rows and mapped back in predict and eval (default: zscore for a linear output, minmax for a bounded one)').choices([...NORMALIZATIONS]))
-    .option('--samples <n>', 'synthetic sets: points to generate (default 500); other data: use only n rows; 1 … 10,000,000', int(1, 10_000_000))
-    .option('--noise <x>', 'synthetic sets: noise from 0 to 1 (default 0)', unit)
-    .option('--patience <n>', 'early stopping: epochs without val-loss improvement', int(1, 1_000_000))
-    .option('--min-delta <x>', 'early stopping: smallest improvement that counts (needs --patience)', nonNegative)
-    .addOption(new Option('--kernels <kind>', 'compute kernels: wasm (SIMD, on every worker) or js; auto picks wasm where WebAssembly SIMD and shared memory exist (default auto; a checkpoint resumes on the kernels it was trained with)').choices(['auto', 'js', 'wasm']))
-    .addOption(new Option('--dtype <t>', 'float type of weights (default f32; f64 runs on the JS kernels)').choices(['f32', 'f64']))
+  addTrainOptions(p.command('train')
+    .description('train a network and save it as a model file'))
     .option('-o, --out <file>', 'model file to write; an existing file needs --force (default: model.bpnn, which reruns overwrite)', nonEmpty)
     .option('--checkpoint <file>', 'where a signal (Ctrl-C, SIGTERM, SIGHUP) writes a checkpoint (default: <out>.ckpt)', nonEmpty)
     .option('--resume <checkpoint>', 'continue an interrupted run bit-identically; the data is found at the absolute path the checkpoint recorded, or at --data', nonEmpty)
@@ -191,6 +156,61 @@ Examples:
     .option('--digits <n>', 'decimals shown, 0 … 15', int(0, 15), 4)
     .addHelpText('after', '\nExamples:\n  $ backprop explain\n  $ backprop explain --layers 3-2-1 --activation tanh --output sigmoid -x 1,0,-1 -y 1')
     .action(run(async (model, o) => (await import('./commands/explain.js')).explain(o, model)));
+  addTrainOptions(p.command('sweep')
+    .description('a hyperparameter sweep: a train command line plus grid, random, seeds or folds; here, or on any number of machines through Redis'), { sweep: true })
+    .option('--grid <key=values>', 'a grid dimension: a train setting and its values, comma-separated (sizes as 128-64), e.g. lr=0.01,0.05 or hidden=64,128-64; repeat for more', collect)
+    .option('--random <key=range>', 'a random dimension: log:1e-4..1e-1 (log-uniform), 0.1..0.9 (uniform), int:16..128, or a,b,c (one of); repeat for more', collect)
+    .option('--trials <n>', 'random configurations to draw, 1 … 10,000 (with --random)', int(0, 10_000))
+    .option('--sampler-seed <n>', 'seed of the random draws (default 1): the same seed draws the same trials', seed)
+    .option('--seeds <list>', 'training seeds, each a trial: 1..5 or 1,7,42 (mean ± std over them)', nonEmpty)
+    .option('--folds <k>', 'k-fold cross-validation on the training rows, 2 … 100 (mean ± std over the folds)', int(2, 100))
+    .option('--file <sweep.json>', 'a JSON sweep file: {"name", "base": {train settings}, "grid": {"lr": [0.01, 0.1]}, "random": {"lr": "log:1e-4..1e-1"}, "trials", "seeds", "folds", "samplerSeed"}', nonEmpty)
+    .option('--name <name>', 'the sweep\'s name: its Redis keys and its output folder (default: sweep)', nonEmpty)
+    .option('--out-dir <dir>', 'where leaderboard.csv, leaderboard.json, best.bpnn and models/ go (default: the name)', nonEmpty)
+    .option('-c, --concurrency <n>', 'local trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
+    .option('--redis <url>', 'run the trials as a BullMQ flow on this Redis (redis://[user:password@]host:6379, rediss:// for TLS; default $REDIS_URL); start `backprop worker` on each machine', nonEmpty)
+    .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
+    .option('--halving', 'successive halving (ASHA): at rungs r, r·η, r·η², … epochs, the bottom 1 − 1/η of the trials so far stop')
+    .option('--halving-min <r>', 'epochs of the first rung (default 1)', int(1, 1_000_000))
+    .option('--halving-eta <η>', 'halving factor η, 2 … 100 (default 3)', int(2, 100))
+    .option('--checkpoint-every <K>', 'epochs between checkpoints (into Redis): a trial taken over from a killed worker recomputes at most K epochs (default 1)', int(1, 1_000_000))
+    .option('--max-data-mb <n>', 'largest data file uploaded to Redis, in MiB (default 256)', int(1, 1_000_000))
+    .option('-f, --force', 'overwrite the output folder of an earlier local sweep of the same name')
+    .option('--json', 'one JSON event per line on stdout')
+    .addHelpText('after', `
+Every trial trains through \`backprop train\`'s code with the base settings (the train flags above)
+and its own values; its model file depends on the trial only, so a trial gives the same bits
+wherever it runs (leaderboard column sha256). Ranking: validation accuracy (with --val-split or
+--folds), else validation loss, test accuracy, test loss, training loss.
+
+Ctrl-C: a local sweep stops its running trials; with --redis, the queued trials are removed from
+Redis and the running ones finish on their workers. Either way the finished trials' leaderboard is
+written and the exit code is 130.
+
+Examples:
+  $ backprop sweep --data iris --epochs 30 --grid lr=0.01,0.05,0.1 --grid hidden=8,16-8 --seeds 1..3
+  $ backprop sweep --data iris --optimizer adam --random lr=log:1e-4..1e-1 --trials 20 --folds 5 -c 2
+  $ backprop sweep --file sweep.json --redis redis://queue.lan:6379 --name lr-search
+  $ backprop worker --redis redis://queue.lan:6379                # on each machine`)
+    .action(run(async (o) => (await import('./commands/sweep.js')).sweep(o)));
+
+  p.command('worker')
+    .description('train the trials of sweeps from Redis on this machine (start one per machine)')
+    .option('--redis <url>', 'the sweeps\' Redis: redis://[user:password@]host:6379 or rediss:// (default $REDIS_URL)', nonEmpty)
+    .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
+    .option('-c, --concurrency <n>', 'trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
+    .option('-w, --workers <n>', 'worker threads per trial, 1 … 256 (default: the cores divided by --concurrency)', int(1, 256))
+    .option('--cache-dir <dir>', 'where uploaded data files are cached by SHA-256 (default ~/.cache/backprop/data)', nonEmpty)
+    .option('--max-data-mb <n>', 'largest data file this worker downloads, in MiB (default 256)', int(1, 1_000_000), 256)
+    .option('--lock-ms <ms>', 'how long the trial of a worker that died stays locked before another worker resumes it, 1,000 … 600,000 (default 30,000)', int(1000, 600_000), 30_000)
+    .addHelpText('after', `
+SIGTERM or Ctrl-C drains: running trials stop at a step, write a checkpoint into Redis and go back
+to the queue, where another worker resumes them bit-identically; exit code 128 + the signal.
+
+Example:
+  $ backprop worker --redis redis://queue.lan:6379 --concurrency 2`)
+    .action(run(async (o) => (await import('./commands/worker.js')).worker(o)));
+
   p.command('help')
     .description('help for a command')
     .argument('[command]', 'the command')
@@ -229,6 +249,9 @@ async function main(argv: string[]): Promise<number> {
   }
   return lastResult;
 }
+
+/** Repeatable flags: --grid a=1 --grid b=2. */
+const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Commands return their exit code; `run` records it. */
 let lastResult = 0;

@@ -22,7 +22,7 @@ import type { MissingFlag } from '../options.js';
 import { trainDefaults } from '../defaults.js';
 import { engineFor } from '../engine.js';
 import { UsageError } from '../errors.js';
-import { checkWritable, readModel, removeStaleTemps, writeAtomic, type ReadModel } from '../files.js';
+import { checkWritable, modelFromBytes, readModel, removeStaleTemps, writeAtomic, type ReadModel } from '../files.js';
 import { dataKind, dataOptions, locateData, type Change, type CliMeta } from '../meta.js';
 import { onSignal, signalExitCode, type Signal } from '../process-io.js';
 import { c, ce, emit, fmt, outputMode, plot, Progress, say, table } from '../ui.js';
@@ -142,7 +142,7 @@ function checkOptimizerFlags(f: TrainFlags, optimizer: string, source: string): 
   for (const k of given(f, ['beta1', 'beta2'])) if (optimizer !== 'adam') throw new UsageError(`${flag(k)} sets a β of adam, and ${source} is ${optimizer}; drop ${flag(k)}, or use --optimizer adam`);
 }
 
-interface Run {
+export interface Run {
   net: Network;
   trainer: Trainer;
   pre: Preprocessing;
@@ -167,8 +167,11 @@ function checkOutputs(f: TrainFlags, meta: CliMeta, force: boolean): string[] {
 
 const checkpointPath = (f: TrainFlags, meta: CliMeta) => f.checkpoint ?? `${meta.out}.ckpt`;
 
-/** A new run: data, defaults for it, memory check, network (fresh, or --from a model), trainer. */
-async function freshRun(f: TrainFlags): Promise<Run> {
+/**
+ * A new run: data, defaults for it, memory check, network (fresh, or --from a model), trainer.
+ * `outputs` false: no output paths are checked (a sweep's trial hands its model bytes back).
+ */
+export async function freshRun(f: TrainFlags, outputs = true): Promise<Run> {
   if (f.layers && f.hidden) throw new UsageError('--layers gives every layer size and --hidden only the hidden ones; pass one of them');
   if (f.from) {
     const fixed = given(f, ['layers', 'hidden', 'activation', 'output', 'loss', 'init', 'dtype', 'normalize']);
@@ -184,7 +187,7 @@ async function freshRun(f: TrainFlags): Promise<Run> {
     out: f.out ?? DEFAULT_OUT, defaultOut: f.out === undefined, kernels: f.kernels ?? 'auto', workers: f.workers,
     ...tabularMeta(f),
   };
-  const notes = checkOutputs(f, meta, Boolean(f.force));
+  const notes = outputs ? checkOutputs(f, meta, Boolean(f.force)) : [];
   // --from: the model's own preprocessing maps the data onto its inputs and labels
   const base = f.from ? readModel(f.from) : null;
   if (f.from) meta.from = f.from;
@@ -249,10 +252,14 @@ async function resumeData(f: TrainFlags, saved: CliMeta, notes: string[]): Promi
   return { spec: saved.dataPath, located };
 }
 
-/** A run continued from a checkpoint, with the flags it may change applied and recorded. */
-async function resumedRun(f: TrainFlags, resume: string): Promise<Run> {
+/**
+ * A run continued from a checkpoint, with the flags it may change applied and recorded. `bytes`:
+ * the checkpoint's bytes, named `resume` in messages (a sweep's trial: no output paths are checked).
+ */
+export async function resumedRun(f: TrainFlags, resume: string, bytes?: Uint8Array): Promise<Run> {
   if (f.from) throw new UsageError(`--resume continues ${resume} with its own weights and --from starts from ${f.from}'s; pass one of them`);
-  let file: ReadModel = readModel(resume);
+  const read = (backend?: Backend) => (bytes ? modelFromBytes(bytes, resume, backend) : readModel(resume, backend));
+  let file: ReadModel = read();
   if (!file.training) throw new UsageError(`${resume} has no training state to resume (it was saved without a trainer); fine-tune it with --from ${resume} --data <data>, or train a new model`);
   const saved = file.cli;
   if (!saved) throw new UsageError(`${resume} was not written by \`backprop train\`; resume it from code with resumeTrainer()`);
@@ -272,13 +279,13 @@ async function resumedRun(f: TrainFlags, resume: string): Promise<Run> {
   if (f.minDelta !== undefined && f.patience === undefined && !cfg.earlyStopping) throw new UsageError('--min-delta is the improvement early stopping waits for, and the checkpoint trains without early stopping; add --patience N, or drop --min-delta');
 
   const meta: CliMeta = { ...saved, data: f.data ?? saved.data, out: f.out ?? saved.out, defaultOut: f.out === undefined && saved.defaultOut, workers: f.workers };
-  const notes = checkOutputs(f, meta, Boolean(f.force) || meta.out === resume);
+  const notes = bytes ? [] : checkOutputs(f, meta, Boolean(f.force) || meta.out === resume);
   const { spec, located } = await resumeData(f, saved, notes);
   Object.assign(meta, located);
   const kernels = f.kernels ?? saved.backend ?? 'js';
   if (f.kernels !== undefined && saved.backend && f.kernels !== 'auto' && f.kernels !== saved.backend) notes.push(`the checkpoint ran on ${saved.backend} kernels; continuing on ${f.kernels} (the last bits differ from an uninterrupted run)`);
   const backend = await backendFor(kernels === 'auto' ? saved.backend ?? 'auto' : kernels, file.net.spec.dtype);
-  if (backend.name !== 'js') file = readModel(resume, backend); // the same kernels as the interrupted run: bit-identical
+  if (backend.name !== 'js') file = read(backend); // the same kernels as the interrupted run: bit-identical
   meta.backend = backend.name;
   const loaded = await loadTraining(spec, dataOptions(meta));
 
