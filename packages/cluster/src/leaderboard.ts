@@ -70,7 +70,7 @@ export function summarize(records: TrialRecord[], metric: Metric): GroupSummary[
   for (const [group, rs] of groups) {
     const xs = rs.map((r) => r.metrics![metric.key] as number);
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-    const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
+    const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) * (x - mean), 0) / (xs.length - 1)) : 0;
     out.push({ group, params: rs[0].params, n: xs.length, mean, std });
   }
   return out.sort((a, b) => (metric.higherIsBetter ? b.mean - a.mean : a.mean - b.mean) || a.group - b.group);

@@ -3,7 +3,7 @@
  * fastest), random draws (seeded: the same --sampler-seed draws the same trials on any machine),
  * seeds and k folds. Trial i's settings are a pure function of the sweep definition.
  */
-import { Rng } from '@backprop/core/engine';
+import { Rng, exp, log } from '@backprop/core/engine';
 import * as v from 'valibot';
 import { SweepError } from './errors.js';
 
@@ -102,7 +102,8 @@ export function parseRandom(args: string[], parse: ValueParser): SweepSpace['ran
 /** One draw of a distribution (a value the train flag accepts: the parser checks it). */
 function draw(d: Distribution, rng: Rng): Value {
   switch (d.kind) {
-    case 'log': return Number(Math.exp(rng.uniform(Math.log(d.lo), Math.log(d.hi))).toPrecision(6));
+    // core's exp and log: the same draws on every machine and engine (Math.exp differs between them)
+    case 'log': return Number(exp(rng.uniform(log(d.lo), log(d.hi))).toPrecision(6));
     case 'uniform': return Number(rng.uniform(d.lo, d.hi).toPrecision(6));
     case 'int': return d.lo + rng.int(d.hi - d.lo + 1);
     case 'choice': return d.values[rng.int(d.values.length)];
