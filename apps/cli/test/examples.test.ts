@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IRIS, IRIS_FEATURES, IRIS_LABELS } from '@backprop/data';
-import { CLI, CLI_SHELL, run, TRACE } from './helpers.js';
+import { CLI, CLI_SHELL, run, TRACE, housesCsv } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'backprop-examples-'));
 const fixtures = join(root, 'fixtures');
@@ -98,18 +98,10 @@ beforeAll(async () => {
   w('iris-rows.csv', [...IRIS_FEATURES, 'species'].join(',') + '\n' + IRIS.map((r) => [...r.slice(0, 4), IRIS_LABELS[r[4]]].join(',')).join('\n') + '\n');
   // a table with a species column: three well-separated classes
   w('data.csv', 'a,b,c,species\n' + Array.from({ length: 300 }, (_, i) => { const k = i % 3; return `${k * 3 + ((i * 7) % 10) / 10},${(i * 13) % 7},${-k + ((i * 3) % 5) / 5},${['ash', 'elm', 'oak'][k]}`; }).join('\n') + '\n');
-  // houses: price = 3000·area − 2000·age + a city term + noise (a seeded LCG), some ages missing ("NA")
+  // houses (helpers.ts) from a seeded LCG of its own
   let state = 12345;
   const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  const houses = ['area,age,city,price'];
-  for (let i = 0; i < 600; i++) {
-    const area = 50 + 200 * rand();
-    const age = 40 * rand();
-    const city = ['north', 'south', 'east'][i % 3];
-    const price = 3000 * area - 2000 * age + { north: 50000, south: 0, east: -30000 }[city]! + 5000 * (rand() - 0.5);
-    houses.push(`${area.toFixed(2)},${i % 13 === 4 ? 'NA' : age.toFixed(1)},${city},${price.toFixed(0)}`);
-  }
-  w('houses.csv', houses.join('\n') + '\n');
+  w('houses.csv', housesCsv(rand));
   const train = (...args: string[]) => {
     const r = run(fixtures, ['train', ...args]);
     if (r.code !== 0) throw new Error(`fixture: ${args.join(' ')}\n${r.stderr}`);

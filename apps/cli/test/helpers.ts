@@ -95,3 +95,20 @@ export function edit(header: Record<string, unknown>, path: string, value: unkno
   else node[keys[keys.length - 1]] = value;
   return copy;
 }
+
+/**
+ * houses.csv for the regression tests and examples: price = 3000·area − 2000·age + a city term +
+ * noise (about 300,000 ± 175,000), 600 rows, the age missing ("NA") in every 13th; `rand` is the
+ * caller's seeded generator, so each test keeps its own stream.
+ */
+export function housesCsv(rand: () => number): string {
+  const houses = ['area,age,city,price'];
+  for (let i = 0; i < 600; i++) {
+    const area = 50 + 200 * rand();
+    const age = 40 * rand();
+    const city = ['north', 'south', 'east'][i % 3];
+    const price = 3000 * area - 2000 * age + { north: 50000, south: 0, east: -30000 }[city]! + 5000 * (rand() - 0.5);
+    houses.push(`${area.toFixed(2)},${i % 13 === 4 ? 'NA' : age.toFixed(1)},${city},${price.toFixed(0)}`);
+  }
+  return houses.join('\n') + '\n';
+}

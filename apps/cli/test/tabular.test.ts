@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, outputsToTargets } from '@backprop/core';
 import { encodeRows } from '@backprop/data';
-import { CLI } from './helpers.js';
+import { CLI, housesCsv } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-tabular-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,16 +37,8 @@ for (let i = 0; i < 300; i++) {
 }
 writeFileSync(p('fruit.csv'), fruit.join('\n') + '\n');
 
-// houses: price = 3000·area − 2000·age + a city term + noise, about 300,000 ± 175,000
-const houses = ['area,age,city,price'];
-for (let i = 0; i < 600; i++) {
-  const area = 50 + 200 * rand();
-  const age = 40 * rand();
-  const city = ['north', 'south', 'east'][i % 3];
-  const price = 3000 * area - 2000 * age + { north: 50000, south: 0, east: -30000 }[city]! + 5000 * (rand() - 0.5);
-  houses.push(`${area.toFixed(2)},${i % 13 === 4 ? 'NA' : age.toFixed(1)},${city},${price.toFixed(0)}`);
-}
-writeFileSync(p('houses.csv'), houses.join('\n') + '\n');
+// houses (helpers.ts): the regression table
+writeFileSync(p('houses.csv'), housesCsv(rand));
 
 describe('--categorical and --missing', () => {
   it('train, save, predict raw rows with an unseen category and a missing cell: zeros and the saved fill, one warning', () => {
