@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { Network, Trainer, jsBackend, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
 import { createWasmBackend, crc32, loadKernels, now } from '@backprop/core/engine';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
+import { tinyStepMicros } from './common.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,21 +82,6 @@ async function epochRate(data: Dataset, batchSize: number, engine: FitOptions['e
   return { rate, cores, sum: checksum(net.params) };
 }
 
-/** Mean time of one optimizer step on a tiny network (4-8-2, batch 4): almost all of it is the step's overhead. */
-async function stepMicros(engine: FitOptions['engine'], backend: Backend): Promise<number> {
-  const N = 4096;
-  const X = jsBackend.floats('f32', N * 4);
-  const Y = jsBackend.floats('f32', N * 2);
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < 4; j++) X[i * 4 + j] = ((i * 7 + j * 3) % 11) / 11;
-    Y[i * 2 + (i % 2)] = 1;
-  }
-  const net = Network.create({ sizes: [4, 8, 2] }, { seed: 1, backend });
-  const trainer = new Trainer(net, { epochs: 3, batchSize: 4, seed: 2 });
-  const r = await trainer.fit({ X, Y, N, nIn: 4, nOut: 2 }, { engine });
-  return Math.min(...r.history.slice(1).map((e) => (e.seconds * 1e6) / (N / 4)));
-}
-
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 const data = loadMnist(SAMPLES);
@@ -119,7 +105,7 @@ for (let rep = 0; rep < 3; rep++) {
 console.log(`overhead  piscina run() round trip, empty task     ${pad(ping.toFixed(1), 7)} µs/task`);
 for (const kind of KERNELS) {
   const backend = kind === 'wasm' ? wasm! : jsBackend;
-  for (const [name, engine] of variants) console.log(`overhead  ${kind.padEnd(4)} step of 4-8-2 at batch 4, ${name.padEnd(16)} ${pad((await stepMicros(engine, backend)).toFixed(1), 7)} µs/step`);
+  for (const [name, engine] of variants) console.log(`overhead  ${kind.padEnd(4)} step of 4-8-2 at batch 4, ${name.padEnd(16)} ${pad((await tinyStepMicros(backend, engine)).toFixed(1), 7)} µs/step`);
 }
 
 // 2. throughput: rounds of (1 thread, 1 worker, 2 workers), interleaved so each sees the same load

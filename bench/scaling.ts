@@ -25,7 +25,7 @@ import { Network, Trainer, jsBackend, type Backend, type Dataset, type Floats } 
 import { Workspace, createWasmBackend, crc32, loadKernels, now, type WasmModule } from '@backprop/core/engine';
 import type { ParallelEngine } from '@backprop/parallel/engine';
 import { NodePool, nodeEngine } from '@backprop/parallel/node';
-import { mnist, pad, runMain } from './common.js';
+import { mnist, pad, runMain, tinyStepMicros } from './common.js';
 
 const argv = process.argv;
 const arg = (name: string, dflt: number): number => {
@@ -100,20 +100,6 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   return { ...m, sum: checksum(net.params) };
 }
 
-/** Mean µs of one step of a tiny net (4-8-2, batch 4): what ordering a step costs, nearly nothing else. */
-async function tinyStepUs(backend: Backend, pool: NodePool | null): Promise<number> {
-  const N = 2048;
-  const X = jsBackend.floats('f32', N * 4);
-  const Y = jsBackend.floats('f32', N * 2);
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < 4; j++) X[i * 4 + j] = ((i * 7 + j * 3) % 11) / 11;
-    Y[i * 2 + (i % 2)] = 1;
-  }
-  const net = Network.create({ sizes: [4, 8, 2] }, { seed: 1, backend });
-  const r = await new Trainer(net, { epochs: 3, batchSize: 4, seed: 2, validationSplit: 0 }).fit({ X, Y, N, nIn: 4, nOut: 2 }, { engine: pool ? nodeEngine({ pool }) : undefined });
-  return Math.min(...r.history.slice(1).map((e) => (e.seconds * 1e6) / (N / 4)));
-}
-
 async function throughput(module: WasmModule, data: Dataset): Promise<void> {
   const counts = [...Array.from({ length: CORES }, (_, i) => i + 1), 2 * CORES];
   const pools = new Map(counts.map((n) => [n, new NodePool({ workers: n })]));
@@ -121,7 +107,7 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
   if (!QUICK) cases.push(['wide', WIDE, 32]);
   const tiny = await createWasmBackend({ module });
   const overhead = new Map<number, number>();
-  for (const n of [0, ...counts]) overhead.set(n, await tinyStepUs(tiny, n === 0 ? null : pools.get(n)!));
+  for (const n of [0, ...counts]) overhead.set(n, await tinyStepMicros(tiny, n === 0 ? undefined : nodeEngine({ pool: pools.get(n)! })));
   console.log(`step overhead (4-8-2 at batch 4, wasm): 1 thread ${overhead.get(0)!.toFixed(1)} µs; ${counts.map((n) => `${n} workers ${overhead.get(n)!.toFixed(1)} µs`).join(', ')}\n`);
 
   for (const [name, sizes, B] of cases) {

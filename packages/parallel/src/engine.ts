@@ -254,7 +254,10 @@ export class ParallelEngine implements GradientEngine {
     Atomics.store(this.ctl, UPDATE, 1);
     // plain stores: the Atomics.store that posts the step publishes them to the workers
     const corrections = this.update?.corrections;
-    if (corrections) corrections.set([c.c1, c.c2]);
+    if (corrections) {
+      corrections[0] = c.c1;
+      corrections[1] = c.c2;
+    }
     try {
       const stats = await this.batch(order, start, B);
       if (Atomics.load(this.ctl, NUMERIC) === 0) return { ...stats, numeric: false, overflow: null };
