@@ -342,7 +342,7 @@ export class Trainer {
     this.checkFinite(r.loss, grad, epoch, step);
     const i = r.overflow?.index ?? 0;
     const l = Math.max(0, this.net.layers.findIndex(({ offset, size }) => i >= offset && i < offset + size));
-    throw new NumericError(`the weights of layer ${l + 1} overflowed to ${r.overflow?.value} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
+    throw overflowError(l, r.overflow?.value ?? NaN, epoch, step);
   }
 
   /** An update that overflowed is undone, so the weights are never left half-updated. */
@@ -354,10 +354,15 @@ export class Trainer {
       if (i >= 0) {
         const w = params[i];
         params.set(backup);
-        throw new NumericError(`the weights of layer ${l + 1} overflowed to ${w} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
+        throw overflowError(l, w, epoch, step);
       }
     }
   }
+}
+
+/** A step whose new weights were not finite (layer l, 0-based), after they were put back: one message for both step paths. */
+function overflowError(l: number, w: number, epoch: number, step: number): NumericError {
+  return new NumericError(`the weights of layer ${l + 1} overflowed to ${w} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
 }
 
 /** Where the loop gets its batches: rows order[start … start+B) of the engine's data. */
