@@ -98,6 +98,9 @@ export function attach(init: WorkerInit): WorkerState {
   const net = new Network(init.spec, backend.adopt(init.params), backend);
   const slots = GradientSlots.attach(net, init.slots);
   const ws = net.workspace(init.shardSize);
+  // Taken now, not on this worker's first shard: a worker that gets no shard in a run would
+  // otherwise hold no scratch, and the next run would grow the heap by a region it cannot reuse.
+  backend.reserveScratch();
   const u = init.update;
   const adoptAll = (r: Record<string, Floats>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, backend.adopt(v)]));
   const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged, corrections: u.corrections };

@@ -71,6 +71,12 @@ export interface Backend {
    * next kernel call. A worker calls it when it leaves a run, so a thread that then ends leaks nothing.
    */
   releaseScratch(): void;
+  /**
+   * Takes this thread's kernel scratch now rather than on the first kernel call. A worker calls it
+   * when it joins a run, so every run of k workers holds k scratch regions: which regions are
+   * reused then never depends on which workers happened to run a kernel.
+   */
+  reserveScratch(): void;
   /** The same region as `view` (received by postMessage, e.g.), as a view these kernels address. */
   adopt<T extends Float32Array | Float64Array | Int32Array>(view: T): T;
   /** The descriptor `backendFrom` rebuilds this backend from on another thread. */

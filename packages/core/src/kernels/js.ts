@@ -140,6 +140,7 @@ export const jsBackend: Backend = {
   },
   release: () => {}, // garbage-collected
   releaseScratch: () => {}, // no scratch of its own
+  reserveScratch: () => {},
   adopt: (view) => view, // a posted view of a SharedArrayBuffer is already addressable
   describe: () => ({ kind: 'js' }),
 };

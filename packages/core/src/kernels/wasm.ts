@@ -404,6 +404,9 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       live.delete(arena.base);
       give(arena.base, n);
     },
+    reserveScratch(): void {
+      packStart();
+    },
     releaseScratch(): void {
       if (pack === 0) return;
       live.delete(pack);

@@ -133,4 +133,18 @@ describe('WASM heap across fits on fresh pools', () => {
     const P = Network.create({ sizes: SIZES }).P;
     expect(perRun).toBeLessThan(3 * P * 4 + 4096); // params, adam m and v (+ alignment)
   });
+
+  it('stays flat when some workers get no shard: each worker holds its scratch from the start', async () => {
+    // The first run has one step of one shard: one of its 4 workers runs a kernel, the others
+    // none. The next runs have 23 steps, so several of their workers do.
+    const backend = await newWasmBackend();
+    const data = makeData(203, 'f32');
+    const one = { ...config, epochs: 1, batchSize: 8, shardSize: 8, validationSplit: 0 }; // no evaluation on this thread
+    await train('f32', one, makeData(8, 'f32'), { backend, engine: nodeEngine({ workers: 4 }) });
+    const top = backend.arena(16).base;
+    for (let i = 0; i < 3; i++) await train('f32', one, data, { backend, engine: nodeEngine({ workers: 4 }) });
+    const perRun = (backend.arena(16).base - top) / 3;
+    const P = Network.create({ sizes: SIZES }).P;
+    expect(perRun).toBeLessThan(3 * P * 4 + 4096);
+  });
 });
