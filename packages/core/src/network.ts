@@ -333,16 +333,17 @@ export class Network {
   /**
    * Backward pass, mirroring forward from l = L down to 1: δ^[L] from the loss, then
    * dW^[l] += Δ^[l]ᵀ [1|a^[l-1]] and ∂L/∂a^[l-1] = (W^[l])ᵀ δ^[l] without element 0,
-   * δ^[l-1] = ∂L/∂a^[l-1] ⊙ φ'(net^[l-1]). dW accumulates sums over the B rows (not means).
+   * δ^[l-1] = ∂L/∂a^[l-1] ⊙ φ'(net^[l-1]). dW accumulates sums over the B rows (not means);
+   * with `overwrite` it is set to them (the same bits as accumulating into a zeroed dW).
    */
-  backward(ws: Workspace, B: number, dW: Floats[]): void {
+  backward(ws: Workspace, B: number, dW: Floats[], overwrite = false): void {
     const k = this.kernels;
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
       const x = l > 0 ? ws.a[l - 1] : ws.X;
-      k.denseBackwardWeights(dW[l], ws.delta[l], x, B, nIn, nOut);
+      k.denseBackwardWeights(dW[l], ws.delta[l], x, B, nIn, nOut, overwrite);
       if (l > 0) {
         const below = this.layers[l - 1];
         k.denseBackwardInput(ws.delta[l - 1], ws.delta[l], this.W[l], B, nIn, nOut); // ∂L/∂a^[l-1]

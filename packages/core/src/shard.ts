@@ -84,7 +84,8 @@ export class GradientSlots {
   }
 
   /**
-   * Gradient sum of rows order[start … start+B) into slot s (zeroed first), with the shard's
+   * Gradient sum of rows order[start … start+B) into slot s (overwritten: every layer's dW kernel
+   * stores its sums, so no pass zeroes the slot first), with the shard's
    * loss sum and correct count in stats[2s], stats[2s+1].
    */
   computeShard(s: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number): void {
@@ -94,8 +95,7 @@ export class GradientSlots {
     const a = net.forward(ws, B);
     this.stats[2 * s] = net.lossSum(ws, B);
     this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a, ws.Y, B, net.nOut) : 0;
-    slot.flat.fill(0);
-    net.backward(ws, B, slot.W);
+    net.backward(ws, B, slot.W, true);
   }
 
   /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the reduction). */

@@ -16,8 +16,8 @@ export interface Kernels {
   readonly name: string;
   /** net = X·W[:,1:]ᵀ + W[:,0] */
   denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
-  /** dW += Δᵀ·[1|X] */
-  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
+  /** dW += Δᵀ·[1|X]; with `overwrite`, dW = Δᵀ·[1|X] (the bits of adding into a zeroed dW, without zeroing it first) */
+  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, overwrite?: boolean): void;
   /** da = Δ·W[:,1:] */
   denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void;
   /** a = φ(net) */

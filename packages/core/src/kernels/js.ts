@@ -23,11 +23,15 @@ export function denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: 
   }
 }
 
-/** dW += Δᵀ·[1|X]: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (nOut, nIn+1). */
-export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number): void {
+/**
+ * dW += Δᵀ·[1|X]: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (nOut, nIn+1).
+ * With `overwrite` each row is zeroed just before its sums (while it is in cache), not in a pass of its own.
+ */
+export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, overwrite = false): void {
   const cols = nIn + 1;
   for (let k = 0; k < nOut; k++) {
     const wRow = k * cols;
+    if (overwrite) dW.fill(0, wRow, wRow + cols);
     for (let b = 0; b < B; b++) {
       const d = delta[b * nOut + k];
       if (d === 0) continue; // ReLU zeros are common; skipping them changes no sum

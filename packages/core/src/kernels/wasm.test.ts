@@ -96,6 +96,23 @@ describe('WASM SIMD kernels equal the JS reference', () => {
     expectClose(dW, once.map((x) => 2 * x), { atol: 1e-6, rtol: 1e-6 });
   });
 
+  it('dW overwritten: the bits of accumulating into a zeroed dW, whatever dW held (WASM and JS, B past the row block, B = 0)', () => {
+    const rng = new Rng(6);
+    for (const [B, nIn, nOut] of [[8, 784, 128], [8, 64, 10], [3, 5, 7], [257, 33, 70], [1, 1, 1], [0, 9, 6]]) {
+      const ar = wasm.arena(4 * (4 * nOut * (nIn + 1) + B * (nIn + nOut)) + 256); // two dW per family
+      const X = rand(ar, B * nIn, rng);
+      const delta = rand(ar, B * nOut, rng);
+      for (let i = 0; i < delta.length; i += 3) delta[i] = 0; // ReLU zeros (the JS loop skips them)
+      for (const fam of [k, jsKernels]) {
+        const zeroed = ar.f32(nOut * (nIn + 1));
+        fam.denseBackwardWeights(zeroed, delta, X, B, nIn, nOut);
+        const dW = rand(ar, nOut * (nIn + 1), rng, -9, 9); // garbage from an earlier step
+        fam.denseBackwardWeights(dW, delta, X, B, nIn, nOut, true);
+        expect(new Uint32Array(dW.slice().buffer), `${fam.name} ${B}×${nIn}→${nOut}`).toEqual(new Uint32Array(zeroed.slice().buffer));
+      }
+    }
+  });
+
   it.each(ACTIVATIONS)('a = φ(net) and δ = J_φᵀ g for %s, in place and not', (name: ActivationName) => {
     const rng = new Rng(name.length);
     for (const [B, n] of [[1, 1], [3, 7], [16, 10], [5, 33]]) {

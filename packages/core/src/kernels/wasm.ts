@@ -45,7 +45,7 @@ interface KernelExports {
   heapBase(): number;
   packBytes(): number;
   denseForward(net: number, W: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
-  denseBackwardWeights(dW: number, delta: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
+  denseBackwardWeights(dW: number, delta: number, X: number, B: number, nIn: number, nOut: number, pack: number, overwrite: number): void;
   denseBackwardInput(da: number, delta: number, W: number, B: number, nIn: number, nOut: number, pack: number): void;
   reluForward(a: number, net: number, len: number): void;
   reluBackward(delta: number, g: number, net: number, len: number): void;
@@ -306,12 +306,12 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(X, B * nIn, 'X');
       ex.denseForward(net.byteOffset, W.byteOffset, X.byteOffset, B, nIn, nOut, packStart());
     },
-    denseBackwardWeights(dW, delta, X, B, nIn, nOut) {
-      if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
+    denseBackwardWeights(dW, delta, X, B, nIn, nOut, overwrite = false) {
+      if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut, overwrite);
       need(dW, nOut * (nIn + 1), 'dW');
       need(delta, B * nOut, 'delta');
       need(X, B * nIn, 'X');
-      ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, packStart());
+      ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, packStart(), overwrite ? 1 : 0);
     },
     denseBackwardInput(da, delta, W, B, nIn, nOut) {
       if (!addressable(da, delta, W)) return jsKernels.denseBackwardInput(da, delta, W, B, nIn, nOut);
