@@ -8,7 +8,7 @@ import type { Dataset } from './dataset.js';
 import type { Floats } from './arena.js';
 import type { Network, Workspace } from './network.js';
 import type { BiasCorrections, Optimizer } from './optimizers.js';
-import { GradientSlots, shardCount, type BatchStats } from './shard.js';
+import { GradientSlots, groupRows, shardCount, type BatchStats } from './shard.js';
 
 export interface GradientEngine {
   /** Σ over the batch of δ·xᵀ (length P), filled by `batch`. */
@@ -62,14 +62,15 @@ export class LocalEngine implements GradientEngine {
   ) {
     this.slots = GradientSlots.allocate(net, shardCount(opts.maxBatch, opts.shardSize));
     this.grad = this.slots.grad;
-    this.ws = net.workspace(opts.shardSize);
+    this.ws = net.workspace(groupRows(opts.maxBatch, opts.shardSize));
   }
 
   batch(order: Int32Array, start: number, B: number): BatchStats {
     const { shardSize } = this.opts;
     const nShards = shardCount(B, shardSize);
-    for (let s = 0; s < nShards; s++) {
-      this.slots.computeShard(s, this.ws, this.data, order, start + s * shardSize, Math.min(shardSize, B - s * shardSize));
+    const group = this.ws.maxB; // whole shards: each group's forward and δ pass is one GEMM per layer
+    for (let r0 = 0; r0 < B; r0 += group) {
+      this.slots.computeShards(r0 / shardSize, this.ws, this.data, order, start + r0, Math.min(group, B - r0), shardSize);
     }
     this.slots.reduce(nShards);
     return this.slots.sumStats(nShards);

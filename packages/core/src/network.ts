@@ -12,6 +12,7 @@ import type { Backend, Kernels } from './kernels/index.js';
 import { jsBackend } from './kernels/js.js';
 import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
 import { checkSeed, Rng } from './rng.js';
+import { groupRows } from './shard.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
@@ -169,7 +170,7 @@ export interface MemoryPlan {
   optimizer: number;
   /** One gradient slot of P numbers per shard of the largest batch, plus the reduced sum. */
   gradients: number;
-  /** net, a, δ of every layer for one shard, per worker, and the evaluation chunk. */
+  /** net, a, δ of every layer for one shard per worker (this thread: for a group of shards, `groupRows`), and the evaluation chunk. */
   scratch: number;
   total: number;
 }
@@ -186,7 +187,9 @@ export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSi
   const params = (o.earlyStopping ? 3 : 2) * P * e;
   const optimizer = vectors * P * e;
   const gradients = (shards + 1) * P * e + shards * 16;
-  const scratch = (o.workers ?? 1) * Workspace.bytes(spec, o.shardSize) + Workspace.bytes(spec, Math.min(256, o.batchSize));
+  const workers = o.workers ?? 1;
+  const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, o.shardSize); // LocalEngine, or a shard per worker
+  const scratch = engine + Workspace.bytes(spec, Math.min(256, o.batchSize));
   return { params, optimizer, gradients, scratch, total: params + optimizer + gradients + scratch };
 }
 
@@ -337,13 +340,30 @@ export class Network {
    * with `overwrite` it is set to them (the same bits as accumulating into a zeroed dW).
    */
   backward(ws: Workspace, B: number, dW: Floats[], overwrite = false): void {
+    this.backwardShards(ws, B, Math.max(1, B), [dW], 0, overwrite);
+  }
+
+  /**
+   * `backward` over B rows cut into consecutive shards of `rows` rows (the last may be shorter):
+   * δ and ∂L/∂a run once over all B rows (each output row of those kernels has the same
+   * operations whatever the row count and position), dW once per shard i into dW[first + i],
+   * so every shard's sums are those of `backward` on its rows alone, bit for bit.
+   */
+  backwardShards(ws: Workspace, B: number, rows: number, dW: readonly Floats[][], first: number, overwrite: boolean): void {
     const k = this.kernels;
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
+    const whole = rows >= B; // one shard: the buffers themselves, no views
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
       const x = l > 0 ? ws.a[l - 1] : ws.X;
-      k.denseBackwardWeights(dW[l], ws.delta[l], x, B, nIn, nOut, overwrite);
+      if (whole) k.denseBackwardWeights(dW[first][l], ws.delta[l], x, B, nIn, nOut, overwrite);
+      else {
+        for (let r0 = 0, i = first; r0 < B; r0 += rows, i++) {
+          const n = Math.min(rows, B - r0);
+          k.denseBackwardWeights(dW[i][l], ws.delta[l].subarray(r0 * nOut, (r0 + n) * nOut), x.subarray(r0 * nIn, (r0 + n) * nIn), n, nIn, nOut, overwrite);
+        }
+      }
       if (l > 0) {
         const below = this.layers[l - 1];
         k.denseBackwardInput(ws.delta[l - 1], ws.delta[l], this.W[l], B, nIn, nOut); // ∂L/∂a^[l-1]
@@ -352,10 +372,13 @@ export class Network {
     }
   }
 
-  /** Σ over the first B rows of the per-sample loss, after forward. */
-  lossSum(ws: Workspace, B: number): number {
+  /** Σ over rows r0 … r0+B of the per-sample loss, after forward. */
+  lossSum(ws: Workspace, B: number, r0 = 0): number {
     const top = this.L - 1;
-    return lossSum(this.spec.loss, this.output, ws.net[top], ws.a[top], ws.Y, B, this.nOut);
+    const n = this.nOut;
+    if (r0 === 0) return lossSum(this.spec.loss, this.output, ws.net[top], ws.a[top], ws.Y, B, n);
+    const v = (f: Floats) => f.subarray(r0 * n, (r0 + B) * n);
+    return lossSum(this.spec.loss, this.output, v(ws.net[top]), v(ws.a[top]), v(ws.Y), B, n);
   }
 
   /** Outputs a^[L] for N rows of X (N × n^[0]), computed in chunks; a new array (N × n^[L]). */

@@ -15,6 +15,18 @@ export function shardCount(B: number, shardSize: number): number {
   return Math.ceil(B / shardSize);
 }
 
+/** Most rows the local engine runs through one forward and δ pass (whole shards; the evaluation chunk's size). */
+const GROUP_ROWS = 256;
+
+/**
+ * Rows of the local engine's scratch: the consecutive shards it runs in one go (all of a batch of
+ * up to GROUP_ROWS rows, at least one shard). Larger GEMMs than one shard's: W is packed once
+ * per group, and the tiles of 4 rows run full.
+ */
+export function groupRows(maxBatch: number, shardSize: number): number {
+  return shardSize * Math.max(1, Math.min(shardCount(maxBatch, shardSize), Math.floor(GROUP_ROWS / shardSize)));
+}
+
 /** Loss sum and correct count over the rows of one batch. */
 export interface BatchStats {
   loss: number;
@@ -43,7 +55,8 @@ export class GradientSlots {
   readonly grad: Floats;
   /** (maxShards, 2): loss sum and correct count of each shard. */
   readonly stats: Float64Array;
-  private readonly views: { flat: Floats; W: Floats[] }[] = [];
+  /** Per slot, its per-layer views (laid out like W). */
+  private readonly views: Floats[][] = [];
 
   private constructor(
     private readonly net: Network,
@@ -58,8 +71,7 @@ export class GradientSlots {
     this.grad = shared.grad;
     this.stats = shared.stats;
     for (let s = 0; s < this.maxShards; s++) {
-      const flat = this.slots.subarray(s * P, (s + 1) * P);
-      this.views.push({ flat, W: net.gradViews(flat) });
+      this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
     }
   }
 
@@ -89,13 +101,25 @@ export class GradientSlots {
    * loss sum and correct count in stats[2s], stats[2s+1].
    */
   computeShard(s: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number): void {
+    this.computeShards(s, ws, data, order, start, B, B);
+  }
+
+  /**
+   * Consecutive shards s = first, first+1, … of `shardSize` rows over rows order[start … start+B)
+   * (the last may be shorter), each into its slot and stats as `computeShard` would (the same
+   * bits): forward and δ run once over all B rows, the gradient sums and statistics per shard.
+   */
+  computeShards(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number): void {
     const net = this.net;
-    const slot = this.views[s];
+    const n = net.nOut;
     gatherRows(ws.X, ws.Y, data, order, start, B);
     const a = net.forward(ws, B);
-    this.stats[2 * s] = net.lossSum(ws, B);
-    this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a, ws.Y, B, net.nOut) : 0;
-    net.backward(ws, B, slot.W, true);
+    for (let r0 = 0, s = first; r0 < B; r0 += shardSize, s++) {
+      const rows = Math.min(shardSize, B - r0);
+      this.stats[2 * s] = net.lossSum(ws, rows, r0);
+      this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a.subarray(r0 * n), ws.Y.subarray(r0 * n), rows, n) : 0;
+    }
+    net.backwardShards(ws, B, shardSize, this.views, first, true);
   }
 
   /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the reduction). */
