@@ -3,7 +3,7 @@
 // (which run single shards) and the single-thread engine would drift apart (DESIGN.md §4).
 import { describe, expect, it } from 'vitest';
 import type { DType } from './arena.js';
-import { dataset } from './dataset.js';
+import { dataset, gatherRows } from './dataset.js';
 import { Network, type NetworkConfig } from './network.js';
 import { Rng } from './rng.js';
 import { GradientSlots, groupRows, shardCount } from './shard.js';
@@ -64,5 +64,22 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
     expect(groupRows(1000, 100)).toBe(200);
     expect(groupRows(1000, 300)).toBe(300);
     expect(groupRows(5, 8)).toBe(8);
+  });
+});
+
+describe('gatherRows', () => {
+  it('copies the listed rows, short rows by the loop and long ones by block copy, f64 data rounded into f32 as a store rounds', () => {
+    for (const nIn of [3, 40]) {
+      const rng = new Rng(nIn);
+      const X = new Float64Array(6 * nIn).map(() => rng.uniform(-1, 1) / 3);
+      const Y = new Float64Array(6 * 2).map((_, i) => i);
+      const Xout = new Float32Array(3 * nIn);
+      const Yout = new Float32Array(3 * 2);
+      const idx = Int32Array.from([9, 5, 0, 2]);
+      gatherRows(Xout, Yout, dataset(X, Y, nIn, 2), idx, 1, 3); // rows 5, 0, 2
+      const want = [5, 0, 2].flatMap((r) => Array.from(X.subarray(r * nIn, (r + 1) * nIn), (v) => Math.fround(v)));
+      expect(Array.from(Xout)).toEqual(want);
+      expect(Array.from(Yout)).toEqual([10, 11, 0, 1, 4, 5]);
+    }
   });
 });
