@@ -230,29 +230,40 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
   store4(n0 + 16, c1, hi(kw));
 }
 
-// ---- weight gradient: dW += Δᵀ·[1|X] (or dW = Δᵀ·[1|X]) ----
+// ---- weight gradient: dW += Δᵀ·[1|X] (or dW = Δᵀ·[1|X], or dW = dW + (Δᵀ·[1|X])) ----
+
+/** `mode` of denseBackwardWeights: dW += Σ (one chain of adds through dW). */
+const ACCUMULATE: i32 = 0;
+/** dW = Σ: the tiles of the first block of rows start from 0 instead of loading dW (the bits of accumulating into a zeroed dW, without the pass that zeroes it). */
+const STORE: i32 = 1;
+/** dW = dW + Σ with Σ summed from 0 first (B ≤ BC: one block): the bits of storing Σ in a slot and adding the slot into dW. */
+const ADD_SUM: i32 = 2;
+
+/** Most rows `ADD_SUM` takes (one block: its sums stay in registers until they are added). */
+export function sumRows(): i32 {
+  return BC;
+}
 
 /**
- * dW (nOut, nIn+1) += Δᵀ (nOut, B) · [1|X] (B, nIn+1), or = when `overwrite` (the tiles of the first
- * block of rows start from 0 instead of loading dW: the same sums as accumulating into a zeroed
- * dW, without the pass that zeroes it). Column 0 gets Σ_b δ_bk; a 4×8 tile of
+ * dW (nOut, nIn+1) += Δᵀ (nOut, B) · [1|X] (B, nIn+1), by `mode` (above). Column 0 gets Σ_b δ_bk; a 4×8 tile of
  * dW[k:k+4, 1+j0 : 1+j0+8] sums over b the outer product of Δ[b, k:k+4] (broadcast) and
  * X[b, j0:j0+8]. Both operands are packed so the inner loop reads two contiguous streams:
  * Δ per block of KB outputs as [k-tile][b][4], X per panel of 8 inputs as [b][8]
  * (row strides of 4 KiB would otherwise map every row of a panel to the same cache set).
  */
-export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize, overwrite: bool): void {
+export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize, mode: i32): void {
   const cols = nIn + 1;
-  if (overwrite && B <= 0) {
-    memory.fill(dW, 0, <usize>(nOut * cols) << 2); // no rows: the sum is 0
+  if (B <= 0) {
+    if (mode == STORE) memory.fill(dW, 0, <usize>(nOut * cols) << 2); // no rows: the sum is 0
     return;
   }
-  biasGradient(dW, delta, B, nOut, cols, overwrite);
+  biasGradient(dW, delta, B, nOut, cols, mode == STORE);
+  const addBack = mode == ADD_SUM;
   const xPanel = pack;
   const dPanel = pack + (<usize>(BC * 8) << 2);
   for (let b0 = 0; b0 < B; b0 += BC) {
     const bc = min(BC, B - b0);
-    const fresh = overwrite && b0 == 0; // later blocks add to what the first one stored
+    const fresh = addBack || (mode == STORE && b0 == 0); // later blocks of STORE add to what the first one stored
     for (let k0 = 0; k0 < nOut; k0 += KB) {
       const kEnd = min(nOut, k0 + KB);
       const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
@@ -260,12 +271,12 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
       let j0 = 0;
       for (; j0 + 8 <= nIn; j0 += 8) {
         packX(xPanel, X, b0, bc, nIn, j0);
-        for (let k = k0; k < k4; k += 4) weightTile4(dW, dPanel + (<usize>((k - k0) * bc) << 2), xPanel, bc, cols, k, j0, fresh);
-        for (let k = k4; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8, fresh);
+        for (let k = k0; k < k4; k += 4) weightTile4(dW, dPanel + (<usize>((k - k0) * bc) << 2), xPanel, bc, cols, k, j0, fresh, addBack);
+        for (let k = k4; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8, fresh, addBack);
       }
       if (j0 < nIn) {
         const w = nIn - j0;
-        for (let k = k0; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w, fresh);
+        for (let k = k0; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w, fresh, addBack);
       }
     }
   }
@@ -300,7 +311,7 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
 }
 
-/** dW[k, 0] += Σ_b δ_bk (= when `overwrite`: 0 + Σ, as into a zeroed dW), four outputs at a time. */
+/** dW[k, 0] = dW[k, 0] + Σ_b δ_bk (Σ from 0 first; `overwrite`: 0 + Σ, as into a zeroed dW), four outputs at a time. */
 @inline function biasGradient(dW: usize, delta: usize, B: i32, nOut: i32, cols: i32, overwrite: bool): void {
   const ds = <usize>nOut << 2;
   let k = 0;
@@ -326,7 +337,7 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
 }
 
-@inline function weightTile4(dW: usize, dp: usize, xp: usize, bc: i32, cols: i32, k: i32, j0: i32, fresh: bool): void {
+@inline function weightTile4(dW: usize, dp: usize, xp: usize, bc: i32, cols: i32, k: i32, j0: i32, fresh: bool, addBack: bool): void {
   const cs = <usize>cols << 2;
   const w0 = dW + ((<usize>k * cols + 1 + j0) << 2);
   const w1 = w0 + cs;
@@ -359,6 +370,12 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
     x += 32;
     d += 16;
   }
+  if (addBack) {
+    c00 = f32x4.add(v128.load(w0), c00); c01 = f32x4.add(v128.load(w0, 16), c01);
+    c10 = f32x4.add(v128.load(w1), c10); c11 = f32x4.add(v128.load(w1, 16), c11);
+    c20 = f32x4.add(v128.load(w2), c20); c21 = f32x4.add(v128.load(w2, 16), c21);
+    c30 = f32x4.add(v128.load(w3), c30); c31 = f32x4.add(v128.load(w3, 16), c31);
+  }
   v128.store(w0, c00); v128.store(w0, c01, 16);
   v128.store(w1, c10); v128.store(w1, c11, 16);
   v128.store(w2, c20); v128.store(w2, c21, 16);
@@ -367,7 +384,7 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
 
 /** One output row k, w ≤ 8 inputs, operands read in place (the edges of the tiling). */
 @inline function weightTile1(
-  dW: usize, delta: usize, X: usize, b0: i32, bc: i32, nIn: i32, nOut: i32, cols: i32, k: i32, j0: i32, w: i32, fresh: bool,
+  dW: usize, delta: usize, X: usize, b0: i32, bc: i32, nIn: i32, nOut: i32, cols: i32, k: i32, j0: i32, w: i32, fresh: bool, addBack: bool,
 ): void {
   const w0 = dW + ((<usize>k * cols + 1 + j0) << 2);
   const l = lo(w);
@@ -395,6 +412,10 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
       x += xs;
       d += ds;
     }
+  }
+  if (addBack) {
+    c0 = f32x4.add(load4(w0, l), c0);
+    c1 = f32x4.add(load4(w0 + 16, h), c1);
   }
   store4(w0, c0, l);
   store4(w0 + 16, c1, h);

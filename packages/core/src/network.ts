@@ -8,7 +8,7 @@ import { align, bytesOf, type Arena, type DType, type Floats } from './arena.js'
 import { DEFAULTS, defaultLoss } from './defaults.js';
 import { ConfigError, ShapeError } from './errors.js';
 import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
-import type { Backend, Kernels } from './kernels/index.js';
+import { SUM_ROWS, type Backend, type Kernels, type WeightGradMode } from './kernels/index.js';
 import { jsBackend } from './kernels/js.js';
 import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
 import { checkSeed, Rng } from './rng.js';
@@ -119,6 +119,9 @@ function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
   return layers.map((L) => flat.subarray(L.offset, L.offset + L.size));
 }
 
+/** Writes the weight gradient of layer l (0-based) for shard i of a `backwardShards` call: x and δ are that shard's n rows. */
+export type ShardWeights = (l: number, x: Floats, delta: Floats, n: number, nIn: number, nOut: number, i: number) => void;
+
 /** Per-shard scratch: gathered inputs and targets, and net, a, δ for every layer. */
 export class Workspace {
   readonly maxB: number;
@@ -168,7 +171,7 @@ export interface MemoryPlan {
   params: number;
   /** Optimizer state vectors: 0 (sgd), 1 (momentum, nesterov) or 2 (adam) of P numbers. */
   optimizer: number;
-  /** One gradient slot of P numbers per shard of the largest batch, plus the reduced sum. */
+  /** One gradient slot of P numbers per shard of the largest batch (none on this thread's engine, for shards of up to SUM_ROWS rows), plus the reduced sum. */
   gradients: number;
   /** net, a, δ of every layer for one shard per worker (this thread: for a group of shards, `groupRows`), and the evaluation chunk. */
   scratch: number;
@@ -186,7 +189,8 @@ export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSi
   const shards = Math.ceil(o.batchSize / o.shardSize);
   const params = (o.earlyStopping ? 3 : 2) * P * e;
   const optimizer = vectors * P * e;
-  const gradients = (shards + 1) * P * e + shards * 16;
+  const direct = (o.workers ?? 1) <= 1 && o.shardSize <= SUM_ROWS; // LocalEngine: shard sums straight into the gradient
+  const gradients = ((direct ? 0 : shards) + 1) * P * e + shards * 16;
   const workers = o.workers ?? 1;
   const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, o.shardSize); // LocalEngine, or a shard per worker
   const scratch = engine + Workspace.bytes(spec, Math.min(256, o.batchSize));
@@ -337,19 +341,20 @@ export class Network {
    * Backward pass, mirroring forward from l = L down to 1: δ^[L] from the loss, then
    * dW^[l] += Δ^[l]ᵀ [1|a^[l-1]] and ∂L/∂a^[l-1] = (W^[l])ᵀ δ^[l] without element 0,
    * δ^[l-1] = ∂L/∂a^[l-1] ⊙ φ'(net^[l-1]). dW accumulates sums over the B rows (not means);
-   * with `overwrite` it is set to them (the same bits as accumulating into a zeroed dW).
+   * `mode` 'store' sets it to them (the same bits as accumulating into a zeroed dW).
    */
-  backward(ws: Workspace, B: number, dW: Floats[], overwrite = false): void {
-    this.backwardShards(ws, B, Math.max(1, B), [dW], 0, overwrite);
+  backward(ws: Workspace, B: number, dW: Floats[], mode: WeightGradMode = 'accumulate'): void {
+    const k = this.kernels;
+    this.backwardShards(ws, B, Math.max(1, B), (l, x, delta, n, nIn, nOut) => k.denseBackwardWeights(dW[l], delta, x, n, nIn, nOut, mode));
   }
 
   /**
    * `backward` over B rows cut into consecutive shards of `rows` rows (the last may be shorter):
    * δ and ∂L/∂a run once over all B rows (each output row of those kernels has the same
-   * operations whatever the row count and position), dW once per shard i into dW[first + i],
-   * so every shard's sums are those of `backward` on its rows alone, bit for bit.
+   * operations whatever the row count and position), and `weights(l, x, δ, n, …, i)` is called
+   * for layer l of shard i on views of its n rows, to write that shard's gradient sums.
    */
-  backwardShards(ws: Workspace, B: number, rows: number, dW: readonly Floats[][], first: number, overwrite: boolean): void {
+  backwardShards(ws: Workspace, B: number, rows: number, weights: ShardWeights): void {
     const k = this.kernels;
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
@@ -357,11 +362,11 @@ export class Network {
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
       const x = l > 0 ? ws.a[l - 1] : ws.X;
-      if (whole) k.denseBackwardWeights(dW[first][l], ws.delta[l], x, B, nIn, nOut, overwrite);
+      if (whole) weights(l, x, ws.delta[l], B, nIn, nOut, 0);
       else {
-        for (let r0 = 0, i = first; r0 < B; r0 += rows, i++) {
+        for (let r0 = 0, i = 0; r0 < B; r0 += rows, i++) {
           const n = Math.min(rows, B - r0);
-          k.denseBackwardWeights(dW[i][l], ws.delta[l].subarray(r0 * nOut, (r0 + n) * nOut), x.subarray(r0 * nIn, (r0 + n) * nIn), n, nIn, nOut, overwrite);
+          weights(l, x.subarray(r0 * nIn, (r0 + n) * nIn), ws.delta[l].subarray(r0 * nOut, (r0 + n) * nOut), n, nIn, nOut, i);
         }
       }
       if (l > 0) {

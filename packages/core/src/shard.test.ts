@@ -24,7 +24,7 @@ function rows(N: number, nIn: number, nOut: number, dtype: DType, regression: bo
 
 const bits = (v: Float32Array | Float64Array) => Array.from(new Uint32Array(v.slice().buffer));
 
-describe('computeShards: a group of shards gives the bits of its shards one by one', () => {
+describe('computeShards: a group of shards gives the bits of its shards one by one, in slots or straight into grad', () => {
   const nets: NetworkConfig[] = [
     { sizes: [37, 13, 9, 6], activation: 'relu', output: 'softmax' }, // odd sizes: every M, N and K tail of the GEMM tiles
     { sizes: [5, 11, 3], activation: 'tanh', output: 'linear', loss: 'mse' },
@@ -49,7 +49,20 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
             expect(bits(group.slots)).toEqual(bits(one.slots));
             expect(Array.from(group.stats)).toEqual(Array.from(one.stats));
             expect(one.stats[0]).toBeGreaterThan(0); // a real loss was summed
-            for (const x of [one, group]) x.release();
+            // straight into grad, in groups of two shards and then one by one: the bits of reducing the slots
+            one.reduce(nShards);
+            const direct = GradientSlots.allocate(net, nShards, 0);
+            expect(direct.slots.length).toBe(0);
+            for (const per of [2, 1]) {
+              direct.grad.fill(3); // the last step's gradient: overwritten by shard 0
+              for (let s = 0; s < nShards; s += per) {
+                const B0 = Math.min(per * shardSize, B - s * shardSize);
+                direct.computeShards(s, wide, data, order, 3 + s * shardSize, B0, shardSize, true);
+              }
+              expect(bits(direct.grad), `groups of ${per}`).toEqual(bits(one.grad));
+              expect(Array.from(direct.stats)).toEqual(Array.from(one.stats));
+            }
+            for (const x of [one, group, direct]) x.release();
             for (const w of [small, wide]) backend.release(w.arena);
           }
         });
