@@ -122,6 +122,15 @@ function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
 /** Writes the weight gradient of layer l (0-based) for shard i of a `backwardShards` call: x and δ are that shard's n rows. */
 export type ShardWeights = (l: number, x: Floats, delta: Floats, n: number, nIn: number, nOut: number, i: number) => void;
 
+/** Views of some rows of a workspace: X, Y and each layer's net, a, δ. */
+export interface RowViews {
+  X: Floats;
+  Y: Floats;
+  net: Floats[];
+  a: Floats[];
+  delta: Floats[];
+}
+
 /** Per-shard scratch: gathered inputs and targets, and net, a, δ for every layer. */
 export class Workspace {
   readonly maxB: number;
@@ -150,6 +159,26 @@ export class Workspace {
       this.a.push(spec.activations[l - 1] === 'linear' ? net : ar.floats(dtype, n));
       this.delta.push(ar.floats(dtype, n));
     }
+  }
+
+  /** Views of the shards' rows, by shard size (built once: a step allocates nothing). */
+  private readonly shardViewCache = new Map<number, RowViews[]>();
+
+  /**
+   * For shards of `rows` rows, shard i's views of X, Y, net, a and δ from its first row i·rows
+   * to the end of each buffer (kernels read only the rows they are given).
+   */
+  shardViews(rows: number): RowViews[] {
+    let views = this.shardViewCache.get(rows);
+    if (!views) {
+      views = [];
+      for (let r0 = 0; r0 < this.maxB; r0 += rows) {
+        const from = (v: Floats) => v.subarray((r0 * v.length) / this.maxB);
+        views.push({ X: from(this.X), Y: from(this.Y), net: this.net.map(from), a: this.a.map(from), delta: this.delta.map(from) });
+      }
+      this.shardViewCache.set(rows, views);
+    }
+    return views;
   }
 
   /** Arena bytes a workspace of this size needs. */
@@ -359,14 +388,15 @@ export class Network {
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
     const whole = rows >= B; // one shard: the buffers themselves, no views
+    const shards = whole ? null : ws.shardViews(rows);
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
       const x = l > 0 ? ws.a[l - 1] : ws.X;
-      if (whole) weights(l, x, ws.delta[l], B, nIn, nOut, 0);
+      if (!shards) weights(l, x, ws.delta[l], B, nIn, nOut, 0);
       else {
         for (let r0 = 0, i = 0; r0 < B; r0 += rows, i++) {
-          const n = Math.min(rows, B - r0);
-          weights(l, x.subarray(r0 * nIn, (r0 + n) * nIn), ws.delta[l].subarray(r0 * nOut, (r0 + n) * nOut), n, nIn, nOut, i);
+          const v = shards[i];
+          weights(l, l > 0 ? v.a[l - 1] : v.X, v.delta[l], Math.min(rows, B - r0), nIn, nOut, i);
         }
       }
       if (l > 0) {
@@ -377,13 +407,10 @@ export class Network {
     }
   }
 
-  /** Σ over rows r0 … r0+B of the per-sample loss, after forward. */
-  lossSum(ws: Workspace, B: number, r0 = 0): number {
+  /** Σ over the first B rows of the per-sample loss, after forward (of `rows`: some rows' views, `Workspace.shardViews`). */
+  lossSum(ws: Workspace | RowViews, B: number): number {
     const top = this.L - 1;
-    const n = this.nOut;
-    if (r0 === 0) return lossSum(this.spec.loss, this.output, ws.net[top], ws.a[top], ws.Y, B, n);
-    const v = (f: Floats) => f.subarray(r0 * n, (r0 + B) * n);
-    return lossSum(this.spec.loss, this.output, v(ws.net[top]), v(ws.a[top]), v(ws.Y), B, n);
+    return lossSum(this.spec.loss, this.output, ws.net[top], ws.a[top], ws.Y, B, this.nOut);
   }
 
   /** Outputs a^[L] for N rows of X (N × n^[0]), computed in chunks; a new array (N × n^[L]). */

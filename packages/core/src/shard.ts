@@ -129,13 +129,15 @@ export class GradientSlots {
    */
   computeShards(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, intoGrad = false): void {
     const net = this.net;
-    const n = net.nOut;
+    const top = net.L - 1;
     gatherRows(ws.X, ws.Y, data, order, start, B);
-    const a = net.forward(ws, B);
-    for (let r0 = 0, s = first; r0 < B; r0 += shardSize, s++) {
+    net.forward(ws, B);
+    const views = shardSize >= B ? null : ws.shardViews(shardSize); // one shard: the buffers themselves
+    for (let r0 = 0, s = first, i = 0; r0 < B; r0 += shardSize, s++, i++) {
       const rows = Math.min(shardSize, B - r0);
-      this.stats[2 * s] = net.lossSum(ws, rows, r0);
-      this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a.subarray(r0 * n), ws.Y.subarray(r0 * n), rows, n) : 0;
+      const v = views ? views[i] : ws;
+      this.stats[2 * s] = net.lossSum(v, rows);
+      this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(v.a[top], v.Y, rows, net.nOut) : 0;
     }
     this.first = first;
     net.backwardShards(ws, B, shardSize, intoGrad ? this.toGrad : this.toSlots);
