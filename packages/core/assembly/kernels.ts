@@ -1,5 +1,5 @@
 // WASM SIMD (f32x4) kernels of a dense layer on an imported shared memory (DESIGN.md §5):
-//   forward  net = X·W[:,1:]ᵀ + W[:,0]    weight gradient  dW += Δᵀ·[1|X]    input gradient  da = Δ·W[:,1:]
+//   forward  net = X·W[:,1:]ᵀ + W[:,0]    weight gradient  dW (+)= Δᵀ·[1|X]    input gradient  da = Δ·W[:,1:]
 // plus the SIMD twins of φ and φ', the optimizer updates, the slot reduction and the finite scan.
 // Every pointer is a byte offset that JS handed out; nothing here allocates, so one module
 // instantiated in every worker over the same memory runs on the same tensors.
@@ -230,22 +230,40 @@ export function denseForward(net: usize, W: usize, X: usize, B: i32, nIn: i32, n
   store4(n0 + 16, c1, hi(kw));
 }
 
-// ---- weight gradient: dW += Δᵀ·[1|X] ----
+// ---- weight gradient: dW += Δᵀ·[1|X] (or dW = Δᵀ·[1|X], or dW = dW + (Δᵀ·[1|X])) ----
+
+/** `mode` of denseBackwardWeights: dW += Σ (one chain of adds through dW). */
+const ACCUMULATE: i32 = 0;
+/** dW = Σ: the tiles of the first block of rows start from 0 instead of loading dW (the bits of accumulating into a zeroed dW, without the pass that zeroes it). */
+const STORE: i32 = 1;
+/** dW = dW + Σ with Σ summed from 0 first (B ≤ BC: one block): the bits of storing Σ in a slot and adding the slot into dW. */
+const ADD_SUM: i32 = 2;
+
+/** Most rows `ADD_SUM` takes (one block: its sums stay in registers until they are added). */
+export function sumRows(): i32 {
+  return BC;
+}
 
 /**
- * dW (nOut, nIn+1) += Δᵀ (nOut, B) · [1|X] (B, nIn+1). Column 0 gets Σ_b δ_bk; a 4×8 tile of
+ * dW (nOut, nIn+1) += Δᵀ (nOut, B) · [1|X] (B, nIn+1), by `mode` (above). Column 0 gets Σ_b δ_bk; a 4×8 tile of
  * dW[k:k+4, 1+j0 : 1+j0+8] sums over b the outer product of Δ[b, k:k+4] (broadcast) and
  * X[b, j0:j0+8]. Both operands are packed so the inner loop reads two contiguous streams:
  * Δ per block of KB outputs as [k-tile][b][4], X per panel of 8 inputs as [b][8]
  * (row strides of 4 KiB would otherwise map every row of a panel to the same cache set).
  */
-export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize): void {
+export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize, mode: i32): void {
   const cols = nIn + 1;
-  biasGradient(dW, delta, B, nOut, cols);
+  if (B <= 0) {
+    if (mode == STORE) memory.fill(dW, 0, <usize>(nOut * cols) << 2); // no rows: the sum is 0
+    return;
+  }
+  biasGradient(dW, delta, B, nOut, cols, mode == STORE);
+  const addBack = mode == ADD_SUM;
   const xPanel = pack;
   const dPanel = pack + (<usize>(BC * 8) << 2);
   for (let b0 = 0; b0 < B; b0 += BC) {
     const bc = min(BC, B - b0);
+    const fresh = addBack || (mode == STORE && b0 == 0); // later blocks of STORE add to what the first one stored
     for (let k0 = 0; k0 < nOut; k0 += KB) {
       const kEnd = min(nOut, k0 + KB);
       const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
@@ -253,12 +271,12 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
       let j0 = 0;
       for (; j0 + 8 <= nIn; j0 += 8) {
         packX(xPanel, X, b0, bc, nIn, j0);
-        for (let k = k0; k < k4; k += 4) weightTile4(dW, dPanel + (<usize>((k - k0) * bc) << 2), xPanel, bc, cols, k, j0);
-        for (let k = k4; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8);
+        for (let k = k0; k < k4; k += 4) weightTile4(dW, dPanel + (<usize>((k - k0) * bc) << 2), xPanel, bc, cols, k, j0, fresh, addBack);
+        for (let k = k4; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8, fresh, addBack);
       }
       if (j0 < nIn) {
         const w = nIn - j0;
-        for (let k = k0; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w);
+        for (let k = k0; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w, fresh, addBack);
       }
     }
   }
@@ -293,8 +311,8 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
 }
 
-/** dW[k, 0] += Σ_b δ_bk, four outputs at a time. */
-@inline function biasGradient(dW: usize, delta: usize, B: i32, nOut: i32, cols: i32): void {
+/** dW[k, 0] = dW[k, 0] + Σ_b δ_bk (Σ from 0 first; `overwrite`: 0 + Σ, as into a zeroed dW), four outputs at a time. */
+@inline function biasGradient(dW: usize, delta: usize, B: i32, nOut: i32, cols: i32, overwrite: bool): void {
   const ds = <usize>nOut << 2;
   let k = 0;
   for (; k + 4 <= nOut; k += 4) {
@@ -306,29 +324,35 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
     }
     const w = dW + ((<usize>k * cols) << 2);
     const cs = <usize>cols << 2;
-    store<f32>(w, load<f32>(w) + f32x4.extract_lane(s, 0));
-    store<f32>(w + cs, load<f32>(w + cs) + f32x4.extract_lane(s, 1));
-    store<f32>(w + 2 * cs, load<f32>(w + 2 * cs) + f32x4.extract_lane(s, 2));
-    store<f32>(w + 3 * cs, load<f32>(w + 3 * cs) + f32x4.extract_lane(s, 3));
+    store<f32>(w, (overwrite ? 0 : load<f32>(w)) + f32x4.extract_lane(s, 0));
+    store<f32>(w + cs, (overwrite ? 0 : load<f32>(w + cs)) + f32x4.extract_lane(s, 1));
+    store<f32>(w + 2 * cs, (overwrite ? 0 : load<f32>(w + 2 * cs)) + f32x4.extract_lane(s, 2));
+    store<f32>(w + 3 * cs, (overwrite ? 0 : load<f32>(w + 3 * cs)) + f32x4.extract_lane(s, 3));
   }
   for (; k < nOut; k++) {
     let s: f32 = 0;
     for (let b = 0; b < B; b++) s += load<f32>(delta + ((<usize>b * nOut + k) << 2));
     const w = dW + ((<usize>k * cols) << 2);
-    store<f32>(w, load<f32>(w) + s);
+    store<f32>(w, (overwrite ? 0 : load<f32>(w)) + s);
   }
 }
 
-@inline function weightTile4(dW: usize, dp: usize, xp: usize, bc: i32, cols: i32, k: i32, j0: i32): void {
+@inline function weightTile4(dW: usize, dp: usize, xp: usize, bc: i32, cols: i32, k: i32, j0: i32, fresh: bool, addBack: bool): void {
   const cs = <usize>cols << 2;
   const w0 = dW + ((<usize>k * cols + 1 + j0) << 2);
   const w1 = w0 + cs;
   const w2 = w1 + cs;
   const w3 = w2 + cs;
-  let c00 = v128.load(w0), c01 = v128.load(w0, 16);
-  let c10 = v128.load(w1), c11 = v128.load(w1, 16);
-  let c20 = v128.load(w2), c21 = v128.load(w2, 16);
-  let c30 = v128.load(w3), c31 = v128.load(w3, 16);
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (fresh) {
+    const z = f32x4.splat(0);
+    c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+  } else {
+    c00 = v128.load(w0); c01 = v128.load(w0, 16);
+    c10 = v128.load(w1); c11 = v128.load(w1, 16);
+    c20 = v128.load(w2); c21 = v128.load(w2, 16);
+    c30 = v128.load(w3); c31 = v128.load(w3, 16);
+  }
   let x = xp;
   let d = dp;
   const end = x + (<usize>bc << 5);
@@ -346,6 +370,12 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
     x += 32;
     d += 16;
   }
+  if (addBack) {
+    c00 = f32x4.add(v128.load(w0), c00); c01 = f32x4.add(v128.load(w0, 16), c01);
+    c10 = f32x4.add(v128.load(w1), c10); c11 = f32x4.add(v128.load(w1, 16), c11);
+    c20 = f32x4.add(v128.load(w2), c20); c21 = f32x4.add(v128.load(w2, 16), c21);
+    c30 = f32x4.add(v128.load(w3), c30); c31 = f32x4.add(v128.load(w3, 16), c31);
+  }
   v128.store(w0, c00); v128.store(w0, c01, 16);
   v128.store(w1, c10); v128.store(w1, c11, 16);
   v128.store(w2, c20); v128.store(w2, c21, 16);
@@ -354,13 +384,13 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
 
 /** One output row k, w ≤ 8 inputs, operands read in place (the edges of the tiling). */
 @inline function weightTile1(
-  dW: usize, delta: usize, X: usize, b0: i32, bc: i32, nIn: i32, nOut: i32, cols: i32, k: i32, j0: i32, w: i32,
+  dW: usize, delta: usize, X: usize, b0: i32, bc: i32, nIn: i32, nOut: i32, cols: i32, k: i32, j0: i32, w: i32, fresh: bool, addBack: bool,
 ): void {
   const w0 = dW + ((<usize>k * cols + 1 + j0) << 2);
   const l = lo(w);
   const h = hi(w);
-  let c0 = load4(w0, l);
-  let c1 = load4(w0 + 16, h);
+  let c0 = fresh ? f32x4.splat(0) : load4(w0, l);
+  let c1 = fresh ? f32x4.splat(0) : load4(w0 + 16, h);
   const xs = <usize>nIn << 2;
   const ds = <usize>nOut << 2;
   let x = X + ((<usize>b0 * nIn + j0) << 2);
@@ -382,6 +412,10 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
       x += xs;
       d += ds;
     }
+  }
+  if (addBack) {
+    c0 = f32x4.add(load4(w0, l), c0);
+    c1 = f32x4.add(load4(w0 + 16, h), c1);
   }
   store4(w0, c0, l);
   store4(w0 + 16, c1, h);

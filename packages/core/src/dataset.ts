@@ -40,6 +40,9 @@ function checkFinite(M: Floats, cols: number, what: string): void {
   if (i >= 0) throw new NumericError(`${what} contain ${M[i]} at row ${Math.floor(i / cols)}, column ${i % cols}; clean or drop that row before training`);
 }
 
+/** Rows at least this long are copied with TypedArray.set (a block copy; shorter rows: a view per row costs more than the loop). */
+const SET_ROW = 32;
+
 /** Copies rows `idx[start … start+B)` of X and Y into dense (B, ·) buffers. */
 export function gatherRows(Xout: Floats, Yout: Floats, data: Dataset, idx: Int32Array, start: number, B: number): void {
   const { X, Y, nIn, nOut } = data;
@@ -47,7 +50,8 @@ export function gatherRows(Xout: Floats, Yout: Floats, data: Dataset, idx: Int32
     const r = idx[start + b];
     const xs = r * nIn;
     const xo = b * nIn;
-    for (let j = 0; j < nIn; j++) Xout[xo + j] = X[xs + j];
+    if (nIn >= SET_ROW) Xout.set(X.subarray(xs, xs + nIn), xo); // converts f64 → f32 as the loop's stores do
+    else for (let j = 0; j < nIn; j++) Xout[xo + j] = X[xs + j];
     const ys = r * nOut;
     const yo = b * nOut;
     for (let k = 0; k < nOut; k++) Yout[yo + k] = Y[ys + k];

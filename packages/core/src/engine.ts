@@ -8,7 +8,8 @@ import type { Dataset } from './dataset.js';
 import type { Floats } from './arena.js';
 import type { Network, Workspace } from './network.js';
 import type { BiasCorrections, Optimizer } from './optimizers.js';
-import { GradientSlots, shardCount, type BatchStats } from './shard.js';
+import { SUM_ROWS } from './kernels/index.js';
+import { GradientSlots, groupRows, shardCount, type BatchStats } from './shard.js';
 
 export interface GradientEngine {
   /** Σ over the batch of δ·xᵀ (length P), filled by `batch`. */
@@ -48,30 +49,40 @@ export interface EngineOptions {
   optimizer?: Optimizer;
 }
 
-/** Single-thread engine: the same shards, slots and reduction as the parallel one. */
+/**
+ * Single-thread engine: the same shards and sums as the parallel one. It runs consecutive shards
+ * in groups (one forward and δ pass per group) and, for shards of up to SUM_ROWS rows, adds each
+ * shard's sum straight into grad in shard order: the bits of the slots and their reduction,
+ * without them.
+ */
 export class LocalEngine implements GradientEngine {
   readonly grad: Floats;
   readonly workers = 1;
   private readonly slots: GradientSlots;
   private readonly ws: Workspace;
+  /** Shard sums go straight into grad in shard order (no slots, no reduction pass); else slots, then reduce. */
+  private readonly direct: boolean;
 
   constructor(
     private readonly net: Network,
     private readonly data: Dataset,
     private readonly opts: EngineOptions,
   ) {
-    this.slots = GradientSlots.allocate(net, shardCount(opts.maxBatch, opts.shardSize));
+    this.direct = opts.shardSize <= SUM_ROWS;
+    const maxShards = shardCount(opts.maxBatch, opts.shardSize);
+    this.slots = GradientSlots.allocate(net, maxShards, this.direct ? 0 : maxShards);
     this.grad = this.slots.grad;
-    this.ws = net.workspace(opts.shardSize);
+    this.ws = net.workspace(groupRows(opts.maxBatch, opts.shardSize));
   }
 
   batch(order: Int32Array, start: number, B: number): BatchStats {
     const { shardSize } = this.opts;
     const nShards = shardCount(B, shardSize);
-    for (let s = 0; s < nShards; s++) {
-      this.slots.computeShard(s, this.ws, this.data, order, start + s * shardSize, Math.min(shardSize, B - s * shardSize));
+    const group = this.ws.maxB; // whole shards: each group's forward and δ pass is one GEMM per layer
+    for (let r0 = 0; r0 < B; r0 += group) {
+      this.slots.computeShards(r0 / shardSize, this.ws, this.data, order, start + r0, Math.min(group, B - r0), shardSize, this.direct);
     }
-    this.slots.reduce(nShards);
+    if (!this.direct) this.slots.reduce(nShards);
     return this.slots.sumStats(nShards);
   }
 

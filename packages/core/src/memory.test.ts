@@ -45,7 +45,8 @@ describe('memory budget', () => {
     const plan = trainingBytes(spec, { batchSize: 32, shardSize: 8, optimizer: 'adam' });
     expect(plan.params).toBe(2 * P * 4); // W and the pre-step backup
     expect(plan.optimizer).toBe(2 * P * 4); // m and v
-    expect(plan.gradients).toBe((4 + 1) * P * 4 + 4 * 16); // 32/8 = 4 slots + the sum
+    expect(plan.gradients).toBe(P * 4 + 4 * 16); // this thread: the shards' sums go straight into the gradient, 32/8 = 4 shard statistics
+    expect(trainingBytes(spec, { batchSize: 32, shardSize: 8, optimizer: 'adam', workers: 2 }).gradients).toBe((4 + 1) * P * 4 + 4 * 16); // workers: 4 slots + the sum
     expect(plan.total).toBe(plan.params + plan.optimizer + plan.gradients + plan.scratch);
     // what a real run takes from the backend: never more than planned
     const backend = countingBackend();
@@ -72,7 +73,11 @@ describe('memory budget', () => {
 
   it('a Trainer whose gradient slots or scratch do not fit is refused before allocating, with the largest part named', () => {
     const net = Network.create({ sizes: [100, 1000, 10] }, { seed: 1 });
-    const e = thrown(() => new Trainer(net, { epochs: 1, batchSize: 100000, shardSize: 32, memoryBudget: 2 ** 28 }));
+    // on this thread no shard has a slot (its sums go straight into the gradient): the batch fits
+    expect(() => new Trainer(net, { epochs: 1, batchSize: 100000, shardSize: 32, memoryBudget: 2 ** 28 })).not.toThrow();
+    // on workers each of the 3125 shards has one
+    const plan = trainingBytes(net.spec, { batchSize: 100000, shardSize: 32, workers: 2 });
+    const e = thrown(() => checkMemory(plan, 2 ** 28, 'training a 100-1000-10 network with batches of 100000'));
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toMatch(/training a 100-1000-10 network with batches of 100000 needs \d+\.\d GiB \(\d+ bytes: parameters .*gradient slots \d+\.\d GiB.*\), over the memory budget of 256\.0 MiB; use smaller or fewer layers/);
     const wide = Network.create({ sizes: [2, 3000000, 2] }, { seed: 1, memoryBudget: 2 ** 33 });

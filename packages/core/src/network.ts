@@ -8,10 +8,11 @@ import { align, bytesOf, type Arena, type DType, type Floats } from './arena.js'
 import { DEFAULTS, defaultLoss } from './defaults.js';
 import { ConfigError, ShapeError } from './errors.js';
 import { checkInit, defaultInit, initLayer, type InitName } from './init.js';
-import type { Backend, Kernels } from './kernels/index.js';
+import { SUM_ROWS, type Backend, type Kernels, type WeightGradMode } from './kernels/index.js';
 import { jsBackend } from './kernels/js.js';
 import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
 import { checkSeed, Rng } from './rng.js';
+import { groupRows } from './shard.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
@@ -118,6 +119,18 @@ function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
   return layers.map((L) => flat.subarray(L.offset, L.offset + L.size));
 }
 
+/** Writes the weight gradient of layer l (0-based) for shard i of a `backwardShards` call: x and δ are that shard's n rows. */
+export type ShardWeights = (l: number, x: Floats, delta: Floats, n: number, nIn: number, nOut: number, i: number) => void;
+
+/** Views of some rows of a workspace: X, Y and each layer's net, a, δ. */
+export interface RowViews {
+  X: Floats;
+  Y: Floats;
+  net: Floats[];
+  a: Floats[];
+  delta: Floats[];
+}
+
 /** Per-shard scratch: gathered inputs and targets, and net, a, δ for every layer. */
 export class Workspace {
   readonly maxB: number;
@@ -148,6 +161,26 @@ export class Workspace {
     }
   }
 
+  /** Views of the shards' rows, by shard size (built once: a step allocates nothing). */
+  private readonly shardViewCache = new Map<number, RowViews[]>();
+
+  /**
+   * For shards of `rows` rows, shard i's views of X, Y, net, a and δ from its first row i·rows
+   * to the end of each buffer (kernels read only the rows they are given).
+   */
+  shardViews(rows: number): RowViews[] {
+    let views = this.shardViewCache.get(rows);
+    if (!views) {
+      views = [];
+      for (let r0 = 0; r0 < this.maxB; r0 += rows) {
+        const from = (v: Floats) => v.subarray((r0 * v.length) / this.maxB);
+        views.push({ X: from(this.X), Y: from(this.Y), net: this.net.map(from), a: this.a.map(from), delta: this.delta.map(from) });
+      }
+      this.shardViewCache.set(rows, views);
+    }
+    return views;
+  }
+
   /** Arena bytes a workspace of this size needs. */
   static bytes(spec: NetworkSpec, maxB: number): number {
     const e = bytesOf(spec.dtype);
@@ -167,9 +200,9 @@ export interface MemoryPlan {
   params: number;
   /** Optimizer state vectors: 0 (sgd), 1 (momentum, nesterov) or 2 (adam) of P numbers. */
   optimizer: number;
-  /** One gradient slot of P numbers per shard of the largest batch, plus the reduced sum. */
+  /** One gradient slot of P numbers per shard of the largest batch (none on this thread's engine, for shards of up to SUM_ROWS rows), plus the reduced sum. */
   gradients: number;
-  /** net, a, δ of every layer for one shard, per worker, and the evaluation chunk. */
+  /** net, a, δ of every layer for one shard per worker (this thread: for a group of shards, `groupRows`), and the evaluation chunk. */
   scratch: number;
   total: number;
 }
@@ -185,8 +218,11 @@ export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSi
   const shards = Math.ceil(o.batchSize / o.shardSize);
   const params = (o.earlyStopping ? 3 : 2) * P * e;
   const optimizer = vectors * P * e;
-  const gradients = (shards + 1) * P * e + shards * 16;
-  const scratch = (o.workers ?? 1) * Workspace.bytes(spec, o.shardSize) + Workspace.bytes(spec, Math.min(256, o.batchSize));
+  const direct = (o.workers ?? 1) <= 1 && o.shardSize <= SUM_ROWS; // LocalEngine: shard sums straight into the gradient
+  const gradients = ((direct ? 0 : shards) + 1) * P * e + shards * 16;
+  const workers = o.workers ?? 1;
+  const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, o.shardSize); // LocalEngine, or a shard per worker
+  const scratch = engine + Workspace.bytes(spec, Math.min(256, o.batchSize));
   return { params, optimizer, gradients, scratch, total: params + optimizer + gradients + scratch };
 }
 
@@ -333,16 +369,36 @@ export class Network {
   /**
    * Backward pass, mirroring forward from l = L down to 1: δ^[L] from the loss, then
    * dW^[l] += Δ^[l]ᵀ [1|a^[l-1]] and ∂L/∂a^[l-1] = (W^[l])ᵀ δ^[l] without element 0,
-   * δ^[l-1] = ∂L/∂a^[l-1] ⊙ φ'(net^[l-1]). dW accumulates sums over the B rows (not means).
+   * δ^[l-1] = ∂L/∂a^[l-1] ⊙ φ'(net^[l-1]). dW accumulates sums over the B rows (not means);
+   * `mode` 'store' sets it to them (the same bits as accumulating into a zeroed dW).
    */
-  backward(ws: Workspace, B: number, dW: Floats[]): void {
+  backward(ws: Workspace, B: number, dW: Floats[], mode: WeightGradMode = 'accumulate'): void {
+    const k = this.kernels;
+    this.backwardShards(ws, B, Math.max(1, B), (l, x, delta, n, nIn, nOut) => k.denseBackwardWeights(dW[l], delta, x, n, nIn, nOut, mode));
+  }
+
+  /**
+   * `backward` over B rows cut into consecutive shards of `rows` rows (the last may be shorter):
+   * δ and ∂L/∂a run once over all B rows (each output row of those kernels has the same
+   * operations whatever the row count and position), and `weights(l, x, δ, n, …, i)` is called
+   * for layer l of shard i on views of its n rows, to write that shard's gradient sums.
+   */
+  backwardShards(ws: Workspace, B: number, rows: number, weights: ShardWeights): void {
     const k = this.kernels;
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
+    const whole = rows >= B; // one shard: the buffers themselves, no views
+    const shards = whole ? null : ws.shardViews(rows);
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
       const x = l > 0 ? ws.a[l - 1] : ws.X;
-      k.denseBackwardWeights(dW[l], ws.delta[l], x, B, nIn, nOut);
+      if (!shards) weights(l, x, ws.delta[l], B, nIn, nOut, 0);
+      else {
+        for (let r0 = 0, i = 0; r0 < B; r0 += rows, i++) {
+          const v = shards[i];
+          weights(l, l > 0 ? v.a[l - 1] : v.X, v.delta[l], Math.min(rows, B - r0), nIn, nOut, i);
+        }
+      }
       if (l > 0) {
         const below = this.layers[l - 1];
         k.denseBackwardInput(ws.delta[l - 1], ws.delta[l], this.W[l], B, nIn, nOut); // ∂L/∂a^[l-1]
@@ -351,8 +407,8 @@ export class Network {
     }
   }
 
-  /** Σ over the first B rows of the per-sample loss, after forward. */
-  lossSum(ws: Workspace, B: number): number {
+  /** Σ over the first B rows of the per-sample loss, after forward (of `rows`: some rows' views, `Workspace.shardViews`). */
+  lossSum(ws: Workspace | RowViews, B: number): number {
     const top = this.L - 1;
     return lossSum(this.spec.loss, this.output, ws.net[top], ws.a[top], ws.Y, B, this.nOut);
   }

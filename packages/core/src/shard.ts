@@ -8,11 +8,23 @@
 import type { Arena, Floats } from './arena.js';
 import { gatherRows, type Dataset } from './dataset.js';
 import { countCorrect } from './metrics.js';
-import type { Network, Workspace } from './network.js';
+import type { Network, ShardWeights, Workspace } from './network.js';
 
 /** Shards a batch of B rows is cut into. */
 export function shardCount(B: number, shardSize: number): number {
   return Math.ceil(B / shardSize);
+}
+
+/** Most rows the local engine runs through one forward and δ pass (whole shards; the evaluation chunk's size). */
+const GROUP_ROWS = 256;
+
+/**
+ * Rows of the local engine's scratch: the consecutive shards it runs in one go (all of a batch of
+ * up to GROUP_ROWS rows, at least one shard). Larger GEMMs than one shard's: W is packed once
+ * per group, and the tiles of 4 rows run full.
+ */
+export function groupRows(maxBatch: number, shardSize: number): number {
+  return shardSize * Math.max(1, Math.min(shardCount(maxBatch, shardSize), Math.floor(GROUP_ROWS / shardSize)));
 }
 
 /** Loss sum and correct count over the rows of one batch. */
@@ -37,13 +49,22 @@ export interface SharedSlots {
 export class GradientSlots {
   readonly P: number;
   readonly maxShards: number;
-  /** (maxShards, P): slot s is the gradient sum of shard s. */
+  /** (maxShards, P): slot s is the gradient sum of shard s (empty when the sums go straight into grad). */
   readonly slots: Floats;
   /** (P): Σ_s slots[s], written by `reduce`. */
   readonly grad: Floats;
   /** (maxShards, 2): loss sum and correct count of each shard. */
   readonly stats: Float64Array;
-  private readonly views: { flat: Floats; W: Floats[] }[] = [];
+  /** Per slot, its per-layer views (laid out like W). */
+  private readonly views: Floats[][] = [];
+  /** grad per layer. */
+  private readonly gradW: Floats[];
+  /** Shard index of the group `computeShards` runs (read by the weight writers below). */
+  private first = 0;
+  /** Shard first+i's sums stored in its slot. */
+  private readonly toSlots: ShardWeights;
+  /** Shard first+i's sums added into grad in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
+  private readonly toGrad: ShardWeights;
 
   private constructor(
     private readonly net: Network,
@@ -57,18 +78,24 @@ export class GradientSlots {
     this.slots = shared.slots;
     this.grad = shared.grad;
     this.stats = shared.stats;
-    for (let s = 0; s < this.maxShards; s++) {
-      const flat = this.slots.subarray(s * P, (s + 1) * P);
-      this.views.push({ flat, W: net.gradViews(flat) });
+    this.gradW = net.gradViews(this.grad);
+    const k = net.kernels;
+    this.toSlots = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.first + i][l], delta, x, n, nIn, nOut, 'store');
+    this.toGrad = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.gradW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
+    for (let s = 0; s < shared.slots.length / P; s++) {
+      this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
     }
   }
 
-  /** New slots for batches of up to `maxShards` shards, in the network's backend memory. */
-  static allocate(net: Network, maxShards: number): GradientSlots {
+  /**
+   * New slots for batches of up to `maxShards` shards, in the network's backend memory; `slots`
+   * of them (0 when the shards' sums go straight into grad: `computeShards` with `intoGrad`).
+   */
+  static allocate(net: Network, maxShards: number, slots = maxShards): GradientSlots {
     const { P, spec } = net;
     const e = spec.dtype === 'f32' ? 4 : 8;
-    const arena = net.backend.arena((maxShards + 1) * P * e + maxShards * 16 + 64);
-    const shared = { maxShards, slots: arena.floats(spec.dtype, maxShards * P), grad: arena.floats(spec.dtype, P), stats: arena.f64(2 * maxShards) };
+    const arena = net.backend.arena((slots + 1) * P * e + maxShards * 16 + 64);
+    const shared = { maxShards, slots: arena.floats(spec.dtype, slots * P), grad: arena.floats(spec.dtype, P), stats: arena.f64(2 * maxShards) };
     return new GradientSlots(net, shared, arena);
   }
 
@@ -84,18 +111,36 @@ export class GradientSlots {
   }
 
   /**
-   * Gradient sum of rows order[start … start+B) into slot s (zeroed first), with the shard's
+   * Gradient sum of rows order[start … start+B) into slot s (overwritten: every layer's dW kernel
+   * stores its sums, so no pass zeroes the slot first), with the shard's
    * loss sum and correct count in stats[2s], stats[2s+1].
    */
   computeShard(s: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number): void {
+    this.computeShards(s, ws, data, order, start, B, B);
+  }
+
+  /**
+   * Consecutive shards s = first, first+1, … of `shardSize` rows over rows order[start … start+B)
+   * (the last may be shorter), each into its slot and stats as `computeShard` would (the same
+   * bits): forward and δ run once over all B rows, the gradient sums and statistics per shard.
+   * With `intoGrad` (shards of at most SUM_ROWS rows, groups run in shard order from shard 0)
+   * the sums go straight into grad, with the bits `reduce` gives from the slots: no slot is
+   * written or read.
+   */
+  computeShards(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, intoGrad = false): void {
     const net = this.net;
-    const slot = this.views[s];
+    const top = net.L - 1;
     gatherRows(ws.X, ws.Y, data, order, start, B);
-    const a = net.forward(ws, B);
-    this.stats[2 * s] = net.lossSum(ws, B);
-    this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(a, ws.Y, B, net.nOut) : 0;
-    slot.flat.fill(0);
-    net.backward(ws, B, slot.W);
+    net.forward(ws, B);
+    const views = shardSize >= B ? null : ws.shardViews(shardSize); // one shard: the buffers themselves
+    for (let r0 = 0, s = first, i = 0; r0 < B; r0 += shardSize, s++, i++) {
+      const rows = Math.min(shardSize, B - r0);
+      const v = views ? views[i] : ws;
+      this.stats[2 * s] = net.lossSum(v, rows);
+      this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(v.a[top], v.Y, rows, net.nOut) : 0;
+    }
+    this.first = first;
+    net.backwardShards(ws, B, shardSize, intoGrad ? this.toGrad : this.toSlots);
   }
 
   /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the reduction). */

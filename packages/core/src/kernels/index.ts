@@ -8,7 +8,9 @@
 import type { ActivationName } from '../activations.js';
 import type { Arena, DType, Floats, FloatsOf } from '../arena.js';
 import { ConfigError } from '../errors.js';
-import { jsBackend } from './js.js';
+import { jsBackend, type WeightGradMode } from './js.js';
+
+export { SUM_ROWS, type WeightGradMode } from './js.js';
 import { instantiateWasmBackend, type WasmBackend, type WasmMemory, type WasmModule } from './wasm.js';
 
 /** Every loop of training: kernels return void (or an index) and write into their arguments. */
@@ -16,8 +18,8 @@ export interface Kernels {
   readonly name: string;
   /** net = X·W[:,1:]ᵀ + W[:,0] */
   denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
-  /** dW += Δᵀ·[1|X] */
-  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
+  /** dW += Δᵀ·[1|X], written as `mode` says (default 'accumulate'; 'addSum' takes at most SUM_ROWS rows) */
+  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode?: WeightGradMode): void;
   /** da = Δ·W[:,1:] */
   denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void;
   /** a = φ(net) */

@@ -6,6 +6,7 @@
  */
 import { ACT, type ActivationName } from '../activations.js';
 import { Arena, allocBuffer, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
+import { ShapeError } from '../errors.js';
 import type { Backend, Kernels } from './index.js';
 
 /** net = X·W[:,1:]ᵀ + W[:,0]   net: (B, nOut). */
@@ -23,18 +24,44 @@ export function denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: 
   }
 }
 
-/** dW += Δᵀ·[1|X]: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (nOut, nIn+1). */
-export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number): void {
+/**
+ * How the weight gradient meets what dW holds, Σ = Δᵀ·[1|X]:
+ * - 'accumulate': dW += Σ, every product added into dW in turn;
+ * - 'store': dW = Σ, the bits of 'accumulate' into a zeroed dW, with no pass that zeroes it;
+ * - 'addSum': dW = dW + Σ, Σ summed on its own first (at most SUM_ROWS rows): the bits of storing
+ *   Σ in a gradient slot and adding the slot into dW (reduceSlots), with no slot.
+ */
+export type WeightGradMode = 'accumulate' | 'store' | 'addSum';
+
+/** Most rows of one 'addSum' call (the WASM kernel keeps Σ in registers over one block of rows). */
+export const SUM_ROWS = 256;
+
+/** One row of 'addSum' sums per precision (its sums round like dW's), grown on demand (this thread's). */
+let sum32 = new Float32Array(0);
+let sum64 = new Float64Array(0);
+function sumScratch(like: Floats, n: number): Floats {
+  if (like instanceof Float32Array) return sum32.length >= n ? sum32 : (sum32 = new Float32Array(n));
+  return sum64.length >= n ? sum64 : (sum64 = new Float64Array(n));
+}
+
+/** dW (+)= Δᵀ·[1|X] by `mode`: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (nOut, nIn+1). */
+export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode: WeightGradMode = 'accumulate'): void {
   const cols = nIn + 1;
+  if (mode === 'addSum' && B > SUM_ROWS) throw new ShapeError(`the 'addSum' weight gradient takes at most ${SUM_ROWS} rows; got ${B}`);
+  const own = mode === 'addSum';
+  const acc = own ? sumScratch(dW, cols) : dW; // the row's sums: in dW itself, or on their own
   for (let k = 0; k < nOut; k++) {
     const wRow = k * cols;
+    const o = own ? 0 : wRow;
+    if (mode !== 'accumulate') acc.fill(0, o, o + cols); // zeroed while the row is in cache, not in a pass of its own
     for (let b = 0; b < B; b++) {
       const d = delta[b * nOut + k];
       if (d === 0) continue; // ReLU zeros are common; skipping them changes no sum
       const xRow = b * nIn;
-      dW[wRow] += d;
-      for (let j = 0; j < nIn; j++) dW[wRow + 1 + j] += d * X[xRow + j];
+      acc[o] += d;
+      for (let j = 0; j < nIn; j++) acc[o + 1 + j] += d * X[xRow + j];
     }
+    if (own) for (let j = 0; j < cols; j++) dW[wRow + j] += acc[j];
   }
 }
 

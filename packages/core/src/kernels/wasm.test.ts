@@ -17,11 +17,14 @@ import { Trainer } from '../trainer.js';
 import { newWasmBackend, wasmBackend } from '../test-utils/backends.js';
 import { expectClose } from '../test-utils/expect-close.js';
 import { backendFrom } from './index.js';
-import { denseBackwardInput, denseBackwardWeights, denseForward, jsBackend, jsKernels } from './js.js';
+import { SUM_ROWS, denseBackwardInput, denseBackwardWeights, denseForward, jsBackend, jsKernels } from './js.js';
 import { wasmSharedMemorySupported, wasmSimdSupported, type WasmBackend } from './wasm.js';
 
 const wasm = wasmBackend;
 const k = wasm.kernels;
+
+/** The bits of a float32 vector (to compare exactly, -0 and NaN included). */
+const bits32 = (v: Float32Array) => new Uint32Array(v.slice().buffer);
 
 /** n floats uniform in [lo, hi) in WASM memory. */
 function rand(ar: Arena, n: number, rng: Rng, lo = -1, hi = 1): Float32Array {
@@ -94,6 +97,36 @@ describe('WASM SIMD kernels equal the JS reference', () => {
     const once = dW.slice();
     k.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
     expectClose(dW, once.map((x) => 2 * x), { atol: 1e-6, rtol: 1e-6 });
+  });
+
+  it("dW 'store': the bits of accumulating into a zeroed dW, whatever dW held; 'addSum': the bits of reducing that slot into dW (WASM and JS, B past the row block, B = 0)", () => {
+    const rng = new Rng(6);
+    for (const [B, nIn, nOut] of [[8, 784, 128], [8, 64, 10], [3, 5, 7], [256, 9, 13], [257, 33, 70], [1, 1, 1], [0, 9, 6]]) {
+      const ar = wasm.arena(4 * (12 * nOut * (nIn + 1) + B * (nIn + nOut)) + 512); // six dW-sized vectors per family
+      const X = rand(ar, B * nIn, rng);
+      const delta = rand(ar, B * nOut, rng);
+      for (let i = 0; i < delta.length; i += 3) delta[i] = 0; // ReLU zeros (the JS loop skips them)
+      for (const fam of [k, jsKernels]) {
+        const what = `${fam.name} ${B}×${nIn}→${nOut}`;
+        const zeroed = ar.f32(nOut * (nIn + 1));
+        fam.denseBackwardWeights(zeroed, delta, X, B, nIn, nOut);
+        const dW = rand(ar, nOut * (nIn + 1), rng, -9, 9); // garbage from an earlier step
+        fam.denseBackwardWeights(dW, delta, X, B, nIn, nOut, 'store');
+        expect(bits32(dW), what).toEqual(bits32(zeroed));
+        if (B > SUM_ROWS) {
+          expect(() => fam.denseBackwardWeights(dW, delta, X, B, nIn, nOut, 'addSum'), what).toThrow(/at most 256 rows; got 257/);
+          continue;
+        }
+        const sum = rand(ar, nOut * (nIn + 1), rng); // the shards before
+        const slots = ar.f32(2 * nOut * (nIn + 1));
+        slots.set(sum);
+        slots.set(zeroed, sum.length);
+        const reduced = ar.f32(sum.length);
+        fam.reduceSlots(reduced, slots, 2, sum.length, 0, sum.length);
+        fam.denseBackwardWeights(sum, delta, X, B, nIn, nOut, 'addSum');
+        expect(bits32(sum), what).toEqual(bits32(reduced));
+      }
+    }
   });
 
   it.each(ACTIVATIONS)('a = φ(net) and δ = J_φᵀ g for %s, in place and not', (name: ActivationName) => {

@@ -8,7 +8,10 @@ import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { Arena, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Backend, Kernels } from './index.js';
-import { jsKernels } from './js.js';
+import { jsKernels, SUM_ROWS, type WeightGradMode } from './js.js';
+
+/** The kernel's codes of the weight-gradient modes (assembly/kernels.ts ACCUMULATE, STORE, ADD_SUM). */
+const WEIGHT_GRAD_MODE: Record<WeightGradMode, number> = { accumulate: 0, store: 1, addSum: 2 };
 
 // The few WebAssembly globals used here (core compiles without DOM/Node types).
 /** A shared WebAssembly.Memory (its buffer is a SharedArrayBuffer). */
@@ -45,7 +48,8 @@ interface KernelExports {
   heapBase(): number;
   packBytes(): number;
   denseForward(net: number, W: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
-  denseBackwardWeights(dW: number, delta: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
+  denseBackwardWeights(dW: number, delta: number, X: number, B: number, nIn: number, nOut: number, pack: number, mode: number): void;
+  sumRows(): number;
   denseBackwardInput(da: number, delta: number, W: number, B: number, nIn: number, nOut: number, pack: number): void;
   reluForward(a: number, net: number, len: number): void;
   reluBackward(delta: number, g: number, net: number, len: number): void;
@@ -195,6 +199,7 @@ let nextId = 0; // names (module, memory) pairs made on this thread; a worker ke
 
 function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInstance, id = `wasm-${nextId++}`): WasmBackend {
   const ex = instance.exports as unknown as KernelExports;
+  if (ex.sumRows() !== SUM_ROWS) throw new ConfigError(`build/kernels.wasm sums 'addSum' gradients over ${ex.sumRows()} rows, the library over ${SUM_ROWS}: rebuild the kernels`);
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new ConfigError('the WASM kernels need a shared WebAssembly.Memory');
   const header = allocatorHeader(ex.heapBase());
   // The bump pointer lives in the memory itself, so every thread that shares the memory
@@ -306,12 +311,13 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(X, B * nIn, 'X');
       ex.denseForward(net.byteOffset, W.byteOffset, X.byteOffset, B, nIn, nOut, packStart());
     },
-    denseBackwardWeights(dW, delta, X, B, nIn, nOut) {
-      if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut);
+    denseBackwardWeights(dW, delta, X, B, nIn, nOut, mode = 'accumulate') {
+      if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut, mode);
+      if (mode === 'addSum' && B > SUM_ROWS) throw new ShapeError(`the 'addSum' weight gradient takes at most ${SUM_ROWS} rows; got ${B}`);
       need(dW, nOut * (nIn + 1), 'dW');
       need(delta, B * nOut, 'delta');
       need(X, B * nIn, 'X');
-      ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, packStart());
+      ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, packStart(), WEIGHT_GRAD_MODE[mode]);
     },
     denseBackwardInput(da, delta, W, B, nIn, nOut) {
       if (!addressable(da, delta, W)) return jsKernels.denseBackwardInput(da, delta, W, B, nIn, nOut);

@@ -1,0 +1,98 @@
+// Shards run in groups (one forward and δ pass over consecutive shards, dW per shard) against
+// the same shards run one by one: the slots and statistics must be the same bits, or workers
+// (which run single shards) and the single-thread engine would drift apart (DESIGN.md §4).
+import { describe, expect, it } from 'vitest';
+import type { DType } from './arena.js';
+import { dataset, gatherRows } from './dataset.js';
+import { Network, type NetworkConfig } from './network.js';
+import { Rng } from './rng.js';
+import { GradientSlots, groupRows, shardCount } from './shard.js';
+import { backends } from './test-utils/backends.js';
+
+/** N seeded rows of nIn inputs in [-1, 1) and one-hot (or real, for regression) targets. */
+function rows(N: number, nIn: number, nOut: number, dtype: DType, regression: boolean) {
+  const rng = new Rng(4);
+  const Ctor = dtype === 'f32' ? Float32Array : Float64Array;
+  const X = new Ctor(N * nIn).map(() => rng.uniform(-1, 1));
+  const Y = new Ctor(N * nOut);
+  for (let i = 0; i < N; i++) {
+    if (regression) for (let k = 0; k < nOut; k++) Y[i * nOut + k] = rng.uniform(-1, 1);
+    else Y[i * nOut + (i % nOut)] = 1;
+  }
+  return dataset(X, Y, nIn, nOut);
+}
+
+const bits = (v: Float32Array | Float64Array) => Array.from(new Uint32Array(v.slice().buffer));
+
+describe('computeShards: a group of shards gives the bits of its shards one by one, in slots or straight into grad', () => {
+  const nets: NetworkConfig[] = [
+    { sizes: [37, 13, 9, 6], activation: 'relu', output: 'softmax' }, // odd sizes: every M, N and K tail of the GEMM tiles
+    { sizes: [5, 11, 3], activation: 'tanh', output: 'linear', loss: 'mse' },
+  ];
+  for (const backend of backends) {
+    for (const dtype of ['f32', 'f64'] as const) {
+      for (const config of nets) {
+        it(`${backend.name} ${dtype} ${config.sizes.join('-')}: batches 32/8, 37/8, 24/5, 7/3, 3/8`, () => {
+          const net = Network.create({ ...config, dtype }, { seed: 2, backend });
+          const data = rows(40, net.nIn, net.nOut, dtype, config.output === 'linear');
+          const order = Int32Array.from({ length: 40 }, (_, i) => (i * 17) % 40);
+          for (const [B, shardSize] of [[32, 8], [37, 8], [24, 5], [7, 3], [3, 8]]) {
+            const nShards = shardCount(B, shardSize);
+            const one = GradientSlots.allocate(net, nShards);
+            const group = GradientSlots.allocate(net, nShards);
+            const small = net.workspace(shardSize);
+            const wide = net.workspace(groupRows(B, shardSize));
+            expect(wide.maxB).toBe(shardSize * nShards); // these batches fit one group
+            group.slots.fill(7); // what an earlier step left: overwritten, never added to
+            for (let s = 0; s < nShards; s++) one.computeShard(s, small, data, order, 3 + s * shardSize, Math.min(shardSize, B - s * shardSize));
+            group.computeShards(0, wide, data, order, 3, B, shardSize);
+            expect(bits(group.slots)).toEqual(bits(one.slots));
+            expect(Array.from(group.stats)).toEqual(Array.from(one.stats));
+            expect(one.stats[0]).toBeGreaterThan(0); // a real loss was summed
+            // straight into grad, in groups of two shards and then one by one: the bits of reducing the slots
+            one.reduce(nShards);
+            const direct = GradientSlots.allocate(net, nShards, 0);
+            expect(direct.slots.length).toBe(0);
+            for (const per of [2, 1]) {
+              direct.grad.fill(3); // the last step's gradient: overwritten by shard 0
+              for (let s = 0; s < nShards; s += per) {
+                const B0 = Math.min(per * shardSize, B - s * shardSize);
+                direct.computeShards(s, wide, data, order, 3 + s * shardSize, B0, shardSize, true);
+              }
+              expect(bits(direct.grad), `groups of ${per}`).toEqual(bits(one.grad));
+              expect(Array.from(direct.stats)).toEqual(Array.from(one.stats));
+            }
+            for (const x of [one, group, direct]) x.release();
+            for (const w of [small, wide]) backend.release(w.arena);
+          }
+        });
+      }
+    }
+  }
+
+  it('groups hold whole shards, at most 256 rows (or one shard), no more than the batch needs', () => {
+    expect(groupRows(32, 8)).toBe(32);
+    expect(groupRows(37, 8)).toBe(40);
+    expect(groupRows(1000, 32)).toBe(256);
+    expect(groupRows(1000, 100)).toBe(200);
+    expect(groupRows(1000, 300)).toBe(300);
+    expect(groupRows(5, 8)).toBe(8);
+  });
+});
+
+describe('gatherRows', () => {
+  it('copies the listed rows, short rows by the loop and long ones by block copy, f64 data rounded into f32 as a store rounds', () => {
+    for (const nIn of [3, 40]) {
+      const rng = new Rng(nIn);
+      const X = new Float64Array(6 * nIn).map(() => rng.uniform(-1, 1) / 3);
+      const Y = new Float64Array(6 * 2).map((_, i) => i);
+      const Xout = new Float32Array(3 * nIn);
+      const Yout = new Float32Array(3 * 2);
+      const idx = Int32Array.from([9, 5, 0, 2]);
+      gatherRows(Xout, Yout, dataset(X, Y, nIn, 2), idx, 1, 3); // rows 5, 0, 2
+      const want = [5, 0, 2].flatMap((r) => Array.from(X.subarray(r * nIn, (r + 1) * nIn), (v) => Math.fround(v)));
+      expect(Array.from(Xout)).toEqual(want);
+      expect(Array.from(Yout)).toEqual([10, 11, 0, 1, 4, 5]);
+    }
+  });
+});
