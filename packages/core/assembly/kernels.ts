@@ -4,7 +4,7 @@
 // Every pointer is a byte offset that JS handed out; nothing here allocates, so one module
 // instantiated in every worker over the same memory runs on the same tensors.
 
-import { mexp, msigmoid, msoftplus, mtanh } from './math';
+import { mexp, msigmoidF32, msoftplusF32, mtanhF32 } from './math';
 
 // Register tile: 4 rows × 8 columns = eight f32x4 accumulators (x86-64 has 16 vector
 // registers; 8 accumulators + 2 operands + 1 broadcast leave room for the addresses).
@@ -655,30 +655,30 @@ export function tanhBackward(delta: usize, g: usize, a: usize, len: i32): void {
   }
 }
 
-// ---- the exponential activations on assembly/math.ts (f64, one f32 rounding per store, like JS) ----
+// ---- the exponential activations on assembly/math.ts (its f32-targeted forms in f64, one f32 rounding per store, like JS on f32 views) ----
 
 /** a = σ(net). */
 export function sigmoidForward(a: usize, net: usize, len: i32): void {
   const bytes = <usize>len << 2;
-  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msigmoid(<f64>load<f32>(net + o)));
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msigmoidF32(<f64>load<f32>(net + o)));
 }
 
 /** a = tanh(net). */
 export function tanhForward(a: usize, net: usize, len: i32): void {
   const bytes = <usize>len << 2;
-  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>mtanh(<f64>load<f32>(net + o)));
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>mtanhF32(<f64>load<f32>(net + o)));
 }
 
 /** a = log(1 + e^net). */
 export function softplusForward(a: usize, net: usize, len: i32): void {
   const bytes = <usize>len << 2;
-  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msoftplus(<f64>load<f32>(net + o)));
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(a + o, <f32>msoftplusF32(<f64>load<f32>(net + o)));
 }
 
 /** δ = g ⊙ σ(net) (softplus' = σ). */
 export function softplusBackward(delta: usize, g: usize, net: usize, len: i32): void {
   const bytes = <usize>len << 2;
-  for (let o: usize = 0; o < bytes; o += 4) store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * msigmoid(<f64>load<f32>(net + o))));
+  for (let o: usize = 0; o < bytes; o += 4) store<f32>(delta + o, <f32>(<f64>load<f32>(g + o) * msigmoidF32(<f64>load<f32>(net + o))));
 }
 
 /** a_k = e^(net_k − max) / Σ_j e^(net_j − max) per row: e stored (rounded), Σ in f64, then a = a·(1/Σ), as in JS. */

@@ -3,10 +3,12 @@
  * forward a = φ(net) a few lines above its backward δ = J_φᵀ g (elementwise φ: δ = g ⊙ φ'(net);
  * softmax mixes a row). Plain loops over typed arrays, the reference every kernel family
  * matches. The exponentials come from ./math.js (IEEE basic operations only), never from the
- * engine's Math, so every engine computes the same bits.
+ * engine's Math, so every engine computes the same bits. A Float32Array result takes the
+ * f32-targeted forms (sigmoidF32, …: no double-double steps that the f32 rounding would discard),
+ * as the WASM kernels do; f64 views and the scalar f/df keep the forms accurate in f64.
  */
 import type { Floats } from './arena.js';
-import { exp, sigmoid, softplus, tanh } from './math.js';
+import { exp, sigmoid, sigmoidF32, softplus, softplusF32, tanh, tanhF32 } from './math.js';
 
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'linear' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softplus', 'softmax'];
@@ -42,7 +44,8 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
     f: sigmoid,
     df: (_net, a) => dsigmoid(a),
     forward(a, net, B, n) {
-      for (let i = 0; i < B * n; i++) a[i] = sigmoid(net[i]);
+      if (a instanceof Float32Array) for (let i = 0; i < B * n; i++) a[i] = sigmoidF32(net[i]);
+      else for (let i = 0; i < B * n; i++) a[i] = sigmoid(net[i]);
     },
     backward(delta, g, _net, a, B, n) {
       for (let i = 0; i < B * n; i++) delta[i] = g[i] * dsigmoid(a[i]);
@@ -52,7 +55,8 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
     f: tanh,
     df: (_net, a) => dtanh(a),
     forward(a, net, B, n) {
-      for (let i = 0; i < B * n; i++) a[i] = tanh(net[i]);
+      if (a instanceof Float32Array) for (let i = 0; i < B * n; i++) a[i] = tanhF32(net[i]);
+      else for (let i = 0; i < B * n; i++) a[i] = tanh(net[i]);
     },
     backward(delta, g, _net, a, B, n) {
       for (let i = 0; i < B * n; i++) delta[i] = g[i] * dtanh(a[i]);
@@ -94,10 +98,12 @@ export const ACT: Readonly<Record<Exclude<ActivationName, 'softmax'>, Elementwis
     f: softplus,
     df: (net) => sigmoid(net), // d/dx log(1 + e^x) = σ(x)
     forward(a, net, B, n) {
-      for (let i = 0; i < B * n; i++) a[i] = softplus(net[i]);
+      if (a instanceof Float32Array) for (let i = 0; i < B * n; i++) a[i] = softplusF32(net[i]);
+      else for (let i = 0; i < B * n; i++) a[i] = softplus(net[i]);
     },
     backward(delta, g, net, _a, B, n) {
-      for (let i = 0; i < B * n; i++) delta[i] = g[i] * sigmoid(net[i]);
+      if (delta instanceof Float32Array) for (let i = 0; i < B * n; i++) delta[i] = g[i] * sigmoidF32(net[i]);
+      else for (let i = 0; i < B * n; i++) delta[i] = g[i] * sigmoid(net[i]);
     },
   },
   softmax: {

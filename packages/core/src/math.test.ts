@@ -3,10 +3,12 @@
 // (dense near 0 and the thresholds, huge arguments, subnormals, next to multiples of π/2) with
 // the correctly rounded value and the remainder in ulps (scripts/math-reference.py writes it;
 // `python3 scripts/math-reference.py 40000 big.json` and MATH_REFERENCE=big.json run the same
-// test on 40,000 per function). Then IEEE/C99 special values, monotonicity and symmetry.
+// test on 40,000 per function). Then IEEE/C99 special values, monotonicity and symmetry; then
+// the f32-targeted forms (sigmoidF32, tanhF32, softplusF32) in f32 ulps after rounding to f32.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as M from './math.js';
+import { Rng } from './rng.js';
 
 type Fn = (x: number) => number;
 const FNS: Record<string, Fn> = {
@@ -137,6 +139,110 @@ describe('math.ts: shape', () => {
       expect(M.sin(-x)).toBe(-M.sin(x));
       expect(M.cos(-x)).toBe(M.cos(x));
       for (const y of [M.sigmoid(x), M.sigmoid(-x), Math.abs(M.tanh(x)), Math.abs(M.sin(x)), Math.abs(M.cos(x))]) expect(y).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('math.ts: the f32-targeted forms (sigmoidF32, tanhF32, softplusF32)', () => {
+  const F32: Record<string, [Fn, Fn]> = { sigmoid: [M.sigmoidF32, M.sigmoid], tanh: [M.tanhF32, M.tanh], softplus: [M.softplusF32, M.softplus] };
+  const F32_MAX = 3.4028234663852886e38;
+  /** Spacing of the floats at |h| (2^-149 among f32 subnormals). */
+  function ulp32(h: number): number {
+    const a = Math.abs(h);
+    if (a < 1.1754943508222875e-38) return M.pow2(-149);
+    f64[0] = a;
+    return M.pow2(Number(u64[0] >> 52n) - 1023 - 23);
+  }
+
+  it.each(Object.keys(F32))('%s, rounded to f32, is within 1 f32 ulp of the exact value on every mpmath reference input', (name) => {
+    const f = F32[name][0];
+    let max = 0;
+    let worst = 0;
+    let n = 0;
+    for (const [xh, hh, frac] of REF[name]) {
+      const x = fromHex(xh);
+      const h = fromHex(hh);
+      if (!(Math.abs(x) <= F32_MAX) || !(Math.abs(h) <= F32_MAX)) continue; // f32 views hold nothing larger
+      n++;
+      const y = Math.fround(f(x));
+      const e = Math.abs((y - h - frac * ulp(h)) / ulp32(h)); // exact = h + frac·ulp(h)
+      if (!(e <= max)) {
+        max = e;
+        worst = x;
+      }
+    }
+    console.log(`${name}F32: max error ${max.toFixed(4)} f32 ulp over ${n} reference inputs (at x = ${worst})`);
+    expect(n).toBeGreaterThan(250);
+    expect(max, `${name}F32(${worst})`).toBeLessThan(1);
+  });
+
+  it.each(Object.keys(F32))('%s, rounded to f32, is within 1 f32 ulp of the f64 form on 1,000,000 f32 inputs (every exponent, the thresholds)', (name) => {
+    const [f, ref] = F32[name];
+    const rng = new Rng(32);
+    const b32 = new Float32Array(1);
+    const w32 = new Uint32Array(b32.buffer);
+    const cuts = [0, 0.0009765625, 10, 20, 40, 708, 104, 88.7];
+    let max = 0;
+    let worst = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      const r = i % 4;
+      if (r === 0) w32[0] = Math.floor(rng.next() * 4294967296); // any f32 bit pattern
+      else if (r === 1) b32[0] = rng.uniform(-30, 30);
+      else if (r === 2) b32[0] = (rng.next() < 0.5 ? -1 : 1) * cuts[i % cuts.length] * (1 + (rng.next() - 0.5) * 1e-5);
+      else b32[0] = (rng.next() < 0.5 ? -1 : 1) * M.exp(rng.uniform(-20, 3));
+      const x = b32[0];
+      if (!Number.isFinite(x)) continue;
+      const h = ref(x); // < 1 f64 ulp from exact: < 2^-28 f32 ulp
+      const e = Math.abs(Math.fround(f(x)) - h) / ulp32(h);
+      if (!(e <= max)) {
+        max = e;
+        worst = x;
+      }
+    }
+    console.log(`${name}F32: max error ${max.toFixed(6)} f32 ulp against ${name} (at x = ${worst})`);
+    expect(max, `${name}F32(${worst})`).toBeLessThan(1);
+    expect(max).toBeLessThan(0.501); // the f64 value is far more accurate than f32: all but the near-ties round correctly
+  });
+
+  it('special values and thresholds', () => {
+    const same = (got: number, want: number) => expect(Object.is(got, want), `${got} vs ${want}`).toBe(true);
+    for (const [x, y] of [[0, 0.5], [-0, 0.5], [Infinity, 1], [-Infinity, 0], [NaN, NaN], [41, 1], [-709, 0], [-800, 0]] as const) same(M.sigmoidF32(x), y);
+    for (const [x, y] of [[0, 0], [-0, -0], [Infinity, 1], [-Infinity, -1], [NaN, NaN], [11, 1], [-11, -1], [1e-40, 1e-40], [-1e-40, -1e-40]] as const) same(M.tanhF32(x), y);
+    for (const [x, y] of [[Infinity, Infinity], [-Infinity, 0], [NaN, NaN], [21, 21], [-709, 0], [F32_MAX, F32_MAX]] as const) same(M.softplusF32(x), y);
+    expect(Math.fround(M.softplusF32(0))).toBe(Math.fround(Math.LN2));
+    expect(Math.fround(M.sigmoidF32(-100))).toBeGreaterThan(0); // e^-100 is an f32 subnormal, kept
+    expect(Math.fround(M.sigmoidF32(-105))).toBe(0);
+    for (let i = 1; i < 5000; i++) {
+      const x = i * 0.0137 * (i % 7) + i * 1e-9;
+      expect(M.tanhF32(-x)).toBe(-M.tanhF32(x));
+      expect(M.sigmoidF32(x)).toBeLessThanOrEqual(1);
+      expect(Math.abs(M.tanhF32(x))).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it.each([
+    ['sigmoid', -750, 50, [-708, -104, 0, 40]],
+    ['tanh', -12, 12, [-10, -0.0009765625, 0, 0.0009765625, 10]],
+    ['softplus', -750, 30, [-708, -104, 0, 20]],
+  ] as const)('%s rounded to f32 never decreases (f32 steps through the branch points)', (name, lo, hi, cuts) => {
+    const f = F32[name][0];
+    const b32 = new Float32Array(1);
+    const xs: number[] = [];
+    for (let i = 0; i <= 40000; i++) xs.push(Math.fround(lo + ((hi - lo) * i) / 40000));
+    for (const c of cuts) {
+      b32[0] = c;
+      const w = new Int32Array(b32.buffer);
+      const w0 = w[0];
+      for (let d = -200; d <= 200; d++) {
+        w[0] = c === 0 ? Math.abs(d) : w0 + d; // around 0: the subnormal steps on either side
+        xs.push(c === 0 && d < 0 ? -b32[0] : b32[0]);
+      }
+    }
+    const ys = xs.filter((x) => x >= lo && x <= hi).sort((a, b) => a - b);
+    for (let i = 1; i < ys.length; i++) {
+      const a = Math.fround(f(ys[i - 1]));
+      const b = Math.fround(f(ys[i]));
+      if (!(b >= a)) expect.fail(`${name}F32(${ys[i]}) = ${b} < ${name}F32(${ys[i - 1]}) = ${a}`);
     }
   });
 });

@@ -3,9 +3,10 @@
  * cos. Each is built from IEEE-754 basic operations only (+ − × ÷, sqrt, comparisons, and
  * reading or writing the bits of a double), never from the engine's Math.exp/log/…, whose last
  * bit differs between V8 versions, Firefox and Safari. Every conforming engine (and the WASM
- * kernels, which run the exponential ones ported to assembly/math.ts operation for operation)
+ * kernels, which run exp and the f32 forms ported to assembly/math.ts operation for operation)
  * therefore returns the same bits, which is what makes a seeded training run give the same
- * weights in Node and in every browser.
+ * weights in Node and in every browser. sigmoidF32, tanhF32 and softplusF32 are the forms for
+ * results stored as f32 (< 1 f32 ulp after that rounding, for less work).
  *
  * Accuracy: < 1 ulp in f64 over the whole domain (measured in math.test.ts against mpmath at
  * 320 bits). The techniques are the textbook ones (Cody–Waite argument reduction with splits
@@ -351,6 +352,69 @@ export function tanh(x: number): number {
   const err = 1 - (hsum - b2) + (-q - b2);
   t = hsum + (err - ql);
   return x < 0 ? -t : t;
+}
+
+// ---- the same activations for results rounded to f32 ----
+// Where a result is stored as f32 (the f32 dtype: the JS table on Float32Array views, every WASM
+// kernel), f32 rounding adds up to half an f32 ulp (2^-24 relative) whatever the f64 value was,
+// so the double-double steps above buy nothing there: these forms compute the f64 value to
+// < 2^-44 relative with plain IEEE operations (the same bits everywhere still) and skip them.
+// After the one rounding to f32 they are within 0.5 + 2^-19 f32 ulp of the exact value
+// (math.test.ts measures < 1 ulp); the f64 path keeps the functions above.
+
+/**
+ * e^x for −708 ≤ x ≤ 709 to < 2^-48 relative (callers clamp): expParts' reduction with a
+ * degree-4 Taylor polynomial (truncation (ln2/256)^5/120 < 2^-49) and the table's high part only.
+ */
+function expF(x: number): number {
+  const kf = x * INV_LN2_128 + SHIFTER - SHIFTER;
+  const k = kf | 0;
+  const r = x - kf * LN2_128_HI - kf * LN2_128_LO;
+  const p = r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
+  const t = T_HI[k & 127];
+  return (t + t * p) * P2[(k >> 7) + 1022];
+}
+
+/**
+ * σ(x) for a result rounded to f32 (also as the factor of a product rounded to f32):
+ * 1/(1 + e^−x) in plain f64. Below −708, σ < 2^-1021 and any f32 times it rounds to 0.
+ */
+export function sigmoidF32(x: number): number {
+  if (x !== x) return x;
+  if (x > 40) return 1;
+  if (x < -708) return 0;
+  return 1 / (1 + expF(-x));
+}
+
+/**
+ * tanh x for a result rounded to f32: 1 − 2/(e^2|x| + 1) in plain f64 (absolute error < 2^-50,
+ * relative < 2^-40 for |x| ≥ 2^-10); below, x(1 − x²/3) (truncation 2x⁵/15: < 2^-42 relative).
+ * Above 10, 1 − tanh < 2^-27 rounds to 1 in f32.
+ */
+export function tanhF32(x: number): number {
+  if (x !== x) return x;
+  const a = x < 0 ? -x : x;
+  if (a > 10) return x > 0 ? 1 : -1;
+  if (a < 0.0009765625) return x * (1 - x * x * 0.3333333333333333); // a product keeps the sign of ±0
+  const t = 1 - 2 / (expF(2 * a) + 1);
+  return x < 0 ? -t : t;
+}
+
+/**
+ * log(1 + e^x) for a result rounded to f32: max(x, 0) + log1p(e), e = e^−|x| ≤ 1, with
+ * log1p(e) = 2 atanh(s) = 2s(1 + s²/3 + s⁴/5 + …), s = e/(2 + e) ≤ 1/3: ten terms leave
+ * < 2^-35 relative. Above 20 the log1p term is below 2^-30 x; below −708 e^x is below any f32.
+ */
+export function softplusF32(x: number): number {
+  if (x !== x) return x;
+  if (x > 20) return x;
+  if (x < -708) return 0;
+  const e = expF(x < 0 ? x : -x);
+  const s = e / (2 + e);
+  const z = s * s;
+  const l = 2 * s + 2 * s * z * (0.3333333333333333 + z * (0.2 + z * (0.14285714285714285 + z * (0.1111111111111111 + z * (0.09090909090909091 +
+    z * (0.07692307692307693 + z * (0.06666666666666667 + z * (0.058823529411764705 + z * (0.05263157894736842 + z * 0.047619047619047616)))))))));
+  return x > 0 ? x + l : l;
 }
 
 // ---- sine and cosine ----

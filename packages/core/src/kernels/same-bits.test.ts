@@ -1,6 +1,7 @@
 // The activation functions of the two kernel families on the same inputs, bit for bit. The WASM
 // family computes sigmoid, tanh, softplus and softmax with assembly/math.ts, the algorithm of
-// src/math.ts ported operation for operation (the same constants and tables, f64), and its SIMD
+// src/math.ts ported operation for operation (the same constants and tables, f64; on f32 views
+// both families take the f32-targeted forms sigmoidF32, tanhF32, softplusF32), and its SIMD
 // relu, leaky ReLU and φ' of sigmoid and tanh in f64 like the JS loops; f64 views run the JS
 // table. Checked forward and backward on 131,072 inputs per dtype, special values included.
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,9 @@ import { wasmBackend } from '../test-utils/backends.js';
 import { jsBackend } from './js.js';
 
 const N = 1 << 17;
-const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-300, -1e-300, 1.4e-45, 3.4028234663852886e38, -3.4028234663852886e38, 88.7, -88.7, 103.9, -103.9, 709.78, -745.1, 710, -746, 20, -20, 37, -37, 40, -40, 0.25, -0.25, 0.35, -0.35];
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-300, -1e-300, 1.4e-45, 3.4028234663852886e38, -3.4028234663852886e38, 88.7, -88.7, 103.9, -103.9, 709.78, -745.1, 710, -746, 20, -20, 37, -37, 40, -40, 0.25, -0.25, 0.35, -0.35,
+  // the branch points of the f32 forms
+  0.0009765625, -0.0009765625, 0.0009765, -0.0009765, 10, -10, 10.000001, -10.000001, 708, -708, 708.0001, -708.0001, 104, -104, 1e-40, -1e-40];
 
 function inputs(): number[] {
   const rng = new Rng(18);

@@ -72,7 +72,7 @@ interface KernelExports {
 /**
  * The activations with a WASM body (on byte offsets, B rows of n): relu and leaky relu in SIMD;
  * sigmoid, tanh, softplus and softmax on assembly/math.ts, the algorithm of src/math.ts (the
- * same bits). linear runs the JS reference.
+ * same bits; its f32-targeted forms, as the JS table on f32 views). linear runs the JS reference.
  */
 const SIMD_FORWARD: Partial<Record<ActivationName, (ex: KernelExports, a: number, net: number, B: number, n: number) => void>> = {
   relu: (ex, a, net, B, n) => ex.reluForward(a, net, B * n),
