@@ -31,7 +31,10 @@ export interface EarlyStopping {
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
-  /** Rows per shard; default min(32, ⌈batch/4⌉). Saved with the model; never depends on workers. */
+  /**
+   * Rows per shard; default `defaultShardSize(batch, P)`: min(32, ⌈batch/4⌉), more for a small
+   * network so no shard is too little work to hand out. Saved with the model; never depends on workers.
+   */
   shardSize?: number;
   optimizer?: OptimizerSettings;
   seed?: number;
@@ -107,15 +110,15 @@ export interface FitResult {
   workers: number;
 }
 
-/** Validates a training config and fills its defaults. */
-function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
+/** Validates a training config and fills its defaults (the shard size's depends on the network's P parameters). */
+function resolveTrainConfig(c: TrainConfig, P: number): ResolvedTrainConfig {
   const intAtLeast = (x: unknown, min: number, what: string, fix: string): number => {
     if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new ConfigError(`${what} must be an integer ≥ ${min}; got ${String(x)}. ${fix}`);
     return x;
   };
   const batchSize = intAtLeast(c.batchSize, 1, 'batch size', 'Try 32.');
   const epochs = intAtLeast(c.epochs, 1, 'epochs', 'Try 10.');
-  const shardSize = intAtLeast(c.shardSize ?? defaultShardSize(batchSize), 1, 'shard size', 'Leave it unset for the default.');
+  const shardSize = intAtLeast(c.shardSize ?? defaultShardSize(batchSize, P), 1, 'shard size', 'Leave it unset for the default.');
   const validationSplit = c.validationSplit ?? DEFAULTS.validationSplit;
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ConfigError(`validation split must be in [0, 1); got ${validationSplit}`);
   const es = c.earlyStopping;
@@ -144,7 +147,7 @@ export class Trainer {
 
   constructor(net: Network, config: TrainConfig) {
     this.net = net;
-    this.config = resolveTrainConfig(config);
+    this.config = resolveTrainConfig(config, net.P);
     const { batchSize, shardSize, optimizer, earlyStopping } = this.config;
     const plan = trainingBytes(net.spec, { batchSize, shardSize, optimizer: optimizer.name, earlyStopping: Boolean(earlyStopping?.restoreBest) });
     checkMemory(plan, memoryBudget(net.backend, config.memoryBudget), `training a ${net.spec.sizes.join('-')} network with batches of ${batchSize}`);
