@@ -77,7 +77,8 @@ describe('train', () => {
   });
 
   it('Ctrl-C writes a checkpoint, prints the resume command, and resuming is bit-identical', async () => {
-    const args = ['--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '--optimizer', 'momentum', '--lr', '0.05'];
+    // 40 epochs (≈ 1 s): the signal must land mid-run, and 4 epochs of this net take ≈ 0.1 s, less than a signal's round trip under load
+    const args = ['--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '40', '--batch-size', '8', '--workers', '1', '--optimizer', 'momentum', '--lr', '0.05'];
     expect(cli('train', ...args, '-o', 'full.bpnn', '--json').code).toBe(0);
     const { code, err, last } = await interrupted(['train', ...args, '-o', 'cut.bpnn', '--json'], 'SIGINT');
     expect(code, err).toBe(130);
@@ -93,7 +94,7 @@ describe('train', () => {
 
 describe('signals and version (handled in the CLI process itself, no launcher)', () => {
   it('SIGTERM stops at a step boundary, writes the checkpoint and exits 143 (128 + 15)', async () => {
-    const { code, err, last } = await interrupted(['train', '--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '4', '--batch-size', '8', '--workers', '1', '-o', 'term.bpnn', '--json'], 'SIGTERM');
+    const { code, err, last } = await interrupted(['train', '--data', 'spiral:4000', '--hidden', '32,32', '--epochs', '40', '--batch-size', '8', '--workers', '1', '-o', 'term.bpnn', '--json'], 'SIGTERM'); // long enough to be cut (above)
     expect(code, err).toBe(143);
     expect(last).toMatchObject({ event: 'interrupted', signal: 'SIGTERM', checkpoint: 'term.bpnn.ckpt' });
     expect(loadModel(readFileSync(p('term.bpnn.ckpt'))).training).toBeTruthy();

@@ -29,7 +29,7 @@ export function planWorkers(choice: WorkerChoice, B: number, P: number, isolated
   if (choice !== 'auto') return { workers: choice, reason: { kind: 'chosen', n: choice } };
   const work = B * P;
   if (work < SPLIT_WORK) return { workers: 1, reason: { kind: 'tooSmall', batch: B, work } };
-  const shards = shardCount(B, defaultShardSize(B));
+  const shards = shardCount(B, defaultShardSize(B, P));
   const n = Math.max(1, Math.min(MAX_AUTO, cores, shards));
   if (n === 1) return { workers: 1, reason: { kind: 'tooSmall', batch: B, work } };
   return { workers: n, reason: { kind: 'split', batch: B, shards, n, cores } };

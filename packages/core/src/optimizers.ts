@@ -108,6 +108,8 @@ export function resolveOptimizer(c: OptimizerSettings): Required<OptimizerConfig
 export class Optimizer {
   readonly config: Required<OptimizerConfig>;
   readonly state: OptimizerState;
+  /** `step`'s bias corrections, rewritten each step (`corrections()` gives engines their own). */
+  private readonly c: BiasCorrections = { c1: 1, c2: 1 };
 
   /** State vectors live in `backend`'s memory (so its kernels, on any thread, can address them). */
   constructor(config: OptimizerSettings, P: number, dtype: DType, private readonly backend: Backend = jsBackend) {
@@ -138,8 +140,12 @@ export class Optimizer {
    * with the mean regularised gradient g. Runs on the kernels of the backend the state lives in.
    */
   step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): void {
-    const c = this.corrections();
-    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, c, kernels);
+    const p = this.state.powers;
+    if (p) {
+      this.c.c1 = 1 / (1 - p.beta1t * p.beta1); // as corrections() computes them, without an object a step
+      this.c.c2 = 1 / (1 - p.beta2t * p.beta2);
+    }
+    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, this.c, kernels);
     this.advance();
   }
 

@@ -31,7 +31,10 @@ export interface EarlyStopping {
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
-  /** Rows per shard; default min(32, ⌈batch/4⌉). Saved with the model; never depends on workers. */
+  /**
+   * Rows per shard; default `defaultShardSize(batch, P)`: min(32, ⌈batch/4⌉), more for a small
+   * network so no shard is too little work to hand out. Saved with the model; never depends on workers.
+   */
   shardSize?: number;
   optimizer?: OptimizerSettings;
   seed?: number;
@@ -107,15 +110,15 @@ export interface FitResult {
   workers: number;
 }
 
-/** Validates a training config and fills its defaults. */
-function resolveTrainConfig(c: TrainConfig): ResolvedTrainConfig {
+/** Validates a training config and fills its defaults (the shard size's depends on the network's P parameters). */
+function resolveTrainConfig(c: TrainConfig, P: number): ResolvedTrainConfig {
   const intAtLeast = (x: unknown, min: number, what: string, fix: string): number => {
     if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new ConfigError(`${what} must be an integer ≥ ${min}; got ${String(x)}. ${fix}`);
     return x;
   };
   const batchSize = intAtLeast(c.batchSize, 1, 'batch size', 'Try 32.');
   const epochs = intAtLeast(c.epochs, 1, 'epochs', 'Try 10.');
-  const shardSize = intAtLeast(c.shardSize ?? defaultShardSize(batchSize), 1, 'shard size', 'Leave it unset for the default.');
+  const shardSize = intAtLeast(c.shardSize ?? defaultShardSize(batchSize, P), 1, 'shard size', 'Leave it unset for the default.');
   const validationSplit = c.validationSplit ?? DEFAULTS.validationSplit;
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ConfigError(`validation split must be in [0, 1); got ${validationSplit}`);
   const es = c.earlyStopping;
@@ -144,7 +147,7 @@ export class Trainer {
 
   constructor(net: Network, config: TrainConfig) {
     this.net = net;
-    this.config = resolveTrainConfig(config);
+    this.config = resolveTrainConfig(config, net.P);
     const { batchSize, shardSize, optimizer, earlyStopping } = this.config;
     const plan = trainingBytes(net.spec, { batchSize, shardSize, optimizer: optimizer.name, earlyStopping: Boolean(earlyStopping?.restoreBest) });
     checkMemory(plan, memoryBudget(net.backend, config.memoryBudget), `training a ${net.spec.sizes.join('-')} network with batches of ${batchSize}`);
@@ -212,17 +215,18 @@ export class Trainer {
   /** Batches of a resident dataset: epoch e is the training rows shuffled by (seed, e), cut in order. */
   private residentBatches(rows: Int32Array, batchSize: number): Batches {
     const order = jsBackend.arena(rows.length * 4).i32(rows.length); // shared: workers read it
+    const b: Batch = { order, start: 0, B: 0 }; // one object, moved along: `next` runs every step
     let start = 0;
     return {
       start: async (epoch, skip) => {
         this.epochOrder(rows, epoch, order);
         start = skip * batchSize;
       },
-      next: async () => {
+      next: () => {
         if (start >= rows.length) return null;
-        const B = Math.min(batchSize, rows.length - start);
-        const b = { order, start, B };
-        start += B;
+        b.start = start;
+        b.B = Math.min(batchSize, rows.length - start);
+        start += b.B;
         return b;
       },
     };
@@ -243,15 +247,18 @@ export class Trainer {
       const t0 = now();
       const seenAtStart = st.epochSeen;
       while (st.batchInEpoch < batches) {
-        if (now() - lastYield >= yieldEveryMs) {
+        // a tiny network's step takes µs: only what must happen each step does (no awaits on
+        // values that are already there, one clock read, no objects made)
+        let tb = now();
+        if (tb - lastYield >= yieldEveryMs) {
           await macrotask(); // an abort requested meanwhile is seen just below, at this step boundary
-          lastYield = now();
+          lastYield = tb = now();
         }
         if (opts.signal?.aborted) return { stopped: 'aborted', history: st.history, workers: engine.workers };
-        const batch = await source.next();
+        const next = source.next();
+        const batch = isPromise(next) ? await next : next;
         if (!batch) break; // a stream that ran out early: end the epoch here
         const { order, start, B } = batch;
-        const tb = now();
         let stats: BatchStats;
         if (engine.trainStep) {
           // the engine checks and updates (on its workers); a failed step left everything as it was
@@ -260,7 +267,8 @@ export class Trainer {
           this.optimizer.advance();
           stats = r;
         } else {
-          stats = await engine.batch(order, start, B);
+          const r = engine.batch(order, start, B);
+          stats = isPromise(r) ? await r : r;
           this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
           backup.set(net.params);
           this.optimizer.step(net.params, engine.grad, B, net.layers);
@@ -324,13 +332,9 @@ export class Trainer {
 
   /** A NaN/Inf loss or gradient stops training before the weights are touched, naming layer and step. */
   private checkFinite(loss: number, grad: Floats, epoch: number, step: number): void {
-    const layers = this.net.layers;
-    for (let l = 0; l < layers.length; l++) {
-      const { offset, size } = layers[l];
-      const i = this.net.kernels.firstNonFinite(grad, offset, offset + size);
-      if (i >= 0) {
-        throw new NumericError(`the gradient of layer ${l + 1} became ${grad[i]} at epoch ${epoch}, step ${step} (loss ${loss}); the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
-      }
+    const i = this.net.kernels.firstNonFinite(grad, 0, grad.length); // one scan: the layers lie end to end
+    if (i >= 0) {
+      throw new NumericError(`the gradient of layer ${this.layerOf(i) + 1} became ${grad[i]} at epoch ${epoch}, step ${step} (loss ${loss}); the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
     }
     if (!Number.isFinite(loss)) {
       throw new NumericError(`the loss became ${loss} at epoch ${epoch}, step ${step}; the weights were left as they were before this step. Lower the learning rate or normalise the inputs.`);
@@ -340,23 +344,22 @@ export class Trainer {
   /** The error of a step an engine reported not finite: the same message as this thread's checks give. */
   private numericFailure(r: TrainStepResult, grad: Floats, epoch: number, step: number): never {
     this.checkFinite(r.loss, grad, epoch, step);
-    const i = r.overflow?.index ?? 0;
-    const l = Math.max(0, this.net.layers.findIndex(({ offset, size }) => i >= offset && i < offset + size));
-    throw overflowError(l, r.overflow?.value ?? NaN, epoch, step);
+    throw overflowError(this.layerOf(r.overflow?.index ?? 0), r.overflow?.value ?? NaN, epoch, step);
+  }
+
+  /** The layer (0-based) whose weights hold flat parameter index i. */
+  private layerOf(i: number): number {
+    return Math.max(0, this.net.layers.findIndex(({ offset, size }) => i >= offset && i < offset + size));
   }
 
   /** An update that overflowed is undone, so the weights are never left half-updated. */
   private checkParams(backup: Floats, epoch: number, step: number): void {
-    const { params, layers } = this.net;
-    for (let l = 0; l < layers.length; l++) {
-      const { offset, size } = layers[l];
-      const i = this.net.kernels.firstNonFinite(params, offset, offset + size);
-      if (i >= 0) {
-        const w = params[i];
-        params.set(backup);
-        throw overflowError(l, w, epoch, step);
-      }
-    }
+    const { params } = this.net;
+    const i = this.net.kernels.firstNonFinite(params, 0, params.length);
+    if (i < 0) return;
+    const w = params[i];
+    params.set(backup);
+    throw overflowError(this.layerOf(i), w, epoch, step);
   }
 }
 
@@ -365,11 +368,24 @@ function overflowError(l: number, w: number, epoch: number, step: number): Numer
   return new NumericError(`the weights of layer ${l + 1} overflowed to ${w} at epoch ${epoch}, step ${step}; restored the weights from before this step. Lower the learning rate.`);
 }
 
-/** Where the loop gets its batches: rows order[start … start+B) of the engine's data. */
+/** Rows order[start … start+B) of the engine's data. */
+interface Batch {
+  order: Int32Array;
+  start: number;
+  B: number;
+}
+
+/** Where the loop gets its batches. */
 interface Batches {
   /** Begins an epoch, skipping `skip` batches already done (a resumed run). */
   start(epoch: number, skip: number): Promise<void>;
-  next(): Promise<{ order: Int32Array; start: number; B: number } | null>;
+  /** The next batch (valid until the next call), or null at the end of the epoch; a stream's comes later. */
+  next(): Batch | null | Promise<Batch | null>;
+}
+
+/** A result still to come: awaiting one that is already there would cost a turn of the microtask queue each step. */
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Batches of a stream; a resumed epoch replays the stream's first batches without training on them. */

@@ -213,7 +213,7 @@ export async function freshRun(f: TrainFlags, outputs = true): Promise<Run> {
   meta.backend = backend.name;
   const budget = cliMemoryBudget(backend);
   const earlyStopping = f.patience ? { patience: f.patience, minDelta: f.minDelta ?? 0 } : null;
-  const shardSize = engine.defaultShardSize(d.batchSize);
+  const shardSize = engine.defaultShardSize(d.batchSize, engine.layerTable(spec).P);
   checkMemory(trainingBytes(spec, { batchSize: d.batchSize, shardSize, optimizer: d.optimizer, workers: f.workers, earlyStopping: Boolean(earlyStopping) }), budget, `training ${sizes.join('-')} with batches of ${d.batchSize} on ${f.workers} worker${f.workers === 1 ? '' : 's'}`, SHRINK);
   let net: Network;
   if (base) {
