@@ -12,7 +12,7 @@ import { SUM_ROWS, type Backend, type Kernels, type WeightGradMode } from './ker
 import { jsBackend } from './kernels/js.js';
 import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
 import { checkSeed, Rng } from './rng.js';
-import { groupRows } from './shard.js';
+import { groupRows, workerRows } from './shard.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
@@ -202,7 +202,7 @@ export interface MemoryPlan {
   optimizer: number;
   /** One gradient slot of P numbers per shard of the largest batch (none on this thread's engine, for shards of up to SUM_ROWS rows), plus the reduced sum. */
   gradients: number;
-  /** net, a, δ of every layer for one shard per worker (this thread: for a group of shards, `groupRows`), and the evaluation chunk. */
+  /** net, a, δ of every layer for the run of shards each worker claims (`workerRows`; this thread: a group of shards, `groupRows`), and the evaluation chunk. */
   scratch: number;
   total: number;
 }
@@ -221,7 +221,7 @@ export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSi
   const direct = (o.workers ?? 1) <= 1 && o.shardSize <= SUM_ROWS; // LocalEngine: shard sums straight into the gradient
   const gradients = ((direct ? 0 : shards) + 1) * P * e + shards * 16;
   const workers = o.workers ?? 1;
-  const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, o.shardSize); // LocalEngine, or a shard per worker
+  const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, workerRows(o.batchSize, o.shardSize, workers)); // LocalEngine, or the run of shards each worker claims
   const scratch = engine + Workspace.bytes(spec, Math.min(256, o.batchSize));
   return { params, optimizer, gradients, scratch, total: params + optimizer + gradients + scratch };
 }

@@ -6,7 +6,7 @@ import type { DType } from './arena.js';
 import { dataset, gatherRows } from './dataset.js';
 import { Network, type NetworkConfig } from './network.js';
 import { Rng } from './rng.js';
-import { GradientSlots, groupRows, shardCount } from './shard.js';
+import { GradientSlots, claimShards, groupRows, shardCount, workerRows } from './shard.js';
 import { backends } from './test-utils/backends.js';
 
 /** N seeded rows of nIn inputs in [-1, 1) and one-hot (or real, for regression) targets. */
@@ -77,6 +77,18 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
     expect(groupRows(1000, 100)).toBe(200);
     expect(groupRows(1000, 300)).toBe(300);
     expect(groupRows(5, 8)).toBe(8);
+  });
+
+  it("a worker's run is an equal share of the batch's shards, at most 256 rows (or one shard); its scratch holds the largest", () => {
+    expect(claimShards(4, 8, 2)).toBe(2); // batch 32 in shards of 8
+    expect(claimShards(8, 32, 2)).toBe(4); // batch 256 in shards of 32
+    expect(claimShards(5, 8, 2)).toBe(3); // the last run is the shorter
+    expect(claimShards(64, 16, 2)).toBe(16); // capped at 256 rows
+    expect(claimShards(3, 300, 2)).toBe(1);
+    expect(claimShards(1, 8, 4)).toBe(1);
+    expect(workerRows(37, 8, 2)).toBe(24);
+    expect(workerRows(256, 32, 3)).toBe(96);
+    expect(workerRows(4096, 32, 2)).toBe(256);
   });
 });
 

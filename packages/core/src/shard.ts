@@ -27,6 +27,21 @@ export function groupRows(maxBatch: number, shardSize: number): number {
   return shardSize * Math.max(1, Math.min(shardCount(maxBatch, shardSize), Math.floor(GROUP_ROWS / shardSize)));
 }
 
+/**
+ * Shards a worker claims at once (at least 1, at most GROUP_ROWS rows): an equal share of the
+ * batch's shards, so on balanced cores each worker claims once and runs its share as one group
+ * (W packed once, full tiles); a core that finishes early claims the next run. The bits do not
+ * depend on it: each shard's sum is still computed alone into its own slot.
+ */
+export function claimShards(nShards: number, shardSize: number, workers: number): number {
+  return Math.max(1, Math.min(Math.ceil(nShards / Math.max(1, workers)), Math.floor(GROUP_ROWS / shardSize)));
+}
+
+/** Rows of one worker's scratch: the largest run it claims of a batch of up to maxBatch rows. */
+export function workerRows(maxBatch: number, shardSize: number, workers: number): number {
+  return shardSize * claimShards(shardCount(maxBatch, shardSize), shardSize, workers);
+}
+
 /** Loss sum and correct count over the rows of one batch. */
 export interface BatchStats {
   loss: number;

@@ -1,13 +1,14 @@
 /**
  * The worker side of a data-parallel step (platform-neutral: imports only @backprop/core).
- * A worker builds views of the shared tensors once, then serves steps: it claims shards from
- * an atomic counter and computes each into the shard's own slot, waits until every slot is
+ * A worker builds views of the shared tensors once, then serves steps: it claims runs of
+ * consecutive shards from an atomic counter and computes each run as one group (one GEMM per
+ * layer over its rows), each shard's sum into the shard's own slot, waits until every slot is
  * written, then claims parameter stripes and sums the slots of each in shard order (core
  * `GradientSlots`, the same object the single-thread engine uses). Who computes a shard never changes a bit of the result.
  */
 import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
 import {
-  GradientSlots, backendFrom, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
+  GradientSlots, backendFrom, claimShards, workerRows, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
 } from '@backprop/core/engine';
 import {
   ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
@@ -81,7 +82,7 @@ export interface WorkerState {
   net: Network;
   /** The engine's slots, as views this worker's kernels can address. */
   slots: GradientSlots;
-  /** This lane's scratch for shardSize rows, allocated by this worker from the backend's memory. */
+  /** This lane's scratch for the largest run it claims (`workerRows`), allocated by this worker from the backend's memory. */
   ws: Workspace;
   nStripes: number;
   /** The init's update, re-based onto this worker's backend. */
@@ -97,7 +98,7 @@ export function attach(init: WorkerInit): WorkerState {
   const backend = backendFrom(init.backend);
   const net = new Network(init.spec, backend.adopt(init.params), backend);
   const slots = GradientSlots.attach(net, init.slots);
-  const ws = net.workspace(init.shardSize);
+  const ws = net.workspace(workerRows(slots.maxShards * init.shardSize, init.shardSize, init.workers));
   // Taken now, not on this worker's first shard: a worker that gets no shard in a run would
   // otherwise hold no scratch, and the next run would grow the heap by a region it cannot reuse.
   backend.reserveScratch();
@@ -185,17 +186,27 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   const start = Atomics.load(ctl, START);
   const B = Atomics.load(ctl, ROWS);
   const nShards = Atomics.load(ctl, SHARDS);
-  // 1. shards, handed out dynamically: a fast core simply claims more of them
+  // 1. runs of shards, handed out dynamically: a fast core simply claims more of them. A run is
+  //    an equal share of the batch (capped at the scratch's rows), so balanced cores claim once
+  //    each and get the grouped GEMMs of the local engine; the sums stay per shard and slot.
+  const g = claimShards(nShards, shardSize, init.workers);
   for (;;) {
     if (Atomics.load(ctl, FAILED) !== 0) break;
-    const s = Atomics.add(ctl, NEXT_SHARD, 1);
-    if (s >= nShards) break;
-    Atomics.store(ctl, BUSY + lane, s);
-    if (fault !== null && fault.phase !== 'update') injectFault(ctl, fault, s, host);
-    const rows = Math.min(shardSize, B - s * shardSize);
-    slots.computeShard(s, ws, data, order, start + s * shardSize, rows); // slot per shard: the same sums on any worker count
+    const first = Atomics.add(ctl, NEXT_SHARD, g);
+    if (first >= nShards) break;
+    const n = Math.min(g, nShards - first);
+    if (fault !== null && fault.phase !== 'update') {
+      for (let s = first; s < first + n; s++) {
+        Atomics.store(ctl, BUSY + lane, s); // an injected fault names its own shard
+        injectFault(ctl, fault, s, host);
+      }
+    }
+    // A fault inside the run's kernels names the run's first shard (the run is retried whole).
+    Atomics.store(ctl, BUSY + lane, first);
+    const r0 = first * shardSize;
+    slots.computeShards(first, ws, data, order, start + r0, Math.min(n * shardSize, B - r0), shardSize); // slot per shard: the same sums on any worker count
     Atomics.store(ctl, BUSY + lane, IDLE);
-    if (Atomics.add(ctl, SHARDS_DONE, 1) + 1 === nShards) Atomics.notify(ctl, SHARDS_DONE);
+    if (Atomics.add(ctl, SHARDS_DONE, n) + n === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
   // 2. wait until every slot is written (or the step failed)
   if (Atomics.load(ctl, SHARDS_DONE) < nShards) {
