@@ -24,7 +24,7 @@ function rows(N: number, nIn: number, nOut: number, dtype: DType, regression: bo
 
 const bits = (v: Float32Array | Float64Array) => Array.from(new Uint32Array(v.slice().buffer));
 
-describe('computeShards: a group of shards gives the bits of its shards one by one, in slots or straight into grad', () => {
+describe('computeShards: a group of shards gives the bits of its shards one by one, in slots, straight into grad, or a first run folded into its last slot', () => {
   const nets: NetworkConfig[] = [
     { sizes: [37, 13, 9, 6], activation: 'relu', output: 'softmax' }, // odd sizes: every M, N and K tail of the GEMM tiles
     { sizes: [5, 11, 3], activation: 'tanh', output: 'linear', loss: 'mse' },
@@ -62,7 +62,20 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
               expect(bits(direct.grad), `groups of ${per}`).toEqual(bits(one.grad));
               expect(Array.from(direct.stats)).toEqual(Array.from(one.stats));
             }
-            for (const x of [one, group, direct]) x.release();
+            // a worker's first run folded into its last slot, the rest in slots: the bits of reducing every slot
+            const folded = GradientSlots.allocate(net, nShards);
+            for (const k of [1, 2, nShards]) {
+              if (k > nShards) continue;
+              folded.slots.fill(5);
+              const r = Math.min(k * shardSize, B);
+              folded.computePrefix(wide, data, order, 3, r, shardSize);
+              if (k < nShards) folded.computeShards(k, wide, data, order, 3 + r, B - r, shardSize);
+              folded.grad.fill(3);
+              folded.reduce(nShards, 0, net.P, k);
+              expect(bits(folded.grad), `first run of ${k}`).toEqual(bits(one.grad));
+              expect(Array.from(folded.stats)).toEqual(Array.from(one.stats));
+            }
+            for (const x of [one, group, direct, folded]) x.release();
             for (const w of [small, wide]) backend.release(w.arena);
           }
         });

@@ -37,6 +37,16 @@ export function claimShards(nShards: number, shardSize: number, workers: number)
   return Math.max(1, Math.min(Math.ceil(nShards / Math.max(1, workers)), Math.floor(GROUP_ROWS / shardSize)));
 }
 
+/**
+ * Shards 0 … k−1 of a step's first run (k = the claim size): the worker that claims it folds
+ * their sums into slot k−1 in shard order (shard 0 stored, each later one added: the bits the
+ * reduction's first k−1 adds give), so the reduction starts at slot k−1 and reads k−1 slots
+ * fewer. On one worker the whole batch is one run and the reduction only copies one slot.
+ */
+export function prefixShards(nShards: number, shardSize: number, workers: number): number {
+  return Math.min(nShards, claimShards(nShards, shardSize, workers));
+}
+
 /** Rows of one worker's scratch: the largest run it claims of a batch of up to maxBatch rows. */
 export function workerRows(maxBatch: number, shardSize: number, workers: number): number {
   return shardSize * claimShards(shardCount(maxBatch, shardSize), shardSize, workers);
@@ -80,6 +90,10 @@ export class GradientSlots {
   private readonly toSlots: ShardWeights;
   /** Shard first+i's sums added into grad in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
   private readonly toGrad: ShardWeights;
+  /** Slot the first run's sums are folded into (`computePrefix`). */
+  private prefixSlot = 0;
+  /** Shard i's sums (a run from shard 0) folded into slot prefixSlot the way `toGrad` folds them into grad. */
+  private readonly toPrefix: ShardWeights;
 
   private constructor(
     private readonly net: Network,
@@ -97,6 +111,7 @@ export class GradientSlots {
     const k = net.kernels;
     this.toSlots = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.first + i][l], delta, x, n, nIn, nOut, 'store');
     this.toGrad = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.gradW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
+    this.toPrefix = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.prefixSlot][l], delta, x, n, nIn, nOut, i === 0 ? 'store' : 'addSum');
     for (let s = 0; s < shared.slots.length / P; s++) {
       this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
     }
@@ -143,6 +158,20 @@ export class GradientSlots {
    * written or read.
    */
   computeShards(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, intoGrad = false): void {
+    this.run(first, ws, data, order, start, B, shardSize, intoGrad ? this.toGrad : this.toSlots);
+  }
+
+  /**
+   * Shards 0 … k−1 (the rows order[start … start+B), k = ⌈B/shardSize⌉, shards of at most
+   * SUM_ROWS rows when k > 1) with their sums folded into slot k−1 in shard order, the bits of
+   * the first k−1 adds of `reduce`; `reduce(…, k)` then starts from that slot (`prefixShards`).
+   */
+  computePrefix(ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number): void {
+    this.prefixSlot = shardCount(B, shardSize) - 1;
+    this.run(0, ws, data, order, start, B, shardSize, this.toPrefix);
+  }
+
+  private run(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, weights: ShardWeights): void {
     const net = this.net;
     const top = net.L - 1;
     gatherRows(ws.X, ws.Y, data, order, start, B);
@@ -155,12 +184,18 @@ export class GradientSlots {
       this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(v.a[top], v.Y, rows, net.nOut) : 0;
     }
     this.first = first;
-    net.backwardShards(ws, B, shardSize, intoGrad ? this.toGrad : this.toSlots);
+    net.backwardShards(ws, B, shardSize, weights);
   }
 
-  /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the reduction). */
-  reduce(nShards: number, from = 0, to = this.P): void {
-    this.net.kernels.reduceSlots(this.grad, this.slots, nShards, this.P, from, to);
+  /**
+   * grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the
+   * reduction); with `prefix` = k > 1, slot k−1 already holds the sum of shards 0 … k−1
+   * (`computePrefix`) and the sum starts there.
+   */
+  reduce(nShards: number, from = 0, to = this.P, prefix = 1): void {
+    const P = this.P;
+    const slots = prefix > 1 ? this.slots.subarray((prefix - 1) * P) : this.slots;
+    this.net.kernels.reduceSlots(this.grad, slots, nShards - prefix + 1, P, from, to);
   }
 
   /** The batch's loss and correct count: shard statistics summed in shard order. */

@@ -6,7 +6,7 @@
  */
 import { ConfigError, ShapeError, jsBackend, type Dataset, type Floats, type Network } from '@backprop/core';
 import {
-  GradientSlots, macrotask, now, shardCount, type Arena, type BackendDescriptor, type BatchStats, type BiasCorrections, type EngineOptions, type GradientEngine, type Optimizer,
+  GradientSlots, macrotask, now, prefixShards, shardCount, type Arena, type BackendDescriptor, type BatchStats, type BiasCorrections, type EngineOptions, type GradientEngine, type Optimizer,
   type TrainStepResult,
 } from '@backprop/core/engine';
 import {
@@ -267,7 +267,7 @@ export class ParallelEngine implements GradientEngine {
       const i = this.net.kernels.firstNonFinite(params, 0, params.length);
       const overflow = i >= 0 ? { index: i, value: params[i] } : null;
       this.undo();
-      this.slots.reduce(nShards);
+      this.slots.reduce(nShards, 0, this.net.P, prefixShards(nShards, this.opts.shardSize, this.workers));
       return { ...stats, numeric: true, overflow };
     } finally {
       Atomics.store(this.ctl, UPDATE, 0);

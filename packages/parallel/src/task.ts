@@ -8,7 +8,7 @@
  */
 import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
 import {
-  GradientSlots, backendFrom, claimShards, workerRows, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
+  GradientSlots, backendFrom, claimShards, prefixShards, workerRows, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
 } from '@backprop/core/engine';
 import {
   ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
@@ -190,6 +190,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
   //    an equal share of the batch (capped at the scratch's rows), so balanced cores claim once
   //    each and get the grouped GEMMs of the local engine; the sums stay per shard and slot.
   const g = claimShards(nShards, shardSize, init.workers);
+  const prefix = prefixShards(nShards, shardSize, init.workers);
   for (;;) {
     if (Atomics.load(ctl, FAILED) !== 0) break;
     const first = Atomics.add(ctl, NEXT_SHARD, g);
@@ -204,7 +205,10 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     // A fault inside the run's kernels names the run's first shard (the run is retried whole).
     Atomics.store(ctl, BUSY + lane, first);
     const r0 = first * shardSize;
-    slots.computeShards(first, ws, data, order, start + r0, Math.min(n * shardSize, B - r0), shardSize); // slot per shard: the same sums on any worker count
+    const rows = Math.min(n * shardSize, B - r0);
+    // slot per shard (the run from shard 0 folded into its last slot): the same sums on any worker count
+    if (first === 0) slots.computePrefix(ws, data, order, start, rows, shardSize);
+    else slots.computeShards(first, ws, data, order, start + r0, rows, shardSize);
     Atomics.store(ctl, BUSY + lane, IDLE);
     if (Atomics.add(ctl, SHARDS_DONE, n) + n === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
@@ -231,7 +235,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
       if (k >= st.nStripes) break;
       const from = k * stripe;
       const to = Math.min(net.P, from + stripe);
-      slots.reduce(nShards, from, to); // every family: one rounding per add, shard order
+      slots.reduce(nShards, from, to, prefix); // every family: one rounding per add, shard order
       if (update) updateStripe(st, update, k, from, to, B, gen, host);
     }
     Atomics.store(ctl, BUSY + lane, IDLE);
