@@ -236,8 +236,8 @@ const CASES: Case[] = [
   { cls: 'bad data', args: ['explain', '--layers', '2-30-2'], error: /at most 8 neurons per layer/ },
   // sizes that cannot be allocated: refused before allocating, with the bytes and what to shrink
   { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '1000000000000'], error: /expected positive integers \(each ≤ 2147483647\)/ },
-  { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '2000000000', '--kernels', 'js', '-o', 'big.bpnn'], error: /training 2-2000000000-2 with batches of 16 on \d+ workers? needs \d+\.\d GiB \(\d+ bytes: .*\), over the memory budget of \d+\.\d GiB; use/ },
-  { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '2000000000', '--kernels', 'wasm', '-o', 'big.bpnn'], error: /needs \d+\.\d GiB .* over the memory budget of 10\d\d\.\d MiB; use/ },
+  { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '2000000000', '--kernels', 'js', '-o', 'big.bpnn'], error: /training 2-2000000000-2 with batches of 16 on \d+ workers? needs \d+\.\d [GT]iB \(\d+ bytes: .*\), over the memory budget of \d+\.\d GiB; use/ },
+  { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '2000000000', '--kernels', 'wasm', '-o', 'big.bpnn'], error: /needs \d+\.\d [GT]iB .* over the memory budget of 10\d\d\.\d MiB; use/ },
   { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '50000-50000', '--kernels', 'wasm', '-o', 'big.bpnn'], error: /needs \d+\.\d GiB \(\d+ bytes: parameters .*\), over the memory budget of 10\d\d\.\d MiB; use smaller or fewer layers \(--hidden or --layers\)/ },
   { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '100000-100000', '--kernels', 'js', '-o', 'big.bpnn'], error: /needs \d+\.\d GiB .*over the memory budget of \d+\.\d GiB; use smaller or fewer layers/ },
   { cls: 'too large for memory', args: ['train', '--data', 'tiny.csv', '--hidden', '4000000', '--batch-size', '1000000', '--kernels', 'js', '-w', '2', '-o', 'big.bpnn'], error: /gradient slots 2\.3 TiB.* use smaller or fewer layers/ },
