@@ -218,9 +218,9 @@ export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSi
   const shards = Math.ceil(o.batchSize / o.shardSize);
   const params = (o.earlyStopping ? 3 : 2) * P * e;
   const optimizer = vectors * P * e;
-  const direct = (o.workers ?? 1) <= 1 && o.shardSize <= SUM_ROWS; // LocalEngine: shard sums straight into the gradient
-  const gradients = ((direct ? 0 : shards) + 1) * P * e + shards * 16;
   const workers = o.workers ?? 1;
+  const direct = workers <= 1 && o.shardSize <= SUM_ROWS; // LocalEngine: shard sums straight into the gradient
+  const gradients = ((direct ? 0 : shards) + 1) * P * e + shards * 16;
   const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, workerRows(o.batchSize, o.shardSize, workers)); // LocalEngine, or the run of shards each worker claims
   const scratch = engine + Workspace.bytes(spec, Math.min(256, o.batchSize));
   return { params, optimizer, gradients, scratch, total: params + optimizer + gradients + scratch };

@@ -54,7 +54,6 @@ export interface BiasCorrections {
   c1: number;
   c2: number;
 }
-const NO_CORRECTION: BiasCorrections = { c1: 1, c2: 1 };
 
 /** Adam's running products βᵗ and the betas they are powers of. */
 export interface BetaPowers {
@@ -108,7 +107,7 @@ export function resolveOptimizer(c: OptimizerSettings): Required<OptimizerConfig
 export class Optimizer {
   readonly config: Required<OptimizerConfig>;
   readonly state: OptimizerState;
-  /** `step`'s bias corrections, rewritten each step (`corrections()` gives engines their own). */
+  /** What `corrections()` returns, rewritten by each call (no object a step). */
   private readonly c: BiasCorrections = { c1: 1, c2: 1 };
 
   /** State vectors live in `backend`'s memory (so its kernels, on any thread, can address them). */
@@ -140,23 +139,22 @@ export class Optimizer {
    * with the mean regularised gradient g. Runs on the kernels of the backend the state lives in.
    */
   step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): void {
-    const p = this.state.powers;
-    if (p) {
-      this.c.c1 = 1 / (1 - p.beta1t * p.beta1); // as corrections() computes them, without an object a step
-      this.c.c2 = 1 / (1 - p.beta2t * p.beta2);
-    }
-    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, this.c, kernels);
+    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, this.corrections(), kernels);
     this.advance();
   }
 
   /**
    * The bias corrections of the next step t + 1: c = 1/(1 − βᵗ⁺¹) from the running products (1 for
    * the optimizers without one). Reads only: an engine applies them on its workers, then `advance`.
+   * The object is this optimizer's own, valid until the next call: read it, do not keep it.
    */
   corrections(): BiasCorrections {
     const p = this.state.powers;
-    if (!p) return NO_CORRECTION;
-    return { c1: 1 / (1 - p.beta1t * p.beta1), c2: 1 / (1 - p.beta2t * p.beta2) };
+    if (p) {
+      this.c.c1 = 1 / (1 - p.beta1t * p.beta1);
+      this.c.c2 = 1 / (1 - p.beta2t * p.beta2);
+    }
+    return this.c;
   }
 
   /** Counts a step taken (here or on an engine's workers): t and the running products βᵗ move on together. */

@@ -82,18 +82,18 @@ export class GradientSlots {
   readonly stats: Float64Array;
   /** Per slot, its per-layer views (laid out like W). */
   private readonly views: Floats[][] = [];
+  /** Per slot s, the slots from s on (where `reduce` starts after a folded first run). */
+  private readonly tails: Floats[] = [];
   /** grad per layer. */
   private readonly gradW: Floats[];
   /** Shard index of the group `computeShards` runs (read by the weight writers below). */
   private first = 0;
   /** Shard first+i's sums stored in its slot. */
   private readonly toSlots: ShardWeights;
-  /** Shard first+i's sums added into grad in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
-  private readonly toGrad: ShardWeights;
-  /** Slot the first run's sums are folded into (`computePrefix`). */
-  private prefixSlot = 0;
-  /** Shard i's sums (a run from shard 0) folded into slot prefixSlot the way `toGrad` folds them into grad. */
-  private readonly toPrefix: ShardWeights;
+  /** Where `toFold` sums: grad's per-layer views, or a slot's (`computePrefix`). */
+  private foldW: Floats[];
+  /** Shard first+i's sums folded into foldW in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
+  private readonly toFold: ShardWeights;
 
   private constructor(
     private readonly net: Network,
@@ -110,10 +110,11 @@ export class GradientSlots {
     this.gradW = net.gradViews(this.grad);
     const k = net.kernels;
     this.toSlots = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.first + i][l], delta, x, n, nIn, nOut, 'store');
-    this.toGrad = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.gradW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
-    this.toPrefix = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.prefixSlot][l], delta, x, n, nIn, nOut, i === 0 ? 'store' : 'addSum');
+    this.foldW = this.gradW;
+    this.toFold = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.foldW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
     for (let s = 0; s < shared.slots.length / P; s++) {
       this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
+      this.tails.push(this.slots.subarray(s * P));
     }
   }
 
@@ -158,7 +159,8 @@ export class GradientSlots {
    * written or read.
    */
   computeShards(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, intoGrad = false): void {
-    this.run(first, ws, data, order, start, B, shardSize, intoGrad ? this.toGrad : this.toSlots);
+    this.foldW = this.gradW;
+    this.run(first, ws, data, order, start, B, shardSize, intoGrad ? this.toFold : this.toSlots);
   }
 
   /**
@@ -167,8 +169,8 @@ export class GradientSlots {
    * the first k−1 adds of `reduce`; `reduce(…, k)` then starts from that slot (`prefixShards`).
    */
   computePrefix(ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number): void {
-    this.prefixSlot = shardCount(B, shardSize) - 1;
-    this.run(0, ws, data, order, start, B, shardSize, this.toPrefix);
+    this.foldW = this.views[shardCount(B, shardSize) - 1];
+    this.run(0, ws, data, order, start, B, shardSize, this.toFold);
   }
 
   private run(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, weights: ShardWeights): void {
@@ -193,9 +195,7 @@ export class GradientSlots {
    * (`computePrefix`) and the sum starts there.
    */
   reduce(nShards: number, from = 0, to = this.P, prefix = 1): void {
-    const P = this.P;
-    const slots = prefix > 1 ? this.slots.subarray((prefix - 1) * P) : this.slots;
-    this.net.kernels.reduceSlots(this.grad, slots, nShards - prefix + 1, P, from, to);
+    this.net.kernels.reduceSlots(this.grad, this.tails[prefix - 1], nShards - prefix + 1, this.P, from, to);
   }
 
   /** The batch's loss and correct count: shard statistics summed in shard order. */

@@ -36,6 +36,11 @@ export type WeightGradMode = 'accumulate' | 'store' | 'addSum';
 /** Most rows of one 'addSum' call (the WASM kernel keeps Σ in registers over one block of rows). */
 export const SUM_ROWS = 256;
 
+/** The 'addSum' row limit, checked by every kernel family before it writes. */
+export function checkSumRows(mode: WeightGradMode, B: number): void {
+  if (mode === 'addSum' && B > SUM_ROWS) throw new ShapeError(`the 'addSum' weight gradient takes at most ${SUM_ROWS} rows; got ${B}`);
+}
+
 /** One row of 'addSum' sums per precision (its sums round like dW's), grown on demand (this thread's). */
 let sum32 = new Float32Array(0);
 let sum64 = new Float64Array(0);
@@ -47,7 +52,7 @@ function sumScratch(like: Floats, n: number): Floats {
 /** dW (+)= Δᵀ·[1|X] by `mode`: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (nOut, nIn+1). */
 export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode: WeightGradMode = 'accumulate'): void {
   const cols = nIn + 1;
-  if (mode === 'addSum' && B > SUM_ROWS) throw new ShapeError(`the 'addSum' weight gradient takes at most ${SUM_ROWS} rows; got ${B}`);
+  checkSumRows(mode, B);
   const own = mode === 'addSum';
   const acc = own ? sumScratch(dW, cols) : dW; // the row's sums: in dW itself, or on their own
   for (let k = 0; k < nOut; k++) {

@@ -6,6 +6,7 @@
 // table. Checked forward and backward on 131,072 inputs per dtype, special values included.
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../activations.js';
+import type { Floats } from '../arena.js';
 import { Rng } from '../rng.js';
 import { wasmBackend } from '../test-utils/backends.js';
 import { jsBackend } from './js.js';
@@ -25,17 +26,24 @@ function inputs(): number[] {
   return xs;
 }
 
+/** The same values in a JS-backend array and a WASM-backend one. */
+function twins(dtype: 'f32' | 'f64', values: number[] | null): [Floats, Floats] {
+  const j = jsBackend.floats(dtype, N);
+  const w = wasmBackend.floats(dtype, N);
+  if (values) {
+    j.set(values);
+    w.set(values);
+  }
+  return [j, w];
+}
+
 describe('JS and WASM activations agree bit for bit', () => {
   it.each(['f32', 'f64'] as const)('every φ forward and backward on %s, 131,072 inputs with ±0, ±∞, NaN, subnormals and the thresholds', (dtype) => {
     const xs = inputs();
     const n = 8; // softmax mixes rows of 8
     for (const name of ACTIVATIONS) {
-      const netJ = jsBackend.floats(dtype, N);
-      const netW = wasmBackend.floats(dtype, N);
-      netJ.set(xs);
-      netW.set(xs);
-      const aJ = jsBackend.floats(dtype, N);
-      const aW = wasmBackend.floats(dtype, N);
+      const [netJ, netW] = twins(dtype, xs);
+      const [aJ, aW] = twins(dtype, null);
       jsBackend.kernels.activationForward(name, aJ, netJ, N / n, n);
       wasmBackend.kernels.activationForward(name, aW, netW, N / n, n);
       // the same bits, NaN for NaN: a NaN's sign and payload are left open by both JS and WebAssembly
@@ -47,12 +55,8 @@ describe('JS and WASM activations agree bit for bit', () => {
       // δ = J_φᵀ g from the same net, a and a seeded g (the SIMD φ' of the WASM family run in f64 like JS)
       const rng = new Rng(7);
       const gs = Array.from({ length: N }, (_, i) => (i < SPECIAL.length ? SPECIAL[SPECIAL.length - 1 - i] : rng.uniform(-3, 3)));
-      const gJ = jsBackend.floats(dtype, N);
-      const gW = wasmBackend.floats(dtype, N);
-      gJ.set(gs);
-      gW.set(gs);
-      const dJ = jsBackend.floats(dtype, N);
-      const dW = wasmBackend.floats(dtype, N);
+      const [gJ, gW] = twins(dtype, gs);
+      const [dJ, dW] = twins(dtype, null);
       jsBackend.kernels.activationBackward(name, dJ, gJ, netJ, aJ, N / n, n);
       wasmBackend.kernels.activationBackward(name, dW, gW, netW, aW, N / n, n);
       const mismatch = Array.from(dJ).findIndex((v, i) => bits(v) !== bits(dW[i]));

@@ -8,7 +8,7 @@ import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { Arena, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Backend, Kernels } from './index.js';
-import { jsKernels, SUM_ROWS, type WeightGradMode } from './js.js';
+import { checkSumRows, jsKernels, SUM_ROWS, type WeightGradMode } from './js.js';
 
 /** The kernel's codes of the weight-gradient modes (assembly/kernels.ts ACCUMULATE, STORE, ADD_SUM). */
 const WEIGHT_GRAD_MODE: Record<WeightGradMode, number> = { accumulate: 0, store: 1, addSum: 2 };
@@ -313,7 +313,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
     },
     denseBackwardWeights(dW, delta, X, B, nIn, nOut, mode = 'accumulate') {
       if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeights(dW, delta, X, B, nIn, nOut, mode);
-      if (mode === 'addSum' && B > SUM_ROWS) throw new ShapeError(`the 'addSum' weight gradient takes at most ${SUM_ROWS} rows; got ${B}`);
+      checkSumRows(mode, B);
       need(dW, nOut * (nIn + 1), 'dW');
       need(delta, B * nOut, 'delta');
       need(X, B * nIn, 'X');

@@ -1,6 +1,6 @@
 // #11's parallel-engine items, end to end on Node worker threads: stale shared copies, the step
 // watchdog, errors that recur, interrupt latency, and a WASM heap that stays flat across fits.
-import { Network, Trainer, dataset, type Dataset } from '@backprop/core';
+import { Network, Trainer, dataset, type Dataset, type TrainConfig } from '@backprop/core';
 import { now } from '@backprop/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerError, type ParallelEngine } from '../engine.js';
@@ -122,29 +122,29 @@ describe('interrupts', () => {
 });
 
 describe('WASM heap across fits on fresh pools', () => {
-  it('does not grow beyond each run’s own parameters and optimizer state: dead threads’ scratch is reused', async () => {
+  /**
+   * Heap growth per run over 3 runs on `data`, each on a fresh pool of `workers` (destroyed at
+   * its end), after a first run on `first`; the bound: params, adam m and v (+ alignment).
+   */
+  async function growthPerRun(one: TrainConfig, first: Dataset, data: Dataset, workers: number): Promise<{ perRun: number; bound: number }> {
     const backend = await newWasmBackend();
-    const data = makeData(203, 'f32');
-    const one = { ...config, epochs: 1 };
-    await train('f32', one, data, { backend, engine: nodeEngine({ workers: 2 }) }); // a fresh pool, destroyed at the end
+    await train('f32', one, first, { backend, engine: nodeEngine({ workers }) });
     const top = backend.arena(16).base;
-    for (let i = 0; i < 3; i++) await train('f32', one, data, { backend, engine: nodeEngine({ workers: 2 }) });
-    const perRun = (backend.arena(16).base - top) / 3;
-    const P = Network.create({ sizes: SIZES }).P;
-    expect(perRun).toBeLessThan(3 * P * 4 + 4096); // params, adam m and v (+ alignment)
+    for (let i = 0; i < 3; i++) await train('f32', one, data, { backend, engine: nodeEngine({ workers }) });
+    return { perRun: (backend.arena(16).base - top) / 3, bound: 3 * Network.create({ sizes: SIZES }).P * 4 + 4096 };
+  }
+
+  it('does not grow beyond each run’s own parameters and optimizer state: dead threads’ scratch is reused', async () => {
+    const data = makeData(203, 'f32');
+    const { perRun, bound } = await growthPerRun({ ...config, epochs: 1 }, data, data, 2);
+    expect(perRun).toBeLessThan(bound);
   });
 
   it('stays flat when some workers get no shard: each worker holds its scratch from the start', async () => {
     // The first run has one step of one shard: one of its 4 workers runs a kernel, the others
     // none. The next runs have 23 steps, so several of their workers do.
-    const backend = await newWasmBackend();
-    const data = makeData(203, 'f32');
     const one = { ...config, epochs: 1, batchSize: 8, shardSize: 8, validationSplit: 0 }; // no evaluation on this thread
-    await train('f32', one, makeData(8, 'f32'), { backend, engine: nodeEngine({ workers: 4 }) });
-    const top = backend.arena(16).base;
-    for (let i = 0; i < 3; i++) await train('f32', one, data, { backend, engine: nodeEngine({ workers: 4 }) });
-    const perRun = (backend.arena(16).base - top) / 3;
-    const P = Network.create({ sizes: SIZES }).P;
-    expect(perRun).toBeLessThan(3 * P * 4 + 4096);
+    const { perRun, bound } = await growthPerRun(one, makeData(8, 'f32'), makeData(203, 'f32'), 4);
+    expect(perRun).toBeLessThan(bound);
   });
 });
