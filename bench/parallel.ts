@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Network, Trainer, jsBackend, type Backend, type Dataset, type FitOptions, type Floats } from '@backprop/core';
 import { createWasmBackend, crc32, loadKernels, now } from '@backprop/core/engine';
@@ -85,15 +86,18 @@ async function epochRate(data: Dataset, batchSize: number, engine: FitOptions['e
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 const data = loadMnist(SAMPLES);
-const pools = { 1: new NodePool({ workers: 1 }), 2: new NodePool({ workers: 2 }) };
+// 2 workers: this thread computes one lane and one pool thread the other (the default); the last
+// variant keeps this thread out of the compute (two pool threads, the calling thread only waits)
+const pools = { 1: new NodePool({ workers: 1 }), 2: new NodePool({ workers: 2 }), waits: new NodePool({ workers: 2, caller: false }) };
 const variants: [string, FitOptions['engine']][] = [
   ['1 thread (core)', undefined],
   ['1 worker', nodeEngine({ pool: pools[1] })],
   ['2 workers', nodeEngine({ pool: pools[2] })],
+  ['2 workers, caller waits', nodeEngine({ pool: pools.waits })],
 ];
 // one WASM backend (one shared memory, grown on demand) for every WASM run: networks allocate in it, engines release their slots
 const wasm = KERNELS.includes('wasm') ? await createWasmBackend({ module: await loadKernels() }) : null;
-console.log(`parallel bench: MNIST 784-128-64-10 relu/softmax+CCE, SGD, ${data.N} real digits per epoch, best epoch of ${ROUNDS} interleaved rounds after 1 warm-up; f32, ${KERNELS.join(' and ')} kernels; ${pools[2].size} cores here`);
+console.log(`parallel bench: MNIST 784-128-64-10 relu/softmax+CCE, SGD, ${data.N} real digits per epoch, best epoch of ${ROUNDS} interleaved rounds after 1 warm-up; f32, ${KERNELS.join(' and ')} kernels; ${availableParallelism()} cores here`);
 
 // 1. per-step overhead (before the heavy runs, while nothing else is warm)
 let ping = Infinity;
@@ -105,7 +109,7 @@ for (let rep = 0; rep < 3; rep++) {
 console.log(`overhead  piscina run() round trip, empty task     ${pad(ping.toFixed(1), 7)} µs/task`);
 for (const kind of KERNELS) {
   const backend = kind === 'wasm' ? wasm! : jsBackend;
-  for (const [name, engine] of variants) console.log(`overhead  ${kind.padEnd(4)} step of 4-8-2 at batch 4, ${name.padEnd(16)} ${pad((await tinyStepMicros(backend, engine)).toFixed(1), 7)} µs/step`);
+  for (const [name, engine] of variants) console.log(`overhead  ${kind.padEnd(4)} step of 4-8-2 at batch 4, ${name.padEnd(23)} ${pad((await tinyStepMicros(backend, engine)).toFixed(1), 7)} µs/step`);
 }
 
 // 2. throughput: rounds of (1 thread, 1 worker, 2 workers), interleaved so each sees the same load
@@ -126,9 +130,8 @@ for (const kind of KERNELS) {
       }
     }
     if (sums.size !== 1) throw new Error(`${kind} kernels, batch ${B}: the variants' weights differ (crc ${[...sums].map((s) => s.toString(16)).join(', ')}): determinism is broken`);
-    for (let v = 0; v < variants.length; v++) console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  ${variants[v][0].padEnd(16)} ${pad(Math.round(best[v]), 7)} samples/s  (${cores[v].toFixed(2)} cores busy, ${pad(Math.round(best[v] / cores[v]), 6)} samples per core-second)`);
-    console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  speedup of 2 workers: ${(best[2] / best[1]).toFixed(2)}× over 1 worker, ${(best[2] / best[0]).toFixed(2)}× over 1 thread (all weights bit-identical, crc ${[...sums][0].toString(16)})`);
+    for (let v = 0; v < variants.length; v++) console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  ${variants[v][0].padEnd(23)} ${pad(Math.round(best[v]), 7)} samples/s  (${cores[v].toFixed(2)} cores busy, ${pad(Math.round(best[v] / cores[v]), 6)} samples per core-second)`);
+    console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  speedup of 2 workers: ${(best[2] / best[1]).toFixed(2)}× over 1 worker, ${(best[2] / best[0]).toFixed(2)}× over 1 thread (with the caller waiting: ${(best[3] / best[0]).toFixed(2)}×; all weights bit-identical, crc ${[...sums][0].toString(16)})`);
   }
 }
-await pools[1].destroy();
-await pools[2].destroy();
+for (const p of Object.values(pools)) await p.destroy();

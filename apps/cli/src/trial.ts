@@ -46,10 +46,12 @@ function foldSplit(train: Dataset, fold: { k: number; i: number }, seed: number)
 class Pools {
   private readonly free = new Map<number, NodePool[]>();
   private readonly all: NodePool[] = [];
+  /** `caller`: this thread computes a lane of each trial's steps (only when one trial runs at a time: it cannot compute for two). */
+  constructor(private readonly caller: boolean) {}
   take(workers: number): NodePool {
     const p = this.free.get(workers)?.pop();
     if (p) return p;
-    const fresh = new NodePool({ workers });
+    const fresh = new NodePool({ workers, caller: this.caller });
     this.all.push(fresh);
     return fresh;
   }
@@ -92,7 +94,7 @@ function trialMeta(run: Run, p: TrialPayload): CliMeta {
  * several trials at once (--concurrency) use several cores.
  */
 export function trialRunner(offThread: boolean): { run: TrialRunner; close(): Promise<void> } {
-  const pools = new Pools();
+  const pools = new Pools(!offThread);
   const run: TrialRunner = async (p, ctx): Promise<TrialOutcome> => {
     const t0 = performance.now();
     const run = ctx.checkpoint ? await resumedRun({ workers: ctx.workers, data: ctx.data }, `trial ${p.index}'s checkpoint`, ctx.checkpoint) : await freshRun(trialFlags(p, ctx.data, ctx.workers), false);

@@ -13,7 +13,7 @@ import {
   ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
   SHARDS_DONE, START, STEP, UPDATE, controlBlock, threadSlot,
 } from './control.js';
-import type { FaultInjection, SharedUpdate, WorkerInit } from './task.js';
+import { attach, detach, failStep, runStep, type FaultInjection, type SharedUpdate, type WorkerHost, type WorkerInit, type WorkerState } from './task.js';
 
 /** Threads that run `serve` (task.ts); one adapter per platform (src/node, src/browser). */
 export interface WorkerPool {
@@ -38,6 +38,12 @@ export interface WorkerPool {
    * an Atomics.waitAsync promise tens of µs — a large share of a step on the WASM kernels.
    */
   readonly canBlock?: boolean;
+  /**
+   * True when the calling thread computes a lane of each step beside the `size` threads (the
+   * OpenMP and PyTorch model: Node's main thread would otherwise only wait, and waking it after
+   * the workers finish costs a futex round trip and a reschedule per step). Needs `canBlock`.
+   */
+  readonly caller?: boolean;
 }
 
 /** Longest synchronous wait for a step (ms); a longer step (or a dead worker) is awaited asynchronously. */
@@ -59,6 +65,12 @@ export interface ParallelOptions {
   stripe?: number;
   /** TEST ONLY: make one shard fail once (task.ts). Never set this in real training. */
   faultInjection?: FaultInjection | null;
+}
+
+/** TEST ONLY: a fault that ends or hangs whichever thread meets it: the calling thread must not take a lane then. */
+export function threadFault(options: ParallelOptions): boolean {
+  const f = options.faultInjection;
+  return !!f && (f.kind === 'exit' || f.kind === 'hang') && f.lane === undefined;
 }
 
 /** The builder Trainer.fit takes as `engine`. */
@@ -154,9 +166,24 @@ async function waitFor(ctl: Int32Array, i: number, want: number, cancelled: () =
   }
 }
 
-/** Waits synchronously, at most BLOCK_MS, until step `gen` is done or has failed. */
-function blockFor(ctl: Int32Array, gen: number): void {
+/** The calling thread as a lane: it is never ended (no test fault exits or hangs it); −1 marks it attached. */
+const CALLER_HOST: WorkerHost = {
+  exit: () => {
+    throw new Error('the calling thread cannot exit as a worker would');
+  },
+  threadId: -1,
+};
+
+/** µs the calling thread spins for the workers after its own lane, before it sleeps. */
+const CALLER_SPIN_US = 50;
+
+/** Waits synchronously, at most BLOCK_MS (spinning the first `spinUs` µs), until step `gen` is done or has failed. */
+function blockFor(ctl: Int32Array, gen: number, spinUs = 0): void {
   const deadline = now() + BLOCK_MS;
+  const spinUntil = now() + spinUs / 1000;
+  while (now() < spinUntil) {
+    for (let n = 0; n < 64; n++) if (Atomics.load(ctl, DONE) === gen || Atomics.load(ctl, FAILED) !== 0) return;
+  }
   for (;;) {
     const v = Atomics.load(ctl, DONE);
     if (v === gen || Atomics.load(ctl, FAILED) !== 0) return;
@@ -189,6 +216,10 @@ export class ParallelEngine implements GradientEngine {
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
   private closed = false;
+  /** The calling thread's lane (the last one), or -1 when only the pool's threads compute. */
+  private readonly callerLane: number;
+  /** The calling thread's views for the current session (task.ts attach), when it computes a lane. */
+  private callerState: WorkerState | null = null;
   /** The optimizer the workers apply (trainStep), its shared views and the arena of its undo log. */
   private readonly optimizer: Optimizer | null;
   private readonly update: SharedUpdate | null = null;
@@ -215,13 +246,14 @@ export class ParallelEngine implements GradientEngine {
     // elements they cover in a whole-vector update, so the WASM kernels give the same bits striped
     this.stripe = Math.ceil(intAtLeast(options.stripe ?? 4096, 1, 'stripe') / 4) * 4;
     this.backend = net.backend.describe();
-    this.workers = pool.size;
+    this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
+    this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
     // in the backend's memory (WASM: addressable by every worker's kernels)
     this.slots = GradientSlots.allocate(net, shardCount(opts.maxBatch, opts.shardSize));
     this.grad = this.slots.grad;
     this.data = shareDataset(data);
-    this.ctl = controlBlock(pool.size);
-    this.busy = new Float64Array(new SharedArrayBuffer(8 * pool.size));
+    this.ctl = controlBlock(this.workers);
+    this.busy = new Float64Array(new SharedArrayBuffer(8 * this.workers));
     this.ownOrder = jsBackend.arena(opts.maxBatch * 4).i32(opts.maxBatch);
     this.fault = options.faultInjection ?? null;
     this.optimizer = opts.optimizer ?? null;
@@ -336,17 +368,33 @@ export class ParallelEngine implements GradientEngine {
     this.gen = gen; // every plain write above is visible to a worker that sees gen
     this.steps++;
     Atomics.notify(ctl, GEN);
+    let callerFault: Fault | null = null;
     if (this.pool.canBlock) {
       // One event-loop turn per step, taken while the workers compute: a signal (Ctrl-C), timer
       // or message that arrived during the last step runs now, so an abort is seen at the next
-      // step boundary. Then a blocking wait: a futex wake-up is cheaper than a promise.
+      // step boundary (≈ 3 µs a step).
       await macrotask();
-      blockFor(ctl, gen);
+      const own = this.callerState;
+      if (own) {
+        // this thread's own lane: it claims shards and stripes like any worker (never the watchdog's
+        // business: a fault in it throws here), and leaves the stripes to the workers if they lag
+        try {
+          runStep(own, gen, CALLER_HOST, BLOCK_MS);
+        } catch (error) {
+          failStep(ctl, Math.max(-1, Atomics.load(ctl, BUSY + this.callerLane)));
+          Atomics.store(ctl, BUSY + this.callerLane, IDLE);
+          callerFault = { lane: this.callerLane, error };
+        }
+      }
+      // then a blocking wait (a futex wake-up is cheaper than a promise), after a short spin when
+      // this thread computed: the last worker is then usually a few µs from done
+      if (callerFault === null) blockFor(ctl, gen, own ? CALLER_SPIN_US : 0);
     }
-    const watchdog = Atomics.load(ctl, DONE) === gen ? null : this.watch(session);
-    const outcome = await Promise.race([
+    if (callerFault === null && Atomics.load(ctl, DONE) === gen && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
+    const watchdog = callerFault !== null || Atomics.load(ctl, DONE) === gen ? null : this.watch(session);
+    const outcome = callerFault ?? (await Promise.race([
       waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault, ...(watchdog ? [watchdog.stalled] : []),
-    ]);
+    ]));
     watchdog?.stop();
     if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
     const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };
@@ -359,7 +407,7 @@ export class ParallelEngine implements GradientEngine {
         this.closed = true;
         return { ...fault, shard, recurs: true };
       }
-      for (const lane of fault.hung) this.pool.replace(lane, Atomics.load(ctl, threadSlot(this.workers, lane)));
+      for (const lane of fault.hung) if (lane !== this.callerLane) this.pool.replace(lane, Atomics.load(ctl, threadSlot(this.workers, lane)));
     }
     await this.halt(); // every surviving worker has left the step (a replaced one has ended) before we return
     return { ...fault, shard, recurs: recurs(fault, attached) };
@@ -386,8 +434,9 @@ export class ParallelEngine implements GradientEngine {
           since = now();
         } else if (now() - since >= this.stepTimeout) {
           const hung: number[] = [];
-          for (let lane = 0; lane < this.workers; lane++) if (Atomics.load(ctl, BUSY + lane) !== IDLE) hung.push(lane);
-          if (hung.length === 0) for (let lane = 0; lane < this.workers; lane++) hung.push(lane);
+          // the calling thread is never hung here: it is running this timer
+          for (let lane = 0; lane < this.pool.size; lane++) if (Atomics.load(ctl, BUSY + lane) !== IDLE) hung.push(lane);
+          if (hung.length === 0) for (let lane = 0; lane < this.pool.size; lane++) hung.push(lane);
           const where = Atomics.load(ctl, BUSY + hung[0]) === IN_STRIPES ? 'in the reduction' : 'in its shard';
           resolve({ lane: hung[0], hung, error: new Error(`no progress for ${this.stepTimeout} ms ${where} (hung; stepTimeout)`) });
           return;
@@ -427,6 +476,12 @@ export class ParallelEngine implements GradientEngine {
         ctl, busy: this.busy, shardSize: this.opts.shardSize, stripe: this.stripe,
         seenGen, fault: this.fault, update: this.update,
       };
+      if (lane === this.callerLane) {
+        this.callerState = attach(init);
+        Atomics.store(ctl, threadSlot(this.workers, lane), CALLER_HOST.threadId);
+        Atomics.add(ctl, ATTACHED, 1);
+        continue;
+      }
       const unasked = new Error('the worker stopped serving unasked');
       session.tasks.push(this.pool.serve(init).then(
         () => { if (!session.stopping) report({ lane, error: unasked }); },
@@ -451,6 +506,8 @@ export class ParallelEngine implements GradientEngine {
     Atomics.notify(ctl, GEN);
     await Promise.all(session.tasks);
     Atomics.notify(ctl, DONE); // wakes this thread's pending wait, if a fault won the race
+    if (this.callerState) detach(this.callerState);
+    this.callerState = null;
     this.session = null;
   }
 

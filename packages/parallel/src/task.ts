@@ -30,6 +30,12 @@ export interface FaultInjection {
   kind: 'throw' | 'exit' | 'hang' | 'oom';
   /** 'update': fire right after stripe `shard` has been updated (the weights half-updated); default 'shard'. */
   phase?: 'shard' | 'update';
+  /**
+   * Fire only on this lane, at the first shard it computes from batch call `step` on (`shard`
+   * is then ignored): the way to end a pool thread while the calling thread computes beside it.
+   * Never the calling thread's lane with 'exit' or 'hang'.
+   */
+  lane?: number;
 }
 
 /**
@@ -109,7 +115,7 @@ export function attach(init: WorkerInit): WorkerState {
 }
 
 /** Gives the worker's scratch back to the backend: WASM memory is reused by the next run, on this thread or a new one. */
-function detach(st: WorkerState): void {
+export function detach(st: WorkerState): void {
   st.net.backend.release(st.ws.arena);
   st.net.backend.releaseScratch();
 }
@@ -157,13 +163,13 @@ const SPIN_SHARDS_US = 50;
  * µs when the thread has to be rescheduled) would be a large share of it; past the budget the
  * thread sleeps and burns nothing.
  */
-function waitWhile(ctl: Int32Array, i: number, v: number, us: number): void {
-  if (Atomics.load(ctl, i) !== v) return;
+function waitWhile(ctl: Int32Array, i: number, v: number, us: number, ms?: number): boolean {
+  if (Atomics.load(ctl, i) !== v) return true;
   const until = now() + us / 1000;
   do {
-    for (let n = 0; n < 64; n++) if (Atomics.load(ctl, i) !== v) return;
+    for (let n = 0; n < 64; n++) if (Atomics.load(ctl, i) !== v) return true;
   } while (now() < until);
-  Atomics.wait(ctl, i, v); // returns at once if ctl[i] has already moved on
+  return Atomics.wait(ctl, i, v, ms) !== 'timed-out'; // returns at once if ctl[i] has already moved on
 }
 
 /** Marks the step failed and releases every worker waiting for the missing shards. */
@@ -178,7 +184,7 @@ export function failStep(ctl: Int32Array, shard: number): void {
  * One step on this worker: shards while any are left, then reduction stripes while any are
  * left. The last worker to leave publishes DONE = gen for the main thread.
  */
-export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
+export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitMs?: number): void {
   const { init, net, slots, ws } = st;
   const { ctl, lane, shardSize, data, order, fault } = init;
   const t0 = now();
@@ -199,7 +205,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     if (fault !== null && fault.phase !== 'update') {
       for (let s = first; s < first + n; s++) {
         Atomics.store(ctl, BUSY + lane, s); // an injected fault names its own shard
-        injectFault(ctl, fault, s, host);
+        injectFault(ctl, fault, s, lane, host);
       }
     }
     // A fault inside the run's kernels names the run's first shard (the run is retried whole).
@@ -213,18 +219,24 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost): void {
     if (Atomics.add(ctl, SHARDS_DONE, n) + n === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
   // 2. wait until every slot is written (or the step failed)
+  //    (the calling thread waits at most maxWaitMs, then leaves the stripes to the workers: a
+  //    worker that died would otherwise block it for good, and with it the watchdog)
+  let reduce = true;
   if (Atomics.load(ctl, SHARDS_DONE) < nShards) {
     const w0 = now();
     for (;;) {
       const done = Atomics.load(ctl, SHARDS_DONE);
       if (done >= nShards) break;
-      waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US);
+      if (!waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US, maxWaitMs)) {
+        reduce = false;
+        break;
+      }
     }
     waited = now() - w0;
   }
   // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
   //    and, when asked, check and update each stripe in the same pass while it is in cache
-  if (Atomics.load(ctl, FAILED) === 0) {
+  if (reduce && Atomics.load(ctl, FAILED) === 0) {
     Atomics.store(ctl, BUSY + lane, IN_STRIPES);
     const stripe = init.stripe;
     const update = Atomics.load(ctl, UPDATE) === 1 ? st.update : null;
@@ -267,12 +279,13 @@ function updateStripe(st: WorkerState, u: SharedUpdate, k: number, from: number,
   Atomics.store(u.logged, k, gen); // after the copy: a stripe marked logged has a complete copy
   updateRange(u.config, u.vectors, params, slots.grad, B, net.layers, from, to, { c1: u.corrections[0], c2: u.corrections[1] }, kernels);
   if (kernels.firstNonFinite(params, from, to) >= 0) Atomics.store(ctl, NUMERIC, 1);
-  if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, host);
+  if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, init.lane, host);
 }
 
 /** TEST ONLY: fires the injected fault on its batch call and shard, once ('oom': on every attempt; FAULT_FIRED counts them). */
-function injectFault(ctl: Int32Array, fault: FaultInjection, s: number, host: WorkerHost): void {
-  if (s !== fault.shard || Atomics.load(ctl, STEP) !== fault.step) return;
+function injectFault(ctl: Int32Array, fault: FaultInjection, s: number, lane: number, host: WorkerHost): void {
+  const step = Atomics.load(ctl, STEP);
+  if (fault.lane !== undefined ? lane !== fault.lane || step < fault.step : s !== fault.shard || step !== fault.step) return;
   if (fault.kind === 'oom') {
     Atomics.add(ctl, FAULT_FIRED, 1);
     throw new Error('the WASM memory is full: 1048576 more bytes would pass its 1 GiB maximum; use smaller batches or the js backend (injected, test only)');

@@ -21,12 +21,16 @@ const configs: Record<string, TrainConfig> = {
 // Stripes of 52 of the P = 215 parameters: stripe edges fall inside rows (the bias and weights of
 // one row in different stripes), and each worker updates the stripes it reduced.
 
-// One pool per worker count, reused across runs: thread start-up is paid once.
-const pools = new Map<number, NodePool>();
-const pool = (n: number) => {
-  if (!pools.has(n)) pools.set(n, new NodePool({ workers: n }));
-  return pools.get(n)!;
+// One pool per worker count, reused across runs: thread start-up is paid once. n workers are
+// n − 1 threads and this one (the default); `waits`: n threads while this one only waits.
+const pools = new Map<string, NodePool>();
+const pool = (n: number, caller = true) => {
+  const key = `${n} ${caller}`;
+  if (!pools.has(key)) pools.set(key, new NodePool({ workers: n, caller }));
+  return pools.get(key)!;
 };
+const LANES: [number, boolean][] = [[1, true], [2, true], [3, true], [4, true], [2, false], [3, false]];
+const named = (n: number, caller: boolean) => `${n} workers${caller ? '' : ' (caller waits)'}`;
 afterAll(async () => {
   for (const p of pools.values()) await p.destroy();
   for (const p of pools.values()) expect(p.threads).toBe(0);
@@ -35,14 +39,14 @@ afterAll(async () => {
 describe.each(['f32', 'f64'] as DType[])('nodeEngine, %s', (dtype) => {
   const data = makeData(203, dtype);
   for (const [name, config] of Object.entries(configs)) {
-    it(`1, 2, 3 and 4 workers give the single-thread weights bit for bit (${name})`, async () => {
+    it(`1, 2, 3 and 4 workers (and 2, 3 with the caller waiting) give the single-thread weights bit for bit (${name})`, async () => {
       const ref = await train(dtype, config, data);
       expect(ref.trainer.state.step).toBeGreaterThan(20);
-      for (const n of [1, 2, 3, 4]) {
-        const run = await train(dtype, config, data, { engine: nodeEngine({ pool: pool(n), stripe: 52 }) });
-        expect(bytes(run.net.params), `${n} workers`).toEqual(bytes(ref.net.params));
-        expect(run.losses, `${n} workers: batch losses`).toEqual(ref.losses);
-        expect(run.trainer.state.history, `${n} workers: epoch events`).toEqual(
+      for (const [n, caller] of LANES) {
+        const run = await train(dtype, config, data, { engine: nodeEngine({ pool: pool(n, caller), stripe: 52 }) });
+        expect(bytes(run.net.params), named(n, caller)).toEqual(bytes(ref.net.params));
+        expect(run.losses, `${named(n, caller)}: batch losses`).toEqual(ref.losses);
+        expect(run.trainer.state.history, `${named(n, caller)}: epoch events`).toEqual(
           ref.trainer.state.history.map((e) => ({ ...e, samplesPerSec: expect.any(Number), seconds: expect.any(Number) })),
         );
       }
@@ -56,15 +60,15 @@ describe.each(['f32', 'f64'] as DType[])('nodeEngine, %s', (dtype) => {
 describe.each(['f32', 'f64'] as DType[])('nodeEngine on the WASM backend, %s', (dtype) => {
   const data = makeData(203, dtype);
   for (const [name, config] of Object.entries(configs)) {
-    it(`1, 2, 3 and 4 workers give the single-thread WASM weights bit for bit (${name})`, async () => {
+    it(`1, 2, 3 and 4 workers (and 2, 3 with the caller waiting) give the single-thread WASM weights bit for bit (${name})`, async () => {
       const backend = await newWasmBackend();
       const ref = await train(dtype, config, data, { backend });
       expect(ref.net.backend.name).toBe('wasm');
       if (dtype === 'f32') expect(backend.owns(ref.net.params)).toBe(true);
-      for (const n of [1, 2, 3, 4]) {
-        const run = await train(dtype, config, data, { backend, engine: nodeEngine({ pool: pool(n), stripe: 52 }) });
-        expect(bytes(run.net.params), `${n} workers`).toEqual(bytes(ref.net.params));
-        expect(run.losses, `${n} workers: batch losses`).toEqual(ref.losses);
+      for (const [n, caller] of LANES) {
+        const run = await train(dtype, config, data, { backend, engine: nodeEngine({ pool: pool(n, caller), stripe: 52 }) });
+        expect(bytes(run.net.params), named(n, caller)).toEqual(bytes(ref.net.params));
+        expect(run.losses, `${named(n, caller)}: batch losses`).toEqual(ref.losses);
       }
     });
   }
@@ -175,7 +179,7 @@ describe('abort, resume, threads', () => {
   });
 
   it('a pool lent to an engine keeps its threads; destroy ends them all', async () => {
-    const p = new NodePool({ workers: 2 });
+    const p = new NodePool({ workers: 3 }); // 2 threads and the calling one
     await train('f32', { ...config, epochs: 1 }, data, { engine: nodeEngine({ pool: p }) });
     expect(p.threads).toBe(2);
     await p.destroy();

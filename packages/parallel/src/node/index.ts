@@ -1,10 +1,15 @@
 // @backprop/parallel/node: data-parallel training on worker threads (piscina).
-import { startEngine, type EngineFactory, type ParallelOptions } from '../engine.js';
+import { startEngine, threadFault, type EngineFactory, type ParallelOptions } from '../engine.js';
 import { NodePool } from './pool.js';
 
 export interface NodeEngineOptions extends ParallelOptions {
-  /** Worker threads (default: os.availableParallelism()); ignored when `pool` is given. */
+  /**
+   * Threads that compute each step (default: os.availableParallelism()): this thread and
+   * workers − 1 pool threads (see NodePoolOptions); ignored when `pool` is given.
+   */
   workers?: number;
+  /** This thread computes one of the `workers` lanes (default true; see NodePoolOptions.caller); ignored when `pool` is given. */
+  caller?: boolean;
   /** A pool to reuse across fits; the engine then leaves its threads running on close. */
   pool?: NodePool;
 }
@@ -13,7 +18,7 @@ export interface NodeEngineOptions extends ParallelOptions {
 export function nodeEngine(options: NodeEngineOptions = {}): EngineFactory {
   return (net, data, opts) => {
     const own = !options.pool;
-    const pool = options.pool ?? new NodePool({ workers: options.workers });
+    const pool = options.pool ?? new NodePool({ workers: options.workers, caller: (options.caller ?? true) && !threadFault(options) });
     return startEngine(pool, own, net, data, opts, options);
   };
 }

@@ -27,19 +27,34 @@ function sourceExecArgv(): string[] {
 }
 
 export interface NodePoolOptions {
-  /** Worker threads (default: os.availableParallelism()). */
+  /**
+   * Threads that compute each step, the calling thread included (default:
+   * os.availableParallelism(), one per core): workers − 1 pool threads and the thread that
+   * calls `fit`, which takes a lane instead of waiting. 1 worker is one pool thread.
+   */
   workers?: number;
+  /**
+   * The calling thread computes a lane (default true). Set it false when one thread drives
+   * several engines at once (e.g. concurrent trials): the pool then starts `workers` threads.
+   */
+  caller?: boolean;
 }
 
 /** Threads for ParallelEngine. Reuse one pool across fits to pay the thread start-up once. */
 export class NodePool implements WorkerPool {
+  /** Pool threads: `workers` − 1 when the calling thread computes too, else `workers`. */
   readonly size: number;
+  /** Threads that compute each step: the pool's and, when `caller`, the calling thread. */
+  readonly workers: number;
   /** Node's main thread (and a worker driving a pool) may block in Atomics.wait. */
   readonly canBlock = true;
+  readonly caller: boolean;
   private readonly piscina: Piscina<NodeTask, number>;
 
   constructor(opts: NodePoolOptions = {}) {
-    this.size = checkWorkers(opts.workers ?? availableParallelism());
+    this.workers = checkWorkers(opts.workers ?? availableParallelism());
+    this.caller = (opts.caller ?? true) && this.workers > 1;
+    this.size = this.caller ? this.workers - 1 : this.workers;
     this.piscina = new Piscina<NodeTask, number>({
       filename: workerFile,
       minThreads: this.size,
