@@ -22,7 +22,7 @@ if (child > 0) {
   const Y = jsBackend.floats('f32', N * 10);
   for (let i = 0; i < X.length; i += 7) X[i] = (i % 255) / 255; // touch every page
   for (let i = 0; i < N; i++) Y[i * 10 + (i % 10)] = 1;
-  const pool = new NodePool({ workers });
+  const pool = new NodePool({ workers, caller: false }); // one thread per worker: the RSS each added thread costs
   const net = Network.create({ sizes: [784, 32, 10] }, { seed: 1 });
   let rss = 0;
   await new Trainer(net, { epochs: 1, batchSize: 256, seed: 2 }).fit({ X, Y, N, nIn: 784, nOut: 10 }, {

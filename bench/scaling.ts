@@ -164,7 +164,7 @@ async function rssChild(mode: string, k: number): Promise<void> {
     rss = process.memoryUsage().rss;
     await Promise.all(threads.map((t) => t.terminate()));
   } else if (k > 0) {
-    const pool = new NodePool({ workers: k });
+    const pool = new NodePool({ workers: k, caller: false }); // k threads: RSS per added thread (the calling thread adds only its scratch)
     const net = Network.create({ sizes: WIDE }, { seed: 1, backend });
     await new Trainer(net, { epochs: 1, batchSize: 256, shardSize: 16, seed: 2, validationSplit: 0 }).fit(prefix(data, 256 * 6), {
       engine: nodeEngine({ pool }),

@@ -199,7 +199,7 @@ Examples:
     .option('--redis <url>', 'the sweeps\' Redis: redis://[user:password@]host:6379 or rediss:// (default $REDIS_URL)', nonEmpty)
     .option('--redis-ca <file>', 'CA certificate for a rediss:// server with a private certificate authority', nonEmpty)
     .option('-c, --concurrency <n>', 'trials at once, 1 … 256; the cores are split between them (default 1)', int(1, 256), 1)
-    .option('-w, --workers <n>', 'worker threads per trial, 1 … 256 (default: the cores divided by --concurrency)', int(1, 256))
+    .option('-w, --workers <n>', 'threads per trial, 1 … 256 (default: the cores divided by --concurrency)', int(1, 256))
     .option('--cache-dir <dir>', 'where uploaded data files are cached by SHA-256 (default ~/.cache/backprop/data)', nonEmpty)
     .option('--max-data-mb <n>', 'largest data file this worker downloads, in MiB (default 256)', int(1, 1_000_000), 256)
     .option('--lock-ms <ms>', 'how long the trial of a worker that died stays locked before another worker resumes it, 1,000 … 600,000 (default 30,000)', int(1000, 600_000), 30_000)

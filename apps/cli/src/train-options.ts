@@ -14,8 +14,8 @@ export const SEED_HELP = `seed for init, shuffling and splits: an integer from 0
 /** Adds the training settings (-d … --dtype) to a command. */
 export function addTrainOptions(cmd: Command, o: { sweep?: boolean } = {}): Command {
   const workers = o.sweep
-    ? new Option('-w, --workers <n>', 'worker threads per trial, 1 … 256 (default: the cores divided by --concurrency)').argParser(int(1, 256))
-    : new Option('-w, --workers <n>', 'worker threads, 1 … 256 (default: all cores)').argParser(int(1, 256)).default(defaultWorkers());
+    ? new Option('-w, --workers <n>', 'threads per trial, 1 … 256 (default: the cores divided by --concurrency)').argParser(int(1, 256))
+    : new Option('-w, --workers <n>', 'threads that compute each step, this one included, 1 … 256 (default: all cores)').argParser(int(1, 256)).default(defaultWorkers());
   return cmd
     .option('-d, --data <spec>', 'dataset: mnist, iris, circle|xor|gauss|spiral|plane|multi-gauss[:N points], spirals:K|blobs:K (K classes), a .csv/.tsv[.gz] file, or IDX files (a directory or *-images-idx3-ubyte[.gz]) (default: mnist)', nonEmpty)
     .option('--layers <sizes>', 'all layer sizes n^[0]-…-n^[L], e.g. 784-128-64-10 (instead of --hidden)', sizes)

@@ -63,6 +63,13 @@ export interface ParallelOptions {
   stepTimeout?: number;
   /** Parameters per reduction and update stripe (default 4096; rounded up to a multiple of 4). */
   stripe?: number;
+  /**
+   * µs of wall time a thread spins on the step's control words before it sleeps in
+   * Atomics.wait (default 200; like OpenMP's KMP_BLOCKTIME, bounded in time, not in iterations).
+   * A sleeping thread costs a futex wake-up when the step goes on: a few µs on bare metal, up to
+   * hundreds on a virtual machine whose idle vCPU must be rescheduled. A spin burns its core.
+   */
+  spin?: number;
   /** TEST ONLY: make one shard fail once (task.ts). Never set this in real training. */
   faultInjection?: FaultInjection | null;
 }
@@ -174,9 +181,6 @@ const CALLER_HOST: WorkerHost = {
   threadId: -1,
 };
 
-/** µs the calling thread spins for the workers after its own lane, before it sleeps. */
-const CALLER_SPIN_US = 50;
-
 /** Waits synchronously, at most BLOCK_MS (spinning the first `spinUs` µs), until step `gen` is done or has failed. */
 function blockFor(ctl: Int32Array, gen: number, spinUs = 0): void {
   const deadline = now() + BLOCK_MS;
@@ -213,6 +217,7 @@ export class ParallelEngine implements GradientEngine {
   private readonly retries: number;
   private readonly stepTimeout: number;
   private readonly stripe: number;
+  private readonly spin: number;
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
   private closed = false;
@@ -245,6 +250,7 @@ export class ParallelEngine implements GradientEngine {
     // a multiple of 4 (the SIMD width): each stripe's vector body and scalar tail then cover the
     // elements they cover in a whole-vector update, so the WASM kernels give the same bits striped
     this.stripe = Math.ceil(intAtLeast(options.stripe ?? 4096, 1, 'stripe') / 4) * 4;
+    this.spin = intAtLeast(options.spin ?? 200, 0, 'spin');
     this.backend = net.backend.describe();
     this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
     this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
@@ -388,7 +394,7 @@ export class ParallelEngine implements GradientEngine {
       }
       // then a blocking wait (a futex wake-up is cheaper than a promise), after a short spin when
       // this thread computed: the last worker is then usually a few µs from done
-      if (callerFault === null) blockFor(ctl, gen, own ? CALLER_SPIN_US : 0);
+      if (callerFault === null) blockFor(ctl, gen, own ? this.spin : 0);
     }
     if (callerFault === null && Atomics.load(ctl, DONE) === gen && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
     const watchdog = callerFault !== null || Atomics.load(ctl, DONE) === gen ? null : this.watch(session);
@@ -474,7 +480,7 @@ export class ParallelEngine implements GradientEngine {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, slots: this.slots.share(),
         ctl, busy: this.busy, shardSize: this.opts.shardSize, stripe: this.stripe,
-        seenGen, fault: this.fault, update: this.update,
+        seenGen, fault: this.fault, update: this.update, spin: this.spin,
       };
       if (lane === this.callerLane) {
         this.callerState = attach(init);

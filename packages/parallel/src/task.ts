@@ -72,6 +72,8 @@ export interface WorkerInit {
   fault: FaultInjection | null;
   /** The optimizer, when the workers apply it (null: they only reduce the gradient). */
   update: SharedUpdate | null;
+  /** µs of wall time a lane spins on a control word before it sleeps (ParallelOptions.spin). */
+  spin: number;
 }
 
 /** What differs between platforms inside a worker. */
@@ -132,7 +134,7 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
   Atomics.add(ctl, ATTACHED, 1);
   try {
     for (;;) {
-      waitWhile(ctl, GEN, seen, SPIN_GEN_US);
+      waitWhile(ctl, GEN, seen, init.spin);
       const gen = Atomics.load(ctl, GEN);
       if (gen === seen) continue;
       seen = gen;
@@ -148,14 +150,6 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
     detach(st);
   }
 }
-
-/**
- * Spin budgets before sleeping, in µs of wall time (not iterations, whose duration depends on the
- * core): the next step usually comes within tens of µs when the main thread only orders steps,
- * the last shard within a shard's time.
- */
-const SPIN_GEN_US = 50;
-const SPIN_SHARDS_US = 50;
 
 /**
  * Returns once ctl[i] !== v (or after a spurious wake-up). Spins at most `us` µs first: a step on
@@ -227,7 +221,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
     for (;;) {
       const done = Atomics.load(ctl, SHARDS_DONE);
       if (done >= nShards) break;
-      if (!waitWhile(ctl, SHARDS_DONE, done, SPIN_SHARDS_US, maxWaitMs)) {
+      if (!waitWhile(ctl, SHARDS_DONE, done, init.spin, maxWaitMs)) {
         reduce = false;
         break;
       }

@@ -55,6 +55,21 @@ describe('a pool of N workers', () => {
   });
 });
 
+describe('the spin before sleeping', () => {
+  it('is any number of µs from 0 (sleep at once: the same bits), and nothing else', async () => {
+    const p = new NodePool({ workers: 2 });
+    try {
+      const ref = await train('f32', config, data);
+      expect(bytes((await train('f32', config, data, { engine: nodeEngine({ pool: p, spin: 0 }) })).net.params)).toEqual(bytes(ref.net.params));
+      for (const spin of [-1, 0.5, NaN]) {
+        await expect(nodeEngine({ pool: p, spin })(Network.create({ sizes: SIZES }), data, { shardSize: 8, maxBatch: 40 })).rejects.toThrow(`spin must be an integer ≥ 0; got ${spin}`);
+      }
+    } finally {
+      await p.destroy();
+    }
+  });
+});
+
 describe('the calling thread alone (a pool of no threads)', () => {
   it('gives the single-thread bits on the JS and the WASM kernels', async () => {
     const backend = await newWasmBackend();
