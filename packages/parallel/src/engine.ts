@@ -65,7 +65,7 @@ export interface ParallelOptions {
   stripe?: number;
   /**
    * µs of wall time a thread spins on the step's control words before it sleeps in
-   * Atomics.wait (default 200; like OpenMP's KMP_BLOCKTIME, bounded in time, not in iterations).
+   * Atomics.wait (default 50; like OpenMP's KMP_BLOCKTIME, bounded in time, not in iterations).
    * A sleeping thread costs a futex wake-up when the step goes on: a few µs on bare metal, up to
    * hundreds on a virtual machine whose idle vCPU must be rescheduled. A spin burns its core.
    */
@@ -250,7 +250,7 @@ export class ParallelEngine implements GradientEngine {
     // a multiple of 4 (the SIMD width): each stripe's vector body and scalar tail then cover the
     // elements they cover in a whole-vector update, so the WASM kernels give the same bits striped
     this.stripe = Math.ceil(intAtLeast(options.stripe ?? 4096, 1, 'stripe') / 4) * 4;
-    this.spin = intAtLeast(options.spin ?? 200, 0, 'spin');
+    this.spin = intAtLeast(options.spin ?? 50, 0, 'spin');
     this.backend = net.backend.describe();
     this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
     this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
