@@ -245,27 +245,28 @@ export function sumRows(): i32 {
 }
 
 /**
- * dW (nOut, nIn+1) += Δᵀ (nOut, B) · [1|X] (B, nIn+1), by `mode` (above). Column 0 gets Σ_b δ_bk; a 4×8 tile of
+ * dW (rows, nIn+1) += Δᵀ (rows, B) · [1|X] (B, nIn+1), by `mode` (above): the first `rows` of the
+ * nOut outputs whose δ Δ holds in rows of nOut (a block of outputs k0… passes dW and Δ from there). Column 0 gets Σ_b δ_bk; a 4×8 tile of
  * dW[k:k+4, 1+j0 : 1+j0+8] sums over b the outer product of Δ[b, k:k+4] (broadcast) and
  * X[b, j0:j0+8]. Both operands are packed so the inner loop reads two contiguous streams:
  * Δ per block of KB outputs as [k-tile][b][4], X per panel of 8 inputs as [b][8]
  * (row strides of 4 KiB would otherwise map every row of a panel to the same cache set).
  */
-export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize, mode: i32): void {
+export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, nIn: i32, nOut: i32, pack: usize, mode: i32, rows: i32): void {
   const cols = nIn + 1;
   if (B <= 0) {
-    if (mode == STORE) memory.fill(dW, 0, <usize>(nOut * cols) << 2); // no rows: the sum is 0
+    if (mode == STORE) memory.fill(dW, 0, <usize>(rows * cols) << 2); // no rows: the sum is 0
     return;
   }
-  biasGradient(dW, delta, B, nOut, cols, mode == STORE);
+  biasGradient(dW, delta, B, nOut, rows, cols, mode == STORE);
   const addBack = mode == ADD_SUM;
   const xPanel = pack;
   const dPanel = pack + (<usize>(BC * 8) << 2);
   for (let b0 = 0; b0 < B; b0 += BC) {
     const bc = min(BC, B - b0);
     const fresh = addBack || (mode == STORE && b0 == 0); // later blocks of STORE add to what the first one stored
-    for (let k0 = 0; k0 < nOut; k0 += KB) {
-      const kEnd = min(nOut, k0 + KB);
+    for (let k0 = 0; k0 < rows; k0 += KB) {
+      const kEnd = min(rows, k0 + KB);
       const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
       packDelta(dPanel, delta, b0, bc, nOut, k0, k4);
       let j0 = 0;
@@ -311,11 +312,11 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
 }
 
-/** dW[k, 0] = dW[k, 0] + Σ_b δ_bk (Σ from 0 first; `overwrite`: 0 + Σ, as into a zeroed dW), four outputs at a time. */
-@inline function biasGradient(dW: usize, delta: usize, B: i32, nOut: i32, cols: i32, overwrite: bool): void {
+/** dW[k, 0] = dW[k, 0] + Σ_b δ_bk for k < rows (Σ from 0 first; `overwrite`: 0 + Σ, as into a zeroed dW), four outputs at a time. */
+@inline function biasGradient(dW: usize, delta: usize, B: i32, nOut: i32, rows: i32, cols: i32, overwrite: bool): void {
   const ds = <usize>nOut << 2;
   let k = 0;
-  for (; k + 4 <= nOut; k += 4) {
+  for (; k + 4 <= rows; k += 4) {
     let s = f32x4.splat(0);
     let d = delta + (<usize>k << 2);
     for (let b = 0; b < B; b++) {
@@ -329,7 +330,7 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
     store<f32>(w + 2 * cs, (overwrite ? 0 : load<f32>(w + 2 * cs)) + f32x4.extract_lane(s, 2));
     store<f32>(w + 3 * cs, (overwrite ? 0 : load<f32>(w + 3 * cs)) + f32x4.extract_lane(s, 3));
   }
-  for (; k < nOut; k++) {
+  for (; k < rows; k++) {
     let s: f32 = 0;
     for (let b = 0; b < B; b++) s += load<f32>(delta + ((<usize>b * nOut + k) << 2));
     const w = dW + ((<usize>k * cols) << 2);

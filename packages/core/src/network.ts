@@ -354,7 +354,7 @@ export class Network {
   }
 
   /** Forward pass over the first B rows of ws.X: net^[l] = W^[l] x^[l-1], a^[l] = φ(net^[l]). Returns a^[L]. */
-  forward(ws: Workspace, B: number): Floats {
+  forward(ws: RowViews, B: number): Floats {
     const k = this.kernels;
     let x = ws.X;
     for (let l = 0; l < this.L; l++) {
@@ -381,24 +381,25 @@ export class Network {
    * `backward` over B rows cut into consecutive shards of `rows` rows (the last may be shorter):
    * δ and ∂L/∂a run once over all B rows (each output row of those kernels has the same
    * operations whatever the row count and position), and `weights(l, x, δ, n, …, i)` is called
-   * for layer l of shard i on views of its n rows, to write that shard's gradient sums.
+   * for layer l of shard i on views of its n rows, to write that shard's gradient sums. With
+   * `weights` null only the δ of every layer are computed (`ws` may then be some rows' views):
+   * the weight gradient is left to someone else (the parallel engine's stripes, core BatchGradient).
    */
-  backwardShards(ws: Workspace, B: number, rows: number, weights: ShardWeights): void {
+  backwardShards(ws: Workspace | RowViews, B: number, rows: number, weights: ShardWeights | null): void {
     const k = this.kernels;
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
-    const whole = rows >= B; // one shard: the buffers themselves, no views
-    const shards = whole ? null : ws.shardViews(rows);
+    const whole = rows >= B || !weights; // one shard: the buffers themselves, no views
+    const shards = whole ? null : (ws as Workspace).shardViews(rows);
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
       const x = l > 0 ? ws.a[l - 1] : ws.X;
-      if (!shards) weights(l, x, ws.delta[l], B, nIn, nOut, 0);
-      else {
+      if (shards && weights) {
         for (let r0 = 0, i = 0; r0 < B; r0 += rows, i++) {
           const v = shards[i];
           weights(l, l > 0 ? v.a[l - 1] : v.X, v.delta[l], Math.min(rows, B - r0), nIn, nOut, i);
         }
-      }
+      } else weights?.(l, x, ws.delta[l], B, nIn, nOut, 0);
       if (l > 0) {
         const below = this.layers[l - 1];
         k.denseBackwardInput(ws.delta[l - 1], ws.delta[l], this.W[l], B, nIn, nOut); // ∂L/∂a^[l-1]

@@ -5,10 +5,11 @@
  * single-thread trainer) produces the same bits (DESIGN.md §4). `GradientSlots` holds the
  * slots; the local engine and every worker use the same one (allocated once, attached by workers).
  */
-import type { Arena, Floats } from './arena.js';
+import { Arena, bytesOf, type Floats } from './arena.js';
 import { gatherRows, type Dataset } from './dataset.js';
+import { SUM_ROWS } from './kernels/index.js';
 import { countCorrect } from './metrics.js';
-import type { Network, ShardWeights, Workspace } from './network.js';
+import { Workspace, type LayerInfo, type Network, type RowViews, type ShardWeights } from './network.js';
 
 /** Shards a batch of B rows is cut into. */
 export function shardCount(B: number, shardSize: number): number {
@@ -175,16 +176,10 @@ export class GradientSlots {
 
   private run(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, weights: ShardWeights): void {
     const net = this.net;
-    const top = net.L - 1;
     gatherRows(ws.X, ws.Y, data, order, start, B);
     net.forward(ws, B);
     const views = shardSize >= B ? null : ws.shardViews(shardSize); // one shard: the buffers themselves
-    for (let r0 = 0, s = first, i = 0; r0 < B; r0 += shardSize, s++, i++) {
-      const rows = Math.min(shardSize, B - r0);
-      const v = views ? views[i] : ws;
-      this.stats[2 * s] = net.lossSum(v, rows);
-      this.stats[2 * s + 1] = net.task === 'classification' ? countCorrect(v.a[top], v.Y, rows, net.nOut) : 0;
-    }
+    for (let r0 = 0, s = first, i = 0; r0 < B; r0 += shardSize, s++, i++) shardStats(net, this.stats, s, views ? views[i] : ws, Math.min(shardSize, B - r0));
     this.first = first;
     net.backwardShards(ws, B, shardSize, weights);
   }
@@ -200,17 +195,194 @@ export class GradientSlots {
 
   /** The batch's loss and correct count: shard statistics summed in shard order. */
   sumStats(nShards: number): BatchStats {
-    let loss = 0;
-    let correct = 0;
-    for (let s = 0; s < nShards; s++) {
-      loss += this.stats[2 * s];
-      correct += this.stats[2 * s + 1];
-    }
-    return { loss, correct };
+    return sumStats(this.stats, nShards);
   }
 
   /** Gives the slots back to the backend (WASM memory is reused, not collected); attached views own nothing. */
   release(): void {
+    if (this.arena) this.net.backend.release(this.arena);
+  }
+}
+
+/** Shard s's loss sum and correct count (its `rows` rows in `v`, after forward) into stats[2s], stats[2s+1]. */
+function shardStats(net: Network, stats: Float64Array, s: number, v: RowViews, rows: number): void {
+  stats[2 * s] = net.lossSum(v, rows);
+  stats[2 * s + 1] = net.task === 'classification' ? countCorrect(v.a[net.L - 1], v.Y, rows, net.nOut) : 0;
+}
+
+/** Shard statistics summed in shard order. */
+function sumStats(stats: Float64Array, nShards: number): BatchStats {
+  let loss = 0;
+  let correct = 0;
+  for (let s = 0; s < nShards; s++) {
+    loss += stats[2 * s];
+    correct += stats[2 * s + 1];
+  }
+  return { loss, correct };
+}
+
+/** A stripe of the weight gradient: output rows k0 … k0+rows−1 of layer l, the parameters [from, to). */
+export interface GradStripe {
+  l: number;
+  k0: number;
+  rows: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Stripes of whole output rows of about `params` parameters each (a multiple of 4 rows, the
+ * kernels' tile, when a stripe holds 4 or more; at least one row), layer after layer.
+ */
+export function gradStripes(layers: LayerInfo[], params: number): GradStripe[] {
+  const stripes: GradStripe[] = [];
+  for (let l = 0; l < layers.length; l++) {
+    const { nIn, nOut, offset } = layers[l];
+    const cols = nIn + 1;
+    let per = Math.max(1, Math.floor(params / cols));
+    if (per >= 4) per -= per % 4;
+    for (let k0 = 0; k0 < nOut; k0 += per) {
+      const rows = Math.min(per, nOut - k0);
+      stripes.push({ l, k0, rows, from: offset + k0 * cols, to: offset + (k0 + rows) * cols });
+    }
+  }
+  return stripes;
+}
+
+/** The views of a BatchGradient that cross to workers (structured-cloneable: shared memory, no copy). */
+export interface SharedBatch {
+  maxBatch: number;
+  shardSize: number;
+  stripe: number;
+  grad: Floats; // (P)
+  stats: Float64Array; // (maxShards, 2)
+  /** The region of the whole batch's workspace (rebuilt with the same layout on each thread). */
+  ws: { buffer: ArrayBufferLike; base: number; end: number };
+}
+
+/**
+ * The parallel step's gradient without slots. Lanes run the forward and δ pass of their runs of
+ * shards into one workspace that holds the whole batch (shared by every thread); then, stripe by
+ * stripe of output rows (`gradStripes`), one lane computes the weight gradient of every shard in
+ * shard order straight into grad: shard 0 stored, each later one added to it (the bits of the
+ * one-thread engine, and of slots reduced in shard order). No P-sized slot is written or read,
+ * and each stripe of grad stays in cache while its shards are added and its update runs.
+ */
+export class BatchGradient {
+  readonly P: number;
+  readonly maxShards: number;
+  readonly grad: Floats;
+  /** (maxShards, 2): loss sum and correct count of each shard. */
+  readonly stats: Float64Array;
+  /** net, a, δ of every layer for every row of the batch. */
+  readonly ws: Workspace;
+  readonly stripes: GradStripe[];
+  private readonly shardSize: number;
+  /** Parameters per stripe asked for (`gradStripes`). */
+  private readonly stripe: number;
+  /** Per stripe, its rows of grad. */
+  private readonly stripeGrad: Floats[];
+  /** Per stripe and shard, the shard's δ from the stripe's first output (rows of nOut). */
+  private readonly stripeDelta: Floats[][];
+  /** This thread's scratch for a shard's sum past SUM_ROWS rows (added into grad after), or null. */
+  private readonly sum: { arena: Arena; v: Floats } | null;
+
+  private constructor(
+    private readonly net: Network,
+    shared: SharedBatch,
+    /** The arena this thread allocated (given back by `release`), or null for attached views. */
+    private readonly arena: Arena | null,
+  ) {
+    this.P = net.P;
+    this.shardSize = shared.shardSize;
+    this.stripe = shared.stripe;
+    this.maxShards = shardCount(shared.maxBatch, shared.shardSize);
+    this.grad = shared.grad;
+    this.stats = shared.stats;
+    this.ws = new Workspace(net.spec, shared.maxBatch, new Arena(shared.ws.buffer, shared.ws.base, shared.ws.end));
+    this.stripes = gradStripes(net.layers, shared.stripe);
+    const views = this.ws.shardViews(this.shardSize);
+    this.stripeGrad = this.stripes.map((t) => this.grad.subarray(t.from, t.to));
+    this.stripeDelta = this.stripes.map((t) => views.map((v) => v.delta[t.l].subarray(t.k0)));
+    const widest = Math.max(...this.stripes.map((t) => t.to - t.from));
+    const e = bytesOf(net.spec.dtype);
+    const own = this.shardSize > SUM_ROWS ? net.backend.arena(widest * e + 64) : null;
+    this.sum = own && { arena: own, v: own.floats(net.spec.dtype, widest) };
+  }
+
+  /** Arena bytes of a BatchGradient: grad, the shards' statistics and the batch's workspace. */
+  static bytes(net: Network, maxBatch: number, shardSize: number): number {
+    return net.P * bytesOf(net.spec.dtype) + shardCount(maxBatch, shardSize) * 16 + Workspace.bytes(net.spec, maxBatch) + 128;
+  }
+
+  /** A new one for batches of up to maxBatch rows in shards of shardSize, stripes of about `stripe` parameters, in the network's backend memory. */
+  static allocate(net: Network, maxBatch: number, shardSize: number, stripe: number): BatchGradient {
+    const arena = net.backend.arena(BatchGradient.bytes(net, maxBatch, shardSize));
+    const grad = arena.floats(net.spec.dtype, net.P);
+    const stats = arena.f64(2 * shardCount(maxBatch, shardSize));
+    const wsBytes = Workspace.bytes(net.spec, maxBatch);
+    const base = arena.f32(Math.ceil(wsBytes / 4)).byteOffset; // the workspace's region, laid out by Workspace on every thread
+    return new BatchGradient(net, { maxBatch, shardSize, stripe, grad, stats, ws: { buffer: arena.buffer, base, end: base + wsBytes } }, arena);
+  }
+
+  /** The same views on another thread (`shared` from `share()`), re-based on `net`'s backend. */
+  static attach(net: Network, shared: SharedBatch): BatchGradient {
+    const b = net.backend;
+    const region = b.adopt(new Int32Array(shared.ws.buffer, shared.ws.base, 1)); // this thread's buffer object for the same memory
+    return new BatchGradient(net, { ...shared, grad: b.adopt(shared.grad), stats: b.adopt(shared.stats), ws: { buffer: region.buffer, base: shared.ws.base, end: shared.ws.end } }, null);
+  }
+
+  /** What a worker needs to `attach`. */
+  share(): SharedBatch {
+    const ws = this.ws.arena;
+    return { maxBatch: this.ws.maxB, shardSize: this.shardSize, stripe: this.stripe, grad: this.grad, stats: this.stats, ws: { buffer: ws.buffer, base: ws.base, end: ws.end } };
+  }
+
+  /**
+   * Shards first, first+1, … over rows order[start … start+B) of the batch (the batch's rows
+   * first·shardSize …): rows gathered, forward, each shard's statistics, then δ of every layer
+   * (no weight gradient: that is `computeStripe`'s, once every shard's δ is in).
+   */
+  computeRows(first: number, data: Dataset, order: Int32Array, start: number, B: number): void {
+    const net = this.net;
+    const views = this.ws.shardViews(this.shardSize);
+    const v = views[first];
+    gatherRows(v.X, v.Y, data, order, start, B);
+    net.forward(v, B);
+    for (let r0 = 0, s = first; r0 < B; r0 += this.shardSize, s++) shardStats(net, this.stats, s, views[s], Math.min(this.shardSize, B - r0));
+    net.backwardShards(v, B, this.shardSize, null);
+  }
+
+  /** Stripe k of the gradient of a batch of B rows: Σ over its shards in shard order, into grad (every shard's δ must be in). */
+  computeStripe(k: number, B: number): void {
+    const { l, rows } = this.stripes[k];
+    const { nIn, nOut } = this.net.layers[l];
+    const kernels = this.net.kernels;
+    const views = this.ws.shardViews(this.shardSize);
+    const g = this.stripeGrad[k];
+    const deltas = this.stripeDelta[k];
+    for (let s = 0, r0 = 0; r0 < B; s++, r0 += this.shardSize) {
+      const n = Math.min(this.shardSize, B - r0);
+      const x = l > 0 ? views[s].a[l - 1] : views[s].X;
+      if (s === 0) kernels.denseBackwardWeights(g, deltas[s], x, n, nIn, nOut, 'store', rows);
+      else if (!this.sum) kernels.denseBackwardWeights(g, deltas[s], x, n, nIn, nOut, 'addSum', rows);
+      else {
+        // past SUM_ROWS rows: the shard's sum on its own, then one add per weight (the bits of a slot reduced into grad)
+        const t = this.sum.v;
+        kernels.denseBackwardWeights(t, deltas[s], x, n, nIn, nOut, 'store', rows);
+        for (let i = 0; i < g.length; i++) g[i] += t[i]; // f32 + f32 is exact in a double, rounded once: the f32 add
+      }
+    }
+  }
+
+  /** The batch's loss and correct count: shard statistics summed in shard order. */
+  sumStats(nShards: number): BatchStats {
+    return sumStats(this.stats, nShards);
+  }
+
+  /** Gives the memory back to the backend (WASM memory is reused, not collected): this thread's scratch, and the shared arena if it allocated it. */
+  release(): void {
+    if (this.sum) this.net.backend.release(this.sum.arena);
     if (this.arena) this.net.backend.release(this.arena);
   }
 }

@@ -1,12 +1,12 @@
 /**
- * ParallelEngine: core's GradientEngine on a pool of long-lived workers. The main thread
- * writes a step's indices into the control block and bumps a generation; workers compute the
- * shards into fixed slots and reduce them by stripes (task.ts); the Trainer then applies the
- * optimizer on this thread, between steps, so only one writer ever touches W.
+ * ParallelEngine: core's GradientEngine on a pool of long-lived workers and, in Node, the calling
+ * thread. The main thread writes a step's indices into the control block and bumps a generation;
+ * every lane computes runs of shards (forward, δ), then stripes of the weight gradient, each
+ * summed over the shards in shard order, and their update (task.ts, core BatchGradient).
  */
 import { ConfigError, ShapeError, jsBackend, type Dataset, type Floats, type Network } from '@backprop/core';
 import {
-  GradientSlots, macrotask, now, prefixShards, shardCount, type Arena, type BackendDescriptor, type BatchStats, type BiasCorrections, type EngineOptions, type GradientEngine, type Optimizer,
+  BatchGradient, macrotask, now, shardCount, type Arena, type BackendDescriptor, type BatchStats, type BiasCorrections, type EngineOptions, type GradientEngine, type Optimizer,
   type TrainStepResult,
 } from '@backprop/core/engine';
 import {
@@ -61,7 +61,11 @@ export interface ParallelOptions {
    * and runs the step again (within `retries`), or rejects with a WorkerError.
    */
   stepTimeout?: number;
-  /** Parameters per reduction and update stripe (default 4096; rounded up to a multiple of 4). */
+  /**
+   * Parameters per stripe of the weight gradient and update, in whole output rows (a multiple
+   * of 4 rows when 4 or more fit; default: a quarter of each lane's share, P / (4 · lanes), at
+   * least 4096). Lanes claim stripes one by one; each re-reads its layer's input rows once.
+   */
   stripe?: number;
   /**
    * µs of wall time a thread spins on the step's control words before it sleeps in
@@ -210,13 +214,12 @@ export class ParallelEngine implements GradientEngine {
    */
   readonly busy: Float64Array;
   private readonly ctl: Int32Array;
-  private readonly slots: GradientSlots;
+  private readonly bg: BatchGradient;
   private readonly data: Dataset;
   private readonly backend: BackendDescriptor;
   private readonly ownOrder: Int32Array;
   private readonly retries: number;
   private readonly stepTimeout: number;
-  private readonly stripe: number;
   private readonly spin: number;
   private readonly fault: FaultInjection | null;
   private session: Session | null = null;
@@ -247,16 +250,14 @@ export class ParallelEngine implements GradientEngine {
     if (!isShared(net.params)) throw new ConfigError('the network parameters are not on shared memory; create the network with a backend whose arena is shared');
     this.retries = intAtLeast(options.retries ?? 1, 0, 'retries');
     this.stepTimeout = intAtLeast(options.stepTimeout ?? 60_000, 1, 'stepTimeout');
-    // a multiple of 4 (the SIMD width): each stripe's vector body and scalar tail then cover the
-    // elements they cover in a whole-vector update, so the WASM kernels give the same bits striped
-    this.stripe = Math.ceil(intAtLeast(options.stripe ?? 4096, 1, 'stripe') / 4) * 4;
     this.spin = intAtLeast(options.spin ?? 50, 0, 'spin');
     this.backend = net.backend.describe();
     this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
     this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
+    const stripe = intAtLeast(options.stripe ?? Math.max(4096, Math.ceil(net.P / (4 * this.workers))), 1, 'stripe');
     // in the backend's memory (WASM: addressable by every worker's kernels)
-    this.slots = GradientSlots.allocate(net, shardCount(opts.maxBatch, opts.shardSize));
-    this.grad = this.slots.grad;
+    this.bg = BatchGradient.allocate(net, opts.maxBatch, opts.shardSize, stripe);
+    this.grad = this.bg.grad;
     this.data = shareDataset(data);
     this.ctl = controlBlock(this.workers);
     this.busy = new Float64Array(new SharedArrayBuffer(8 * this.workers));
@@ -276,7 +277,7 @@ export class ParallelEngine implements GradientEngine {
       this.update = {
         config: this.optimizer.config, vectors: this.optimizer.state.vectors,
         undo: { params: arena.floats(dtype, P), vectors },
-        logged: jsBackend.arena(4 * Math.ceil(P / this.stripe)).i32(Math.ceil(P / this.stripe)),
+        logged: jsBackend.arena(4 * this.bg.stripes.length).i32(this.bg.stripes.length),
         corrections: jsBackend.arena(16).f64(2),
       };
       this.trainStep = (order, start, B, c) => this.runTrainStep(order, start, B, c);
@@ -300,12 +301,11 @@ export class ParallelEngine implements GradientEngine {
       const stats = await this.batch(order, start, B);
       if (Atomics.load(this.ctl, NUMERIC) === 0) return { ...stats, numeric: false, overflow: null };
       // not finite: note the first weight that overflowed, undo, and leave the raw gradient for the message
-      const nShards = shardCount(B, this.opts.shardSize);
       const params = this.net.params;
       const i = this.net.kernels.firstNonFinite(params, 0, params.length);
       const overflow = i >= 0 ? { index: i, value: params[i] } : null;
       this.undo();
-      this.slots.reduce(nShards, 0, this.net.P, prefixShards(nShards, this.opts.shardSize, this.workers));
+      for (let k = 0; k < this.bg.stripes.length; k++) this.bg.computeStripe(k, B); // the raw sums again (updated stripes scaled theirs)
       return { ...stats, numeric: true, overflow };
     } finally {
       Atomics.store(this.ctl, UPDATE, 0);
@@ -316,12 +316,10 @@ export class ParallelEngine implements GradientEngine {
   private undo(): void {
     const u = this.update;
     if (!u) return;
-    const P = this.net.P;
     const params = this.net.params;
     for (let k = 0; k < u.logged.length; k++) {
       if (u.logged[k] !== this.gen) continue;
-      const from = k * this.stripe;
-      const to = Math.min(P, from + this.stripe);
+      const { from, to } = this.bg.stripes[k];
       params.set(u.undo.params.subarray(from, to), from);
       for (const key in u.vectors) u.vectors[key].set(u.undo.vectors[key].subarray(from, to), from);
       u.logged[k] = 0;
@@ -396,13 +394,13 @@ export class ParallelEngine implements GradientEngine {
       // this thread computed: the last worker is then usually a few µs from done
       if (callerFault === null) blockFor(ctl, gen, own ? this.spin : 0);
     }
-    if (callerFault === null && Atomics.load(ctl, DONE) === gen && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
+    if (callerFault === null && Atomics.load(ctl, DONE) === gen && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.bg.sumStats(nShards);
     const watchdog = callerFault !== null || Atomics.load(ctl, DONE) === gen ? null : this.watch(session);
     const outcome = callerFault ?? (await Promise.race([
       waitFor(ctl, DONE, gen, () => session.stopping).then(() => null), session.fault, ...(watchdog ? [watchdog.stalled] : []),
     ]));
     watchdog?.stop();
-    if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.slots.sumStats(nShards);
+    if (outcome === null && Atomics.load(ctl, FAILED) === 0 && !session.stopping) return this.bg.sumStats(nShards);
     const fault = outcome ?? { lane: -1, error: new Error('the step was stopped') };
     const busy = fault.lane >= 0 ? Atomics.load(ctl, BUSY + fault.lane) : IDLE;
     const shard = busy >= 0 ? busy : Atomics.load(ctl, FAILED_SHARD);
@@ -478,8 +476,8 @@ export class ParallelEngine implements GradientEngine {
     for (let lane = 0; lane < this.workers; lane++) {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
-        params: this.net.params, data: this.data, order, slots: this.slots.share(),
-        ctl, busy: this.busy, shardSize: this.opts.shardSize, stripe: this.stripe,
+        params: this.net.params, data: this.data, order, batch: this.bg.share(),
+        ctl, busy: this.busy, shardSize: this.opts.shardSize,
         seenGen, fault: this.fault, update: this.update, spin: this.spin,
       };
       if (lane === this.callerLane) {
@@ -523,7 +521,7 @@ export class ParallelEngine implements GradientEngine {
     this.closed = true;
     try {
       await this.halt();
-      this.slots.release(); // every worker has left: the slots can be reused (WASM memory is not collected)
+      this.bg.release(); // every worker has left: the memory can be reused (WASM memory is not collected)
       if (this.undoArena) this.net.backend.release(this.undoArena);
     } finally {
       if (this.ownsPool) await this.pool.destroy();

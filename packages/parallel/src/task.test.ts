@@ -1,6 +1,6 @@
 // The shared task code, run in this thread (no workers): hand-out, stripes and failure marking.
 import { Network, jsBackend, type Backend, type Dataset } from '@backprop/core';
-import { GradientSlots, LocalEngine, backendFrom, jsKernels, shardCount } from '@backprop/core/engine';
+import { BatchGradient, LocalEngine, backendFrom, jsKernels, shardCount } from '@backprop/core/engine';
 import { describe, expect, it } from 'vitest';
 import { CMD, CMD_STEP, DONE, FAILED, FAILED_SHARD, GEN, LEFT, ROWS, SHARDS, SHARDS_DONE, START, controlBlock } from './control.js';
 import { shareDataset } from './engine.js';
@@ -16,29 +16,31 @@ const host = { exit: () => { throw new Error('no exit in this test'); }, threadI
 function setup(data: Dataset, B: number, shardSize: number, stripe: number, backend: Backend = jsBackend) {
   const net = Network.create({ sizes: SIZES, dtype: data.X instanceof Float64Array ? 'f64' : 'f32' }, { seed: 3, backend });
   const maxShards = shardCount(B, shardSize);
-  const slots = GradientSlots.allocate(net, maxShards);
+  const bg = BatchGradient.allocate(net, B, shardSize, stripe);
   const ctl = controlBlock(2);
   const shared = shareDataset(data); // once, as the engine does per fit
   const order = new Int32Array(new SharedArrayBuffer(data.N * 4));
   for (let i = 0; i < data.N; i++) order[i] = (i * 7) % data.N;
   const lane = (l: number): WorkerInit => ({
     lane: l, workers: 2, spec: net.spec, backend: backend.describe(), params: net.params, data: shared, order,
-    slots: slots.share(), ctl, busy: new Float64Array(2), shardSize, stripe, seenGen: 0, fault: null, update: null, spin: 50,
+    batch: bg.share(), ctl, busy: new Float64Array(2), shardSize, seenGen: 0, fault: null, update: null, spin: 50,
   });
   ctl[START] = 5;
   ctl[ROWS] = B;
   ctl[SHARDS] = maxShards;
   ctl[CMD] = CMD_STEP;
   ctl[GEN] = 1;
-  return { net, order, grad: slots.grad, slots, ctl, lanes: [attach(lane(0)), attach(lane(1))] };
+  return { net, order, grad: bg.grad, bg, ctl, lanes: [attach(lane(0)), attach(lane(1))] };
 }
 
 describe('task (one thread playing two workers)', () => {
   const data = makeData(64, 'f32');
 
   it('a lane that is first takes every shard; the result equals the single-thread engine', () => {
-    // B = 37 rows in shards of 8: 5 shards, the last of 5 rows; stripes of 50 of the P = 215 parameters
-    const { net, order, grad, slots, ctl, lanes } = setup(data, 37, 8, 50);
+    // B = 37 rows in shards of 8: 5 shards, the last of 5 rows; stripes of about 50 of the P = 215
+    // parameters: 7 of layer 1's rows of 7 (4 a stripe), of layer 2's rows of 13 (3), of layer 3's rows of 9 (4: all 3 of them)
+    const { net, order, grad, bg, ctl, lanes } = setup(data, 37, 8, 50);
+    expect(bg.stripes.map((t) => [t.l, t.k0, t.rows])).toEqual([[0, 0, 4], [0, 4, 4], [0, 8, 4], [1, 0, 3], [1, 3, 3], [1, 6, 2], [2, 0, 3]]);
     runStep(lanes[0], 1, host); // lane 1 is "slow": lane 0 claims all 5 shards and every stripe
     expect(ctl[SHARDS_DONE]).toBe(5);
     expect(ctl[LEFT]).toBe(1);
@@ -49,7 +51,7 @@ describe('task (one thread playing two workers)', () => {
     const local = new LocalEngine(net, data, { shardSize: 8, maxBatch: 37 });
     const want = local.batch(order, 5, 37);
     expect(bytes(grad)).toEqual(bytes(local.grad));
-    expect(slots.sumStats(5)).toEqual(want);
+    expect(bg.sumStats(5)).toEqual(want);
   });
 
   it('views are views: a worker reads the shared weights and data, it does not copy them', () => {
@@ -57,7 +59,8 @@ describe('task (one thread playing two workers)', () => {
     expect(lanes[0].net.params.buffer).toBe(net.params.buffer);
     expect(lanes[0].init.data.X.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(lanes[1].init.data.X.buffer).toBe(lanes[0].init.data.X.buffer);
-    expect(lanes[0].slots.slots.buffer).toBe(lanes[1].slots.slots.buffer);
+    expect(lanes[0].bg.ws.X.buffer).toBe(lanes[1].bg.ws.X.buffer); // one workspace for the batch, shared
+    expect(lanes[0].bg.ws.delta[1].byteOffset).toBe(lanes[1].bg.ws.delta[1].byteOffset);
   });
 
   it('a failed step releases the waiting lanes and skips the reduction', () => {
@@ -81,16 +84,16 @@ describe('task on the WASM backend (one thread playing two workers)', () => {
   for (const dtype of ['f32', 'f64'] as const) {
     it(`a worker instantiates the kernels over the same memory; its views and scratch live there; the step equals the single-thread engine (${dtype})`, () => {
       const data = makeData(64, dtype);
-      const { net, order, grad, slots, lanes } = setup(data, 37, 8, 50, wasm);
+      const { net, order, grad, bg, lanes } = setup(data, 37, 8, 50, wasm);
       const w = lanes[0].net.backend as typeof wasm;
       expect(w.name).toBe('wasm');
       expect(w).not.toBe(wasm); // a new instance (its own packing scratch) …
       expect(w.memory).toBe(wasm.memory); // … over the same memory
       expect(lanes[1].net.backend).toBe(w); // instantiated once per thread and memory, then reused
       if (dtype === 'f32') {
-        for (const v of [lanes[0].net.params, lanes[0].slots.slots, lanes[0].slots.grad, lanes[0].ws.X, lanes[0].ws.delta[0], lanes[1].ws.a[1]]) expect(w.owns(v)).toBe(true);
+        for (const v of [lanes[0].net.params, lanes[0].bg.grad, lanes[0].bg.ws.X, lanes[0].bg.ws.delta[0], lanes[1].bg.ws.a[1]]) expect(w.owns(v)).toBe(true);
       }
-      expect(lanes[0].ws.X.byteOffset).not.toBe(lanes[1].ws.X.byteOffset); // scratch per lane, from the shared bump allocator
+      expect(lanes[0].bg.ws.X.byteOffset).toBe(bg.ws.X.byteOffset); // the batch's one workspace, at the same place on every thread
       const before = w.fallbacks;
       runStep(lanes[0], 1, host);
       runStep(lanes[1], 1, host);
@@ -99,7 +102,7 @@ describe('task on the WASM backend (one thread playing two workers)', () => {
       const local = new LocalEngine(net, data, { shardSize: 8, maxBatch: 37 });
       const want = local.batch(order, 5, 37);
       expect(bytes(grad)).toEqual(bytes(local.grad));
-      expect(slots.sumStats(5)).toEqual(want);
+      expect(bg.sumStats(5)).toEqual(want);
     });
   }
 

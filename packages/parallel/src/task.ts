@@ -1,14 +1,15 @@
 /**
  * The worker side of a data-parallel step (platform-neutral: imports only @backprop/core).
- * A worker builds views of the shared tensors once, then serves steps: it claims runs of
- * consecutive shards from an atomic counter and computes each run as one group (one GEMM per
- * layer over its rows), each shard's sum into the shard's own slot, waits until every slot is
- * written, then claims parameter stripes and sums the slots of each in shard order (core
- * `GradientSlots`, the same object the single-thread engine uses). Who computes a shard never changes a bit of the result.
+ * A lane builds views of the shared tensors once, then serves steps: it claims runs of
+ * consecutive shards from an atomic counter and runs each as one group (one GEMM per layer over
+ * its rows: forward, statistics, δ) into the batch's shared workspace, waits until every shard's
+ * δ is in, then claims stripes of output rows and sums each stripe's weight gradient over the
+ * shards in shard order straight into the gradient (core `BatchGradient`: the sums of the
+ * single-thread engine), and updates it. Who computes a shard or a stripe never changes a bit.
  */
 import { Network, type Dataset, type Floats, type NetworkSpec } from '@backprop/core';
 import {
-  GradientSlots, backendFrom, claimShards, prefixShards, workerRows, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedSlots, type Workspace,
+  BatchGradient, backendFrom, claimShards, now, updateRange, type BackendDescriptor, type OptimizerConfig, type SharedBatch,
 } from '@backprop/core/engine';
 import {
   ATTACHED, BUSY, CMD, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, FAULT_FIRED, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
@@ -60,13 +61,11 @@ export interface WorkerInit {
   params: Floats; // (P) the weights; workers only read them
   data: Dataset; // X (N, nIn), Y (N, nOut) on shared memory
   order: Int32Array; // the epoch's sample order
-  slots: SharedSlots; // one gradient sum per shard, the reduced gradient, per-shard stats
+  batch: SharedBatch; // the batch's workspace, the gradient, per-shard stats, the stripes
   ctl: Int32Array; // the control block (control.ts)
   /** busy[lane]: ms this lane spent computing shards and stripes (not waiting), summed over steps. */
   busy: Float64Array;
   shardSize: number;
-  /** Parameters per reduction stripe. */
-  stripe: number;
   /** GEN when this serve call was issued: a larger GEN is a step to run. */
   seenGen: number;
   fault: FaultInjection | null;
@@ -88,10 +87,8 @@ export interface WorkerHost {
 export interface WorkerState {
   init: WorkerInit;
   net: Network;
-  /** The engine's slots, as views this worker's kernels can address. */
-  slots: GradientSlots;
-  /** This lane's scratch for the largest run it claims (`workerRows`), allocated by this worker from the backend's memory. */
-  ws: Workspace;
+  /** The engine's batch workspace and gradient, as views this worker's kernels can address. */
+  bg: BatchGradient;
   nStripes: number;
   /** The init's update, re-based onto this worker's backend. */
   update: SharedUpdate | null;
@@ -105,20 +102,19 @@ export interface WorkerState {
 export function attach(init: WorkerInit): WorkerState {
   const backend = backendFrom(init.backend);
   const net = new Network(init.spec, backend.adopt(init.params), backend);
-  const slots = GradientSlots.attach(net, init.slots);
-  const ws = net.workspace(workerRows(slots.maxShards * init.shardSize, init.shardSize, init.workers));
+  const bg = BatchGradient.attach(net, init.batch);
   // Taken now, not on this worker's first shard: a worker that gets no shard in a run would
   // otherwise hold no scratch, and the next run would grow the heap by a region it cannot reuse.
   backend.reserveScratch();
   const u = init.update;
   const adoptAll = (r: Record<string, Floats>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, backend.adopt(v)]));
   const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged, corrections: u.corrections };
-  return { init, net, slots, ws, nStripes: Math.ceil(net.P / init.stripe), update };
+  return { init, net, bg, nStripes: bg.stripes.length, update };
 }
 
 /** Gives the worker's scratch back to the backend: WASM memory is reused by the next run, on this thread or a new one. */
 export function detach(st: WorkerState): void {
-  st.net.backend.release(st.ws.arena);
+  st.bg.release();
   st.net.backend.releaseScratch();
 }
 
@@ -175,11 +171,11 @@ export function failStep(ctl: Int32Array, shard: number): void {
 }
 
 /**
- * One step on this worker: shards while any are left, then reduction stripes while any are
- * left. The last worker to leave publishes DONE = gen for the main thread.
+ * One step on this lane: runs of shards (forward and δ) while any are left, then gradient
+ * stripes while any are left. The last lane to leave publishes DONE = gen for the main thread.
  */
 export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitMs?: number): void {
-  const { init, net, slots, ws } = st;
+  const { init, bg } = st;
   const { ctl, lane, shardSize, data, order, fault } = init;
   const t0 = now();
   let waited = 0;
@@ -187,10 +183,10 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
   const B = Atomics.load(ctl, ROWS);
   const nShards = Atomics.load(ctl, SHARDS);
   // 1. runs of shards, handed out dynamically: a fast core simply claims more of them. A run is
-  //    an equal share of the batch (capped at the scratch's rows), so balanced cores claim once
-  //    each and get the grouped GEMMs of the local engine; the sums stay per shard and slot.
+  //    an equal share of the batch (at most 256 rows), so balanced cores claim once each and get
+  //    the grouped GEMMs of the local engine: forward, statistics and δ of its rows, into the
+  //    batch's workspace (no weight gradient yet: it needs every shard)
   const g = claimShards(nShards, shardSize, init.workers);
-  const prefix = prefixShards(nShards, shardSize, init.workers);
   for (;;) {
     if (Atomics.load(ctl, FAILED) !== 0) break;
     const first = Atomics.add(ctl, NEXT_SHARD, g);
@@ -206,13 +202,11 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
     Atomics.store(ctl, BUSY + lane, first);
     const r0 = first * shardSize;
     const rows = Math.min(n * shardSize, B - r0);
-    // slot per shard (the run from shard 0 folded into its last slot): the same sums on any worker count
-    if (first === 0) slots.computePrefix(ws, data, order, start, rows, shardSize);
-    else slots.computeShards(first, ws, data, order, start + r0, rows, shardSize);
+    bg.computeRows(first, data, order, start + r0, rows);
     Atomics.store(ctl, BUSY + lane, IDLE);
     if (Atomics.add(ctl, SHARDS_DONE, n) + n === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
-  // 2. wait until every slot is written (or the step failed)
+  // 2. wait until every shard's δ is in (or the step failed)
   //    (the calling thread waits at most maxWaitMs, then leaves the stripes to the workers: a
   //    worker that died would otherwise block it for good, and with it the watchdog)
   let reduce = true;
@@ -228,21 +222,19 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
     }
     waited = now() - w0;
   }
-  // 3. reduce by parameter stripes: each element is still summed in shard order s = 0, 1, …
-  //    and, when asked, check and update each stripe in the same pass while it is in cache
+  // 3. the weight gradient by stripes of output rows: each stripe's sums over the shards in
+  //    shard order s = 0, 1, … straight into grad, and, when asked, its check and update in the
+  //    same pass while it is in cache
   if (reduce && Atomics.load(ctl, FAILED) === 0) {
     Atomics.store(ctl, BUSY + lane, IN_STRIPES);
-    const stripe = init.stripe;
     const update = Atomics.load(ctl, UPDATE) === 1 ? st.update : null;
-    if (update && !Number.isFinite(slots.sumStats(nShards).loss)) Atomics.store(ctl, NUMERIC, 1);
+    if (update && !Number.isFinite(bg.sumStats(nShards).loss)) Atomics.store(ctl, NUMERIC, 1);
     for (;;) {
       if (Atomics.load(ctl, FAILED) !== 0 || (update && Atomics.load(ctl, NUMERIC) !== 0)) break; // checked before a claim: a claimed stripe is finished
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
       if (k >= st.nStripes) break;
-      const from = k * stripe;
-      const to = Math.min(net.P, from + stripe);
-      slots.reduce(nShards, from, to, prefix); // every family: one rounding per add, shard order
-      if (update) updateStripe(st, update, k, from, to, B, gen, host);
+      bg.computeStripe(k, B); // every family: the one-thread engine's sums, in shard order
+      if (update) updateStripe(st, update, k, B, gen, host);
     }
     Atomics.store(ctl, BUSY + lane, IDLE);
   }
@@ -259,19 +251,20 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
  * stripe is touched; the stripe's weights and state go to the undo log before the update; new
  * weights that are not finite mark the step failed (the engine then copies every logged stripe back).
  */
-function updateStripe(st: WorkerState, u: SharedUpdate, k: number, from: number, to: number, B: number, gen: number, host: WorkerHost): void {
-  const { net, slots, init } = st;
+function updateStripe(st: WorkerState, u: SharedUpdate, k: number, B: number, gen: number, host: WorkerHost): void {
+  const { net, bg, init } = st;
+  const { from, to } = bg.stripes[k];
   const ctl = init.ctl;
   const kernels = net.kernels;
   const params = net.params;
-  if (kernels.firstNonFinite(slots.grad, from, to) >= 0) {
+  if (kernels.firstNonFinite(bg.grad, from, to) >= 0) {
     Atomics.store(ctl, NUMERIC, 1);
     return;
   }
   u.undo.params.set(params.subarray(from, to), from);
   for (const key in u.vectors) u.undo.vectors[key].set(u.vectors[key].subarray(from, to), from);
   Atomics.store(u.logged, k, gen); // after the copy: a stripe marked logged has a complete copy
-  updateRange(u.config, u.vectors, params, slots.grad, B, net.layers, from, to, { c1: u.corrections[0], c2: u.corrections[1] }, kernels);
+  updateRange(u.config, u.vectors, params, bg.grad, B, net.layers, from, to, { c1: u.corrections[0], c2: u.corrections[1] }, kernels);
   if (kernels.firstNonFinite(params, from, to) >= 0) Atomics.store(ctl, NUMERIC, 1);
   if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, init.lane, host);
 }

@@ -18,8 +18,11 @@ export interface Kernels {
   readonly name: string;
   /** net = X·W[:,1:]ᵀ + W[:,0] */
   denseForward(net: Floats, W: Floats, X: Floats, B: number, nIn: number, nOut: number): void;
-  /** dW += Δᵀ·[1|X], written as `mode` says (default 'accumulate'; 'addSum' takes at most SUM_ROWS rows) */
-  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode?: WeightGradMode): void;
+  /**
+   * dW += Δᵀ·[1|X], written as `mode` says (default 'accumulate'; 'addSum' takes at most SUM_ROWS rows),
+   * for the first `rows` outputs (default nOut; a block k0… passes dW and Δ from there, Δ in rows of nOut)
+   */
+  denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode?: WeightGradMode, rows?: number): void;
   /** da = Δ·W[:,1:] */
   denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void;
   /** a = φ(net) */

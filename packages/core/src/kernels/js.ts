@@ -36,6 +36,11 @@ export type WeightGradMode = 'accumulate' | 'store' | 'addSum';
 /** Most rows of one 'addSum' call (the WASM kernel keeps Σ in registers over one block of rows). */
 export const SUM_ROWS = 256;
 
+/** A block of output rows of the weight gradient: 1 … nOut of them. */
+export function checkRows(rows: number, nOut: number): void {
+  if (!Number.isInteger(rows) || rows < 1 || rows > nOut) throw new ShapeError(`a block of ${rows} output rows of a layer with ${nOut} outputs; pass 1 to ${nOut}`);
+}
+
 /** The 'addSum' row limit, checked by every kernel family before it writes. */
 export function checkSumRows(mode: WeightGradMode, B: number): void {
   if (mode === 'addSum' && B > SUM_ROWS) throw new ShapeError(`the 'addSum' weight gradient takes at most ${SUM_ROWS} rows; got ${B}`);
@@ -49,13 +54,18 @@ function sumScratch(like: Floats, n: number): Floats {
   return sum64.length >= n ? sum64 : (sum64 = new Float64Array(n));
 }
 
-/** dW (+)= Δᵀ·[1|X] by `mode`: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (nOut, nIn+1). */
-export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode: WeightGradMode = 'accumulate'): void {
+/**
+ * dW (+)= Δᵀ·[1|X] by `mode`: column 0 gets Σ_b δ_b, column j gets Σ_b δ_bk x_bj.   dW: (rows, nIn+1),
+ * the first `rows` of the nOut outputs (default all): a block of outputs k0… passes dW and Δ
+ * from there (Δ keeps its rows of nOut). Each output's sums are the same for any block.
+ */
+export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode: WeightGradMode = 'accumulate', rows = nOut): void {
   const cols = nIn + 1;
   checkSumRows(mode, B);
+  checkRows(rows, nOut);
   const own = mode === 'addSum';
   const acc = own ? sumScratch(dW, cols) : dW; // the row's sums: in dW itself, or on their own
-  for (let k = 0; k < nOut; k++) {
+  for (let k = 0; k < rows; k++) {
     const wRow = k * cols;
     const o = own ? 0 : wRow;
     if (mode !== 'accumulate') acc.fill(0, o, o + cols); // zeroed while the row is in cache, not in a pass of its own

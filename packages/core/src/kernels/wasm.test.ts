@@ -129,6 +129,35 @@ describe('WASM SIMD kernels equal the JS reference', () => {
     }
   });
 
+  it('dW of a block of output rows k0 … k0+rows−1 (dW and Δ passed from k0) has the bits of those rows of the whole layer, in every mode (WASM and JS)', () => {
+    const rng = new Rng(8);
+    for (const [B, nIn, nOut] of [[8, 784, 128], [32, 9, 13], [3, 5, 7], [257, 33, 70], [1, 1, 1]]) {
+      const cols = nIn + 1;
+      const ar = wasm.arena(4 * (14 * nOut * cols + B * (nIn + nOut)) + 1024); // 2 dW-sized vectors per family and mode, and the start
+      const X = rand(ar, B * nIn, rng);
+      const delta = rand(ar, B * nOut, rng);
+      for (let i = 0; i < delta.length; i += 3) delta[i] = 0;
+      const start = rand(ar, nOut * cols, rng);
+      for (const fam of [k, jsKernels]) {
+        for (const mode of ['accumulate', 'store', 'addSum'] as const) {
+          if (mode === 'addSum' && B > SUM_ROWS) continue;
+          const whole = ar.f32(nOut * cols);
+          whole.set(start);
+          fam.denseBackwardWeights(whole, delta, X, B, nIn, nOut, mode);
+          const blocks = ar.f32(nOut * cols);
+          blocks.set(start);
+          // blocks of 1, 3, 4, 5, … rows: 4-tiles, their edges and lone rows
+          for (let k0 = 0, w = 1; k0 < nOut; k0 += w, w++) {
+            const rows = Math.min(w, nOut - k0);
+            fam.denseBackwardWeights(blocks.subarray(k0 * cols), delta.subarray(k0), X, B, nIn, nOut, mode, rows);
+          }
+          expect(bits32(blocks), `${fam.name} ${mode} ${B}×${nIn}→${nOut}`).toEqual(bits32(whole));
+        }
+        expect(() => fam.denseBackwardWeights(start, delta, X, B, nIn, nOut, 'store', nOut + 1)).toThrow(`a block of ${nOut + 1} output rows of a layer with ${nOut} outputs; pass 1 to ${nOut}`);
+      }
+    }
+  });
+
   it.each(ACTIVATIONS)('a = φ(net) and δ = J_φᵀ g for %s, in place and not', (name: ActivationName) => {
     const rng = new Rng(name.length);
     for (const [B, n] of [[1, 1], [3, 7], [16, 10], [5, 33]]) {
