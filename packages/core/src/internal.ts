@@ -36,7 +36,7 @@ export { PREPROCESSING_VERSION, PreprocessingSchema, columnWidth, identityPrepro
 export type { SampleBackward, SampleForward } from './reference.js';
 export { Rng, checkSeed, mixSeed, permutation } from './rng.js';
 export type { RngState } from './rng.js';
-export { BatchGradient, GradientSlots, claimShards, gradStripes, prefixShards, shardCount, workerRows } from './shard.js';
+export { BatchGradient, GradientSlots, claimShards, gradStripes, shardCount } from './shard.js';
 export { isBatchStream } from './stream.js';
 export type { BatchStats, GradStripe, SharedBatch, SharedSlots } from './shard.js';
 export type { EarlyStopping, ResolvedTrainConfig, TrainerState } from './trainer.js';

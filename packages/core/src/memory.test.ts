@@ -7,7 +7,7 @@ import { ConfigError } from './errors.js';
 import { gradCheck } from './gradcheck.js';
 import type { Backend } from './kernels/index.js';
 import { jsBackend } from './kernels/js.js';
-import { DEFAULT_MEMORY_BUDGET, Network, checkMemory, formatBytes, resolveSpec, trainingBytes } from './network.js';
+import { DEFAULT_MEMORY_BUDGET, Network, Workspace, checkMemory, formatBytes, resolveSpec, trainingBytes } from './network.js';
 import { spirals } from './test-utils/data.js';
 import { wasmBackend } from './test-utils/backends.js';
 import { Trainer } from './trainer.js';
@@ -46,7 +46,10 @@ describe('memory budget', () => {
     expect(plan.params).toBe(2 * P * 4); // W and the pre-step backup
     expect(plan.optimizer).toBe(2 * P * 4); // m and v
     expect(plan.gradients).toBe(P * 4 + 4 * 16); // this thread: the shards' sums go straight into the gradient, 32/8 = 4 shard statistics
-    expect(trainingBytes(spec, { batchSize: 32, shardSize: 8, optimizer: 'adam', workers: 2 }).gradients).toBe((4 + 1) * P * 4 + 4 * 16); // workers: 4 slots + the sum
+    const onWorkers = trainingBytes(spec, { batchSize: 32, shardSize: 8, optimizer: 'adam', workers: 2 });
+    expect(onWorkers.gradients).toBe(P * 4 + 4 * 16); // workers: no slots either (core BatchGradient sums each stripe over the shards in place)
+    expect(onWorkers.scratch).toBe(Workspace.bytes(spec, 32) + Workspace.bytes(spec, 32)); // the whole batch once, shared by every lane, and the evaluation chunk
+    expect(trainingBytes(spec, { batchSize: 600, shardSize: 300 }).gradients).toBe((2 + 1) * P * 4 + 2 * 16); // this thread, shards past 256 rows: a slot each
     expect(plan.total).toBe(plan.params + plan.optimizer + plan.gradients + plan.scratch);
     // what a real run takes from the backend: never more than planned
     const backend = countingBackend();
@@ -73,13 +76,16 @@ describe('memory budget', () => {
 
   it('a Trainer whose gradient slots or scratch do not fit is refused before allocating, with the largest part named', () => {
     const net = Network.create({ sizes: [100, 1000, 10] }, { seed: 1 });
-    // on this thread no shard has a slot (its sums go straight into the gradient): the batch fits
+    // on this thread no shard of up to 256 rows has a slot (its sums go straight into the gradient): the batch fits
     expect(() => new Trainer(net, { epochs: 1, batchSize: 100000, shardSize: 32, memoryBudget: 2 ** 28 })).not.toThrow();
-    // on workers each of the 3125 shards has one
-    const plan = trainingBytes(net.spec, { batchSize: 100000, shardSize: 32, workers: 2 });
-    const e = thrown(() => checkMemory(plan, 2 ** 28, 'training a 100-1000-10 network with batches of 100000'));
+    // past 256 rows each of the 334 shards has one
+    const slotted = trainingBytes(net.spec, { batchSize: 100000, shardSize: 300 });
+    const e = thrown(() => checkMemory(slotted, 2 ** 27, 'training a 100-1000-10 network with batches of 100000'));
     expect(e).toBeInstanceOf(ConfigError);
-    expect(e.message).toMatch(/training a 100-1000-10 network with batches of 100000 needs \d+\.\d GiB \(\d+ bytes: parameters .*gradient slots \d+\.\d GiB.*\), over the memory budget of 256\.0 MiB; use smaller or fewer layers/);
+    expect(e.message).toMatch(/training a 100-1000-10 network with batches of 100000 needs \d+\.\d MiB \(\d+ bytes: parameters .*gradients 141\.\d MiB.*\), over the memory budget of 128\.0 MiB; use smaller or fewer layers/);
+    // on workers no shard has a slot, but every lane shares one workspace for the whole batch
+    const plan = trainingBytes(net.spec, { batchSize: 100000, shardSize: 32, workers: 2 });
+    expect(thrown(() => checkMemory(plan, 2 ** 28, 'training a 100-1000-10 network with batches of 100000')).message).toMatch(/gradients 482\.5 KiB, scratch 1\.2 GiB\), over the memory budget of 256\.0 MiB; use a smaller batchSize, fewer workers or smaller layers/);
     const wide = Network.create({ sizes: [2, 3000000, 2] }, { seed: 1, memoryBudget: 2 ** 33 });
     expect(thrown(() => new Trainer(wide, { epochs: 1, batchSize: 256, shardSize: 256, optimizer: { name: 'sgd' }, memoryBudget: 2 ** 33 })).message).toMatch(/scratch \d+\.\d GiB\), over the memory budget of 8\.0 GiB; use a smaller batchSize, fewer workers or smaller layers/);
   });

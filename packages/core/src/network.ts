@@ -12,7 +12,7 @@ import { SUM_ROWS, type Backend, type Kernels, type WeightGradMode } from './ker
 import { jsBackend } from './kernels/js.js';
 import { LOSSES, lossSum, outputDelta, type LossName } from './losses.js';
 import { checkSeed, Rng } from './rng.js';
-import { groupRows, workerRows } from './shard.js';
+import { groupRows } from './shard.js';
 
 /** What a user writes to describe a network. */
 export interface NetworkConfig {
@@ -200,16 +200,19 @@ export interface MemoryPlan {
   params: number;
   /** Optimizer state vectors: 0 (sgd), 1 (momentum, nesterov) or 2 (adam) of P numbers. */
   optimizer: number;
-  /** One gradient slot of P numbers per shard of the largest batch (none on this thread's engine, for shards of up to SUM_ROWS rows), plus the reduced sum. */
+  /**
+   * The gradient (P numbers) and each shard's statistics, plus one slot of P numbers per shard
+   * on this thread's engine for shards past SUM_ROWS rows (none on workers: core BatchGradient).
+   */
   gradients: number;
-  /** net, a, δ of every layer for the run of shards each worker claims (`workerRows`; this thread: a group of shards, `groupRows`), and the evaluation chunk. */
+  /** net, a, δ of every layer for a group of shards on this thread (`groupRows`), or for the whole batch on workers (shared by all), and the evaluation chunk. */
   scratch: number;
   total: number;
 }
 
 /**
  * What `Trainer.fit` will allocate for `spec`: the same sums as the allocators (Network params,
- * Optimizer vectors, allocSlots, Workspace.bytes per worker, the evaluation workspace).
+ * Optimizer vectors, GradientSlots or BatchGradient, the evaluation workspace).
  */
 export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSize: number; optimizer?: string; workers?: number; earlyStopping?: boolean }): MemoryPlan {
   const e = bytesOf(spec.dtype);
@@ -219,9 +222,9 @@ export function trainingBytes(spec: NetworkSpec, o: { batchSize: number; shardSi
   const params = (o.earlyStopping ? 3 : 2) * P * e;
   const optimizer = vectors * P * e;
   const workers = o.workers ?? 1;
-  const direct = workers <= 1 && o.shardSize <= SUM_ROWS; // LocalEngine: shard sums straight into the gradient
-  const gradients = ((direct ? 0 : shards) + 1) * P * e + shards * 16;
-  const engine = workers <= 1 ? Workspace.bytes(spec, groupRows(o.batchSize, o.shardSize)) : workers * Workspace.bytes(spec, workerRows(o.batchSize, o.shardSize, workers)); // LocalEngine, or the run of shards each worker claims
+  const slots = workers <= 1 && o.shardSize > SUM_ROWS; // LocalEngine: shard sums straight into the gradient up to SUM_ROWS rows
+  const gradients = ((slots ? shards : 0) + 1) * P * e + shards * 16;
+  const engine = Workspace.bytes(spec, workers <= 1 ? groupRows(o.batchSize, o.shardSize) : o.batchSize); // LocalEngine's group, or the whole batch once for every lane
   const scratch = engine + Workspace.bytes(spec, Math.min(256, o.batchSize));
   return { params, optimizer, gradients, scratch, total: params + optimizer + gradients + scratch };
 }
@@ -261,7 +264,7 @@ export function checkMemory(plan: Partial<MemoryPlan>, budget: number, what: str
   const parts: [keyof ShrinkHints, string, number][] = [
     ['layers', 'parameters', plan.params ?? 0],
     ['layers', 'optimizer state', plan.optimizer ?? 0],
-    ['layers', 'gradient slots', plan.gradients ?? 0],
+    ['layers', 'gradients', plan.gradients ?? 0],
     ['scratch', 'scratch', plan.scratch ?? 0],
   ];
   const total = parts.reduce((s, p) => s + p[2], 0);

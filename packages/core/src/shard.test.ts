@@ -1,12 +1,13 @@
 // Shards run in groups (one forward and δ pass over consecutive shards, dW per shard) against
-// the same shards run one by one: the slots and statistics must be the same bits, or workers
-// (which run single shards) and the single-thread engine would drift apart (DESIGN.md §4).
+// the same shards run one by one, and the parallel engine's BatchGradient (δ by runs of shards,
+// dW by stripes of output rows): the sums and statistics must be the same bits, or workers and
+// the single-thread engine would drift apart (DESIGN.md §4).
 import { describe, expect, it } from 'vitest';
 import type { DType } from './arena.js';
 import { dataset, gatherRows } from './dataset.js';
 import { Network, type NetworkConfig } from './network.js';
 import { Rng } from './rng.js';
-import { GradientSlots, claimShards, groupRows, shardCount, workerRows } from './shard.js';
+import { BatchGradient, GradientSlots, claimShards, gradStripes, groupRows, shardCount } from './shard.js';
 import { backends } from './test-utils/backends.js';
 
 /** N seeded rows of nIn inputs in [-1, 1) and one-hot (or real, for regression) targets. */
@@ -24,7 +25,7 @@ function rows(N: number, nIn: number, nOut: number, dtype: DType, regression: bo
 
 const bits = (v: Float32Array | Float64Array) => Array.from(new Uint32Array(v.slice().buffer));
 
-describe('computeShards: a group of shards gives the bits of its shards one by one, in slots, straight into grad, or a first run folded into its last slot', () => {
+describe('computeShards: a group of shards gives the bits of its shards one by one, in slots or straight into grad; BatchGradient, by runs and stripes, the same', () => {
   const nets: NetworkConfig[] = [
     { sizes: [37, 13, 9, 6], activation: 'relu', output: 'softmax' }, // odd sizes: every M, N and K tail of the GEMM tiles
     { sizes: [5, 11, 3], activation: 'tanh', output: 'linear', loss: 'mse' },
@@ -62,20 +63,22 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
               expect(bits(direct.grad), `groups of ${per}`).toEqual(bits(one.grad));
               expect(Array.from(direct.stats)).toEqual(Array.from(one.stats));
             }
-            // a worker's first run folded into its last slot, the rest in slots: the bits of reducing every slot
-            const folded = GradientSlots.allocate(net, nShards);
-            for (const k of [1, 2, nShards]) {
-              if (k > nShards) continue;
-              folded.slots.fill(5);
-              const r = Math.min(k * shardSize, B);
-              folded.computePrefix(wide, data, order, 3, r, shardSize);
-              if (k < nShards) folded.computeShards(k, wide, data, order, 3 + r, B - r, shardSize);
-              folded.grad.fill(3);
-              folded.reduce(nShards, 0, net.P, k);
-              expect(bits(folded.grad), `first run of ${k}`).toEqual(bits(one.grad));
-              expect(Array.from(folded.stats)).toEqual(Array.from(one.stats));
+            // lanes' runs of 1, 2 and all shards into the batch's workspace, then stripes of 1 row up to whole layers
+            for (const [run, stripe] of [[1, 1], [2, 40], [nShards, 1e9]]) {
+              const bg = BatchGradient.allocate(net, B, shardSize, stripe);
+              bg.grad.fill(5); // the last step's gradient: every stripe's first shard overwrites it
+              for (let s = nShards - run; s > -run; s -= run) {
+                // runs claimed out of order: the last first
+                const first = Math.max(0, s);
+                const r0 = first * shardSize;
+                bg.computeRows(first, data, order, 3 + r0, Math.min((s < 0 ? run + s : run) * shardSize, B - r0));
+              }
+              for (let k = bg.stripes.length - 1; k >= 0; k--) bg.computeStripe(k, B);
+              expect(bits(bg.grad), `runs of ${run}, stripes of ${stripe}`).toEqual(bits(one.grad));
+              expect(Array.from(bg.stats)).toEqual(Array.from(one.stats));
+              bg.release();
             }
-            for (const x of [one, group, direct, folded]) x.release();
+            for (const x of [one, group, direct]) x.release();
             for (const w of [small, wide]) backend.release(w.arena);
           }
         });
@@ -92,16 +95,38 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
     expect(groupRows(5, 8)).toBe(8);
   });
 
-  it("a worker's run is an equal share of the batch's shards, at most 256 rows (or one shard); its scratch holds the largest", () => {
+  it("a lane's run is an equal share of the batch's shards, at most 256 rows (or one shard)", () => {
     expect(claimShards(4, 8, 2)).toBe(2); // batch 32 in shards of 8
     expect(claimShards(8, 32, 2)).toBe(4); // batch 256 in shards of 32
     expect(claimShards(5, 8, 2)).toBe(3); // the last run is the shorter
     expect(claimShards(64, 16, 2)).toBe(16); // capped at 256 rows
     expect(claimShards(3, 300, 2)).toBe(1);
     expect(claimShards(1, 8, 4)).toBe(1);
-    expect(workerRows(37, 8, 2)).toBe(24);
-    expect(workerRows(256, 32, 3)).toBe(96);
-    expect(workerRows(4096, 32, 2)).toBe(256);
+  });
+
+  it('gradient stripes are whole output rows, a multiple of 4 rows when 4 fit, tiling every layer', () => {
+    const net = Network.create({ sizes: [784, 128, 64, 10] });
+    const t = gradStripes(net.layers, 27_300); // 34 rows of 785 → 32
+    expect(t.map((x) => [x.l, x.k0, x.rows])).toEqual([[0, 0, 32], [0, 32, 32], [0, 64, 32], [0, 96, 32], [1, 0, 64], [2, 0, 10]]);
+    expect(t[1]).toMatchObject({ from: 32 * 785, to: 64 * 785 });
+    expect(t.at(-1)!.to).toBe(net.P);
+    for (let k = 1; k < t.length; k++) expect(t[k].from).toBe(t[k - 1].to);
+    expect(gradStripes(net.layers, 1).map((x) => x.rows)).toEqual(new Array(202).fill(1)); // one row each, whatever its width
+  });
+
+  it("shards past 256 rows: each stripe adds a shard's own sum (the bits of its slot reduced into grad)", () => {
+    const net = Network.create({ sizes: [5, 7, 3] }, { seed: 2 });
+    const data = rows(700, 5, 3, 'f32', false);
+    const order = Int32Array.from({ length: 700 }, (_, i) => (i * 31) % 700);
+    const B = 650;
+    const slots = GradientSlots.allocate(net, 3);
+    const ws = net.workspace(300);
+    for (let s = 0; s < 3; s++) slots.computeShard(s, ws, data, order, s * 300, Math.min(300, B - s * 300));
+    slots.reduce(3);
+    const bg = BatchGradient.allocate(net, B, 300, 12);
+    for (let s = 0; s < 3; s++) bg.computeRows(s, data, order, s * 300, Math.min(300, B - s * 300));
+    for (let k = 0; k < bg.stripes.length; k++) bg.computeStripe(k, B);
+    expect(bits(bg.grad)).toEqual(bits(slots.grad));
   });
 });
 

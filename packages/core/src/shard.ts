@@ -29,28 +29,13 @@ export function groupRows(maxBatch: number, shardSize: number): number {
 }
 
 /**
- * Shards a worker claims at once (at least 1, at most GROUP_ROWS rows): an equal share of the
- * batch's shards, so on balanced cores each worker claims once and runs its share as one group
+ * Shards a lane claims at once (at least 1, at most GROUP_ROWS rows): an equal share of the
+ * batch's shards, so on balanced cores each lane claims once and runs its share as one group
  * (W packed once, full tiles); a core that finishes early claims the next run. The bits do not
- * depend on it: each shard's sum is still computed alone into its own slot.
+ * depend on it: each shard's sum is still computed alone (`BatchGradient`).
  */
 export function claimShards(nShards: number, shardSize: number, workers: number): number {
   return Math.max(1, Math.min(Math.ceil(nShards / Math.max(1, workers)), Math.floor(GROUP_ROWS / shardSize)));
-}
-
-/**
- * Shards 0 … k−1 of a step's first run (k = the claim size): the worker that claims it folds
- * their sums into slot k−1 in shard order (shard 0 stored, each later one added: the bits the
- * reduction's first k−1 adds give), so the reduction starts at slot k−1 and reads k−1 slots
- * fewer. On one worker the whole batch is one run and the reduction only copies one slot.
- */
-export function prefixShards(nShards: number, shardSize: number, workers: number): number {
-  return Math.min(nShards, claimShards(nShards, shardSize, workers));
-}
-
-/** Rows of one worker's scratch: the largest run it claims of a batch of up to maxBatch rows. */
-export function workerRows(maxBatch: number, shardSize: number, workers: number): number {
-  return shardSize * claimShards(shardCount(maxBatch, shardSize), shardSize, workers);
 }
 
 /** Loss sum and correct count over the rows of one batch. */
@@ -83,17 +68,13 @@ export class GradientSlots {
   readonly stats: Float64Array;
   /** Per slot, its per-layer views (laid out like W). */
   private readonly views: Floats[][] = [];
-  /** Per slot s, the slots from s on (where `reduce` starts after a folded first run). */
-  private readonly tails: Floats[] = [];
   /** grad per layer. */
   private readonly gradW: Floats[];
   /** Shard index of the group `computeShards` runs (read by the weight writers below). */
   private first = 0;
   /** Shard first+i's sums stored in its slot. */
   private readonly toSlots: ShardWeights;
-  /** Where `toFold` sums: grad's per-layer views, or a slot's (`computePrefix`). */
-  private foldW: Floats[];
-  /** Shard first+i's sums folded into foldW in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
+  /** Shard first+i's sums folded into grad in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
   private readonly toFold: ShardWeights;
 
   private constructor(
@@ -111,11 +92,9 @@ export class GradientSlots {
     this.gradW = net.gradViews(this.grad);
     const k = net.kernels;
     this.toSlots = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.first + i][l], delta, x, n, nIn, nOut, 'store');
-    this.foldW = this.gradW;
-    this.toFold = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.foldW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
+    this.toFold = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.gradW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
     for (let s = 0; s < shared.slots.length / P; s++) {
       this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
-      this.tails.push(this.slots.subarray(s * P));
     }
   }
 
@@ -160,18 +139,7 @@ export class GradientSlots {
    * written or read.
    */
   computeShards(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, intoGrad = false): void {
-    this.foldW = this.gradW;
     this.run(first, ws, data, order, start, B, shardSize, intoGrad ? this.toFold : this.toSlots);
-  }
-
-  /**
-   * Shards 0 … k−1 (the rows order[start … start+B), k = ⌈B/shardSize⌉, shards of at most
-   * SUM_ROWS rows when k > 1) with their sums folded into slot k−1 in shard order, the bits of
-   * the first k−1 adds of `reduce`; `reduce(…, k)` then starts from that slot (`prefixShards`).
-   */
-  computePrefix(ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number): void {
-    this.foldW = this.views[shardCount(B, shardSize) - 1];
-    this.run(0, ws, data, order, start, B, shardSize, this.toFold);
   }
 
   private run(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, weights: ShardWeights): void {
@@ -184,13 +152,9 @@ export class GradientSlots {
     net.backwardShards(ws, B, shardSize, weights);
   }
 
-  /**
-   * grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order (a stripe of the
-   * reduction); with `prefix` = k > 1, slot k−1 already holds the sum of shards 0 … k−1
-   * (`computePrefix`) and the sum starts there.
-   */
-  reduce(nShards: number, from = 0, to = this.P, prefix = 1): void {
-    this.net.kernels.reduceSlots(this.grad, this.tails[prefix - 1], nShards - prefix + 1, this.P, from, to);
+  /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order. */
+  reduce(nShards: number, from = 0, to = this.P): void {
+    this.net.kernels.reduceSlots(this.grad, this.slots, nShards, this.P, from, to);
   }
 
   /** The batch's loss and correct count: shard statistics summed in shard order. */
