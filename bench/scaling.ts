@@ -192,9 +192,9 @@ function memory(): void {
   const eng = ks.map((k) => run('engine', k));
   const perBare = (bare[1].rss - bare[0].rss) / (bareKs[1] - bareKs[0]);
   const perWorker = (eng.at(-1)!.rss - eng[0].rss) / (ks.at(-1)! - ks[0]);
-  const scratch = Workspace.bytes(Network.create({ sizes: WIDE }).spec, 16) + 256 * 1024;
+  const scratch = 256 * 1024; // a lane's own: its GEMM packing panels (the batch's workspace is shared by every lane, once)
   console.log(`memory (${built ? 'packages from dist' : 'packages from source: build them (pnpm build) for the installed form'}): wide net, 60,000 rows = ${mb(eng[0].data)} MB shared once; ${ks.map((k, i) => `${k} worker(s) RSS ${mb(eng[i].rss)} MB`).join(', ')}`);
-  console.log(`  per added worker ${mb(perWorker)} MB; a bare worker thread ${mb(perBare)} MB; a worker's scratch ≈ ${mb(scratch)} MB (shard workspace + GEMM panels)`);
+  console.log(`  per added worker ${mb(perWorker)} MB; a bare worker thread ${mb(perBare)} MB; a worker's own scratch ≈ ${mb(scratch)} MB (GEMM panels; the batch's workspace, ${mb(Workspace.bytes(Network.create({ sizes: WIDE }).spec, 256))} MB, is shared)`);
   console.log(`  beyond the bare thread and its scratch: ${mb(perWorker - perBare - scratch)} MB per worker (the data is shared, not copied: a copy would be ${mb(eng[0].data)} MB)`);
 }
 
