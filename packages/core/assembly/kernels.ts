@@ -777,7 +777,7 @@ export function adamStep(
   for (let o = end4; o < bytes; o += 4) {
     const gv = load<f32>(grad + o) * scale;
     const mi = beta1 * load<f32>(m + o) + (1 - beta1) * gv;
-    const vi = beta2 * load<f32>(v + o) + (1 - beta2) * gv * gv;
+    const vi = beta2 * load<f32>(v + o) + (1 - beta2) * (gv * gv); // (1−β₂)·(g·g), as the SIMD body above: a stripe that ends anywhere gets the same bits
     store<f32>(grad + o, gv);
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
