@@ -120,19 +120,25 @@ for (const kind of KERNELS) {
     const best = variants.map(() => 0);
     const cores = variants.map(() => 0);
     const sums = new Set<number>();
+    const ratios: number[] = []; // per round, 2 workers over 1 thread run minutes apart at most: robust to load that comes and goes
     for (let round = 0; round <= ROUNDS; round++) {
+      const rates: number[] = [];
       for (let v = 0; v < variants.length; v++) {
         const r = await epochRate(data, B, variants[v][1], backend);
+        rates.push(r.rate);
         sums.add(r.sum);
         if (round > 0 && r.rate > best[v]) {
           best[v] = r.rate; // round 0 warms up the JIT on every thread
           cores[v] = r.cores;
         }
       }
+      if (round > 0) ratios.push(rates[2] / rates[0]);
     }
+    ratios.sort((a, b) => a - b);
     if (sums.size !== 1) throw new Error(`${kind} kernels, batch ${B}: the variants' weights differ (crc ${[...sums].map((s) => s.toString(16)).join(', ')}): determinism is broken`);
     for (let v = 0; v < variants.length; v++) console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  ${variants[v][0].padEnd(23)} ${pad(Math.round(best[v]), 7)} samples/s  (${cores[v].toFixed(2)} cores busy, ${pad(Math.round(best[v] / cores[v]), 6)} samples per core-second)`);
     console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  speedup of 2 workers: ${(best[2] / best[1]).toFixed(2)}× over 1 worker, ${(best[2] / best[0]).toFixed(2)}× over 1 thread (with the caller waiting: ${(best[3] / best[0]).toFixed(2)}×, with a 200 µs spin: ${(best[4] / best[0]).toFixed(2)}×; all weights bit-identical, crc ${[...sums][0].toString(16)})`);
+    console.log(`${kind.padEnd(4)} kernels, batch ${pad(B, 3)}  2 workers over 1 thread round by round: median ${ratios[(ratios.length - 1) >> 1].toFixed(2)}× (${ratios[0].toFixed(2)} … ${ratios.at(-1)!.toFixed(2)}, ${ratios.length} rounds)`);
   }
 }
 for (const p of Object.values(pools)) await p.destroy();
