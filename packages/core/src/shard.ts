@@ -233,15 +233,14 @@ export interface SharedBatch {
  * and each stripe of grad stays in cache while its shards are added and its update runs.
  */
 export class BatchGradient {
-  readonly P: number;
-  readonly maxShards: number;
   readonly grad: Floats;
   /** (maxShards, 2): loss sum and correct count of each shard. */
   readonly stats: Float64Array;
   /** net, a, δ of every layer for every row of the batch. */
   readonly ws: Workspace;
   readonly stripes: GradStripe[];
-  private readonly shardSize: number;
+  /** Rows per shard (the engine's shardSize). */
+  readonly shardSize: number;
   /** Parameters per stripe asked for (`gradStripes`). */
   private readonly stripe: number;
   /** Per stripe, its rows of grad. */
@@ -257,10 +256,8 @@ export class BatchGradient {
     /** The arena this thread allocated (given back by `release`), or null for attached views. */
     private readonly arena: Arena | null,
   ) {
-    this.P = net.P;
     this.shardSize = shared.shardSize;
     this.stripe = shared.stripe;
-    this.maxShards = shardCount(shared.maxBatch, shared.shardSize);
     this.grad = shared.grad;
     this.stats = shared.stats;
     this.ws = new Workspace(net.spec, shared.maxBatch, new Arena(shared.ws.buffer, shared.ws.base, shared.ws.end));

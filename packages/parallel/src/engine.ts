@@ -13,7 +13,7 @@ import {
   ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
   SHARDS_DONE, START, STEP, UPDATE, controlBlock, threadSlot,
 } from './control.js';
-import { attach, detach, failStep, runStep, type FaultInjection, type SharedUpdate, type WorkerHost, type WorkerInit, type WorkerState } from './task.js';
+import { attach, detach, failStep, runStep, waitWhile, type FaultInjection, type SharedUpdate, type WorkerHost, type WorkerInit, type WorkerState } from './task.js';
 
 /** Threads that run `serve` (task.ts); one adapter per platform (src/node, src/browser). */
 export interface WorkerPool {
@@ -188,16 +188,12 @@ const CALLER_HOST: WorkerHost = {
 /** Waits synchronously, at most BLOCK_MS (spinning the first `spinUs` µs), until step `gen` is done or has failed. */
 function blockFor(ctl: Int32Array, gen: number, spinUs = 0): void {
   const deadline = now() + BLOCK_MS;
-  const spinUntil = now() + spinUs / 1000;
-  while (now() < spinUntil) {
-    for (let n = 0; n < 64; n++) if (Atomics.load(ctl, DONE) === gen || Atomics.load(ctl, FAILED) !== 0) return;
-  }
-  for (;;) {
+  for (let spin = spinUs; ; spin = 0) {
     const v = Atomics.load(ctl, DONE);
     if (v === gen || Atomics.load(ctl, FAILED) !== 0) return;
     const left = deadline - now();
     if (left <= 0) return;
-    Atomics.wait(ctl, DONE, v, left);
+    waitWhile(ctl, DONE, v, spin, left);
   }
 }
 
@@ -477,7 +473,7 @@ export class ParallelEngine implements GradientEngine {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, batch: this.bg.share(),
-        ctl, busy: this.busy, shardSize: this.opts.shardSize,
+        ctl, busy: this.busy,
         seenGen, fault: this.fault, update: this.update, spin: this.spin,
       };
       if (lane === this.callerLane) {

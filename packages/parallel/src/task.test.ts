@@ -23,7 +23,7 @@ function setup(data: Dataset, B: number, shardSize: number, stripe: number, back
   for (let i = 0; i < data.N; i++) order[i] = (i * 7) % data.N;
   const lane = (l: number): WorkerInit => ({
     lane: l, workers: 2, spec: net.spec, backend: backend.describe(), params: net.params, data: shared, order,
-    batch: bg.share(), ctl, busy: new Float64Array(2), shardSize, seenGen: 0, fault: null, update: null, spin: 50,
+    batch: bg.share(), ctl, busy: new Float64Array(2), seenGen: 0, fault: null, update: null, spin: 50,
   });
   ctl[START] = 5;
   ctl[ROWS] = B;

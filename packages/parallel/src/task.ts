@@ -65,7 +65,6 @@ export interface WorkerInit {
   ctl: Int32Array; // the control block (control.ts)
   /** busy[lane]: ms this lane spent computing shards and stripes (not waiting), summed over steps. */
   busy: Float64Array;
-  shardSize: number;
   /** GEN when this serve call was issued: a larger GEN is a step to run. */
   seenGen: number;
   fault: FaultInjection | null;
@@ -89,7 +88,6 @@ export interface WorkerState {
   net: Network;
   /** The engine's batch workspace and gradient, as views this worker's kernels can address. */
   bg: BatchGradient;
-  nStripes: number;
   /** The init's update, re-based onto this worker's backend. */
   update: SharedUpdate | null;
 }
@@ -109,7 +107,7 @@ export function attach(init: WorkerInit): WorkerState {
   const u = init.update;
   const adoptAll = (r: Record<string, Floats>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, backend.adopt(v)]));
   const update = u && { config: u.config, vectors: adoptAll(u.vectors), undo: { params: backend.adopt(u.undo.params), vectors: adoptAll(u.undo.vectors) }, logged: u.logged, corrections: u.corrections };
-  return { init, net, bg, nStripes: bg.stripes.length, update };
+  return { init, net, bg, update };
 }
 
 /** Gives the worker's scratch back to the backend: WASM memory is reused by the next run, on this thread or a new one. */
@@ -153,7 +151,7 @@ export function serve(init: WorkerInit, host: WorkerHost): void {
  * µs when the thread has to be rescheduled) would be a large share of it; past the budget the
  * thread sleeps and burns nothing.
  */
-function waitWhile(ctl: Int32Array, i: number, v: number, us: number, ms?: number): boolean {
+export function waitWhile(ctl: Int32Array, i: number, v: number, us: number, ms?: number): boolean {
   if (Atomics.load(ctl, i) !== v) return true;
   const until = now() + us / 1000;
   do {
@@ -176,7 +174,8 @@ export function failStep(ctl: Int32Array, shard: number): void {
  */
 export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitMs?: number): void {
   const { init, bg } = st;
-  const { ctl, lane, shardSize, data, order, fault } = init;
+  const { ctl, lane, data, order, fault } = init;
+  const { shardSize } = bg;
   const t0 = now();
   let waited = 0;
   const start = Atomics.load(ctl, START);
@@ -232,7 +231,7 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
     for (;;) {
       if (Atomics.load(ctl, FAILED) !== 0 || (update && Atomics.load(ctl, NUMERIC) !== 0)) break; // checked before a claim: a claimed stripe is finished
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
-      if (k >= st.nStripes) break;
+      if (k >= bg.stripes.length) break;
       bg.computeStripe(k, B); // every family: the one-thread engine's sums, in shard order
       if (update) updateStripe(st, update, k, B, gen, host);
     }
