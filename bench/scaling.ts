@@ -12,7 +12,7 @@
  * processes, beside a bare worker thread's. All variants of a case train the same rows from the
  * same seed and must end with the same weights bit for bit.
  *
- *   cd bench && npx tsx --conditions=@backprop/source scaling.ts [--quick] [--rounds R] [--seconds S]
+ *   cd bench && npx tsx --conditions=@backprop/source scaling.ts [--quick] [--rounds R] [--seconds S] [--spin µs]
  *   pnpm --filter @backprop/bench bench:scaling [-- --quick]
  * --quick: MNIST net at batch 256 and 32, the wide net at 256 only, one round: a minute or two.
  */
@@ -35,6 +35,7 @@ const arg = (name: string, dflt: number): number => {
 const QUICK = argv.includes('--quick');
 const ROUNDS = arg('rounds', QUICK ? 1 : 3);
 const SECONDS = arg('seconds', QUICK ? 0.5 : 1.5); // length of one timed run
+const SPIN = argv.includes('--spin') ? arg('spin', 200) : undefined; // ParallelOptions.spin (default: the engine's)
 const ROWS = 60_000;
 const CORES = availableParallelism();
 const MNIST = [784, 128, 64, 10];
@@ -74,7 +75,7 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   let elu0 = { active: 0, idle: 0 };
   let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0 };
   let engine: ParallelEngine | null = null;
-  const factory = pool ? nodeEngine({ pool }) : null;
+  const factory = pool ? nodeEngine({ pool, spin: SPIN }) : null;
   const busy = () => (engine ? engine.busy.reduce((a, b) => a + b, 0) : 0);
   let busy0 = 0;
   await trainer.fit(prefix(data, rows), {
@@ -167,7 +168,7 @@ async function rssChild(mode: string, k: number): Promise<void> {
     const pool = new NodePool({ workers: k, caller: false }); // k threads: RSS per added thread (the calling thread adds only its scratch)
     const net = Network.create({ sizes: WIDE }, { seed: 1, backend });
     await new Trainer(net, { epochs: 1, batchSize: 256, shardSize: 16, seed: 2, validationSplit: 0 }).fit(prefix(data, 256 * 6), {
-      engine: nodeEngine({ pool }),
+      engine: nodeEngine({ pool, spin: SPIN }),
       onBatch: (e) => {
         if (e.batch !== 5) return;
         (globalThis as { gc?: () => void }).gc?.();
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
   if (r > 0) return rssChild(argv[r + 1], Number(argv[r + 2]));
   const module = await loadKernels();
   const data = rows60k();
-  console.log(`scaling bench: WASM SIMD kernels, f32, SGD, relu/softmax+CCE; ${ROWS} rows (mnist digits repeated) in shared memory once; ${CORES} cores here (shared with other work)${QUICK ? '; --quick' : ''}\n`);
+  console.log(`scaling bench: WASM SIMD kernels, f32, SGD, relu/softmax+CCE; ${ROWS} rows (mnist digits repeated) in shared memory once; ${CORES} cores here (shared with other work)${QUICK ? '; --quick' : ''}${SPIN !== undefined ? `; spin ${SPIN} µs` : ''}\n`);
   if (!argv.includes('--memory-only')) await throughput(module, data);
   memory();
 }

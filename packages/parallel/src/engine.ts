@@ -69,9 +69,12 @@ export interface ParallelOptions {
   stripe?: number;
   /**
    * µs of wall time a thread spins on the step's control words before it sleeps in
-   * Atomics.wait (default 50; like OpenMP's KMP_BLOCKTIME, bounded in time, not in iterations).
+   * Atomics.wait (default 200; like OpenMP's KMP_BLOCKTIME, bounded in time, not in iterations).
    * A sleeping thread costs a futex wake-up when the step goes on: a few µs on bare metal, up to
    * hundreds on a virtual machine whose idle vCPU must be rescheduled. A spin burns its core.
+   * The default outlasts the calling thread's turn between two steps (the Trainer's bookkeeping
+   * and the next post: 40–200 µs measured), so a worker that finished first is still spinning
+   * when the next step is posted, and posting it needs no futex wake.
    */
   spin?: number;
   /** TEST ONLY: make one shard fail once (task.ts). Never set this in real training. */
@@ -246,7 +249,7 @@ export class ParallelEngine implements GradientEngine {
     if (!isShared(net.params)) throw new ConfigError('the network parameters are not on shared memory; create the network with a backend whose arena is shared');
     this.retries = intAtLeast(options.retries ?? 1, 0, 'retries');
     this.stepTimeout = intAtLeast(options.stepTimeout ?? 60_000, 1, 'stepTimeout');
-    this.spin = intAtLeast(options.spin ?? 50, 0, 'spin');
+    this.spin = intAtLeast(options.spin ?? 200, 0, 'spin');
     this.backend = net.backend.describe();
     this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
     this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
