@@ -374,11 +374,13 @@ export class ParallelEngine implements GradientEngine {
     let callerFault: Fault | null = null;
     if (this.pool.canBlock) {
       // One event-loop turn per step, taken while the workers compute: a signal (Ctrl-C), timer
-      // or message that arrived during the last step runs now, so an abort is seen at the next
-      // step boundary (≈ 3 µs a step).
-      await macrotask();
+      // or message that arrived during the last step runs then, so an abort is seen at the next
+      // step boundary (20–60 µs a step on a VM). When this thread computes a lane it takes the
+      // turn after its lane, while the last worker finishes, not before: it then starts its
+      // rows as soon as the workers do, and the turn overlaps their tail.
       const own = this.callerState;
-      if (own) {
+      if (!own) await macrotask();
+      else {
         // this thread's own lane: it claims shards and stripes like any worker (never the watchdog's
         // business: a fault in it throws here), and leaves the stripes to the workers if they lag
         try {
@@ -389,6 +391,7 @@ export class ParallelEngine implements GradientEngine {
           callerFault = { lane: this.callerLane, error };
         }
       }
+      if (own) await macrotask();
       // then a blocking wait (a futex wake-up is cheaper than a promise), after a short spin when
       // this thread computed: the last worker is then usually a few µs from done
       if (callerFault === null) blockFor(ctl, gen, own ? this.spin : 0);
