@@ -705,54 +705,75 @@ export function softmaxForward(a: usize, net: usize, B: i32, n: i32): void {
 }
 
 // ---- optimizer updates (the adapter passes the bias corrections c1, c2 of adam) ----
+// Each returns 1 when every new weight is finite, else 0, checked in the same pass: Σ (w − w) is
+// 0 over finite weights and NaN once any is ±Infinity or NaN (one sub and one add per vector).
+
+/** 1 when the lanes of `bad` and the scalar `tail` are all 0 (no NaN reached them). */
+@inline function allFinite(bad: v128, tail: f32): i32 {
+  return i32x4.all_true(f32x4.eq(bad, f32x4.splat(0))) && tail == 0 ? 1 : 0;
+}
 
 /** g = scale·grad (written back to grad);  w ← w − η g. */
-export function sgdStep(params: usize, grad: usize, P: i32, scale: f32, lr: f32): void {
+export function sgdStep(params: usize, grad: usize, P: i32, scale: f32, lr: f32): i32 {
   const bytes = <usize>P << 2;
   const end4 = <usize>(P & ~3) << 2;
   const sv = f32x4.splat(scale);
   const lv = f32x4.splat(lr);
+  let bad = f32x4.splat(0);
   for (let o: usize = 0; o < end4; o += 16) {
     const gv = f32x4.mul(v128.load(grad + o), sv);
     v128.store(grad + o, gv);
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(lv, gv)));
+    const w = f32x4.sub(v128.load(params + o), f32x4.mul(lv, gv));
+    v128.store(params + o, w);
+    bad = f32x4.add(bad, f32x4.sub(w, w));
   }
+  let tail: f32 = 0;
   for (let o = end4; o < bytes; o += 4) {
     const gv = load<f32>(grad + o) * scale;
     store<f32>(grad + o, gv);
-    store<f32>(params + o, load<f32>(params + o) - lr * gv);
+    const w = load<f32>(params + o) - lr * gv;
+    store<f32>(params + o, w);
+    tail += w - w;
   }
+  return allFinite(bad, tail);
 }
 
 /** g = scale·grad;  v ← μ v + g;  w ← w − η v (momentum) or w − η (g + μ v) (nesterov). */
-export function momentumStep(params: usize, grad: usize, v: usize, P: i32, scale: f32, lr: f32, mu: f32, nesterov: bool): void {
+export function momentumStep(params: usize, grad: usize, v: usize, P: i32, scale: f32, lr: f32, mu: f32, nesterov: bool): i32 {
   const bytes = <usize>P << 2;
   const end4 = <usize>(P & ~3) << 2;
   const sv = f32x4.splat(scale);
   const lv = f32x4.splat(lr);
   const mv = f32x4.splat(mu);
+  let bad = f32x4.splat(0);
   for (let o: usize = 0; o < end4; o += 16) {
     const gv = f32x4.mul(v128.load(grad + o), sv);
     const vv = madd(gv, mv, v128.load(v + o));
     v128.store(grad + o, gv);
     v128.store(v + o, vv);
     const step = nesterov ? madd(gv, mv, vv) : vv;
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(lv, step)));
+    const w = f32x4.sub(v128.load(params + o), f32x4.mul(lv, step));
+    v128.store(params + o, w);
+    bad = f32x4.add(bad, f32x4.sub(w, w));
   }
+  let tail: f32 = 0;
   for (let o = end4; o < bytes; o += 4) {
     const gv = load<f32>(grad + o) * scale;
     const vv = mu * load<f32>(v + o) + gv;
     store<f32>(grad + o, gv);
     store<f32>(v + o, vv);
-    store<f32>(params + o, load<f32>(params + o) - lr * (nesterov ? gv + mu * vv : vv));
+    const w = load<f32>(params + o) - lr * (nesterov ? gv + mu * vv : vv);
+    store<f32>(params + o, w);
+    tail += w - w;
   }
+  return allFinite(bad, tail);
 }
 
 /** g = scale·grad;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η (m·c1) / (√(v·c2) + ε), c = 1/(1−βᵗ). */
 export function adamStep(
   params: usize, grad: usize, m: usize, v: usize, P: i32, scale: f32, lr: f32,
   beta1: f32, beta2: f32, c1: f32, c2: f32, eps: f32,
-): void {
+): i32 {
   const bytes = <usize>P << 2;
   const end4 = <usize>(P & ~3) << 2;
   const sv = f32x4.splat(scale);
@@ -764,6 +785,7 @@ export function adamStep(
   const c1v = f32x4.splat(c1);
   const c2v = f32x4.splat(c2);
   const ev = f32x4.splat(eps);
+  let bad = f32x4.splat(0);
   for (let o: usize = 0; o < end4; o += 16) {
     const gv = f32x4.mul(v128.load(grad + o), sv);
     const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(o1, gv));
@@ -772,8 +794,11 @@ export function adamStep(
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, c2v)), ev);
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.div(f32x4.mul(lv, f32x4.mul(mi, c1v)), den)));
+    const w = f32x4.sub(v128.load(params + o), f32x4.div(f32x4.mul(lv, f32x4.mul(mi, c1v)), den));
+    v128.store(params + o, w);
+    bad = f32x4.add(bad, f32x4.sub(w, w));
   }
+  let tail: f32 = 0;
   for (let o = end4; o < bytes; o += 4) {
     const gv = load<f32>(grad + o) * scale;
     const mi = beta1 * load<f32>(m + o) + (1 - beta1) * gv;
@@ -781,8 +806,11 @@ export function adamStep(
     store<f32>(grad + o, gv);
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
-    store<f32>(params + o, load<f32>(params + o) - (lr * (mi * c1)) / (Mathf.sqrt(vi * c2) + eps));
+    const w = load<f32>(params + o) - (lr * (mi * c1)) / (Mathf.sqrt(vi * c2) + eps);
+    store<f32>(params + o, w);
+    tail += w - w;
   }
+  return allFinite(bad, tail);
 }
 
 /**

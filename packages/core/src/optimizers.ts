@@ -137,10 +137,12 @@ export class Optimizer {
   /**
    * One update of `params` from the gradient sum `grad` of B samples. `grad` is overwritten
    * with the mean regularised gradient g. Runs on the kernels of the backend the state lives in.
+   * Returns true when every new weight is finite (the kernels check in the update's own pass).
    */
-  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): void {
-    updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, this.corrections(), kernels);
+  step(params: Floats, grad: Floats, B: number, layers: LayerInfo[], kernels: Kernels = this.backend.kernels): boolean {
+    const finite = updateRange(this.config, this.state.vectors, params, grad, B, layers, 0, params.length, this.corrections(), kernels);
     this.advance();
+    return finite;
   }
 
   /**
@@ -172,11 +174,12 @@ export class Optimizer {
  * One update (its bias corrections `c`, Optimizer.corrections) on params[from, to) only (grad and the state vectors likewise): the
  * arithmetic of every element is that of a whole-vector step, so stripes updated by different
  * workers, in any order, give the bits of `Optimizer.step`. `vectors` are the optimizer's state.
+ * Returns true when every new weight in [from, to) is finite.
  */
 export function updateRange(
   config: Required<OptimizerConfig>, vectors: Record<string, Floats>, params: Floats, grad: Floats, B: number, layers: LayerInfo[],
   from: number, to: number, c: BiasCorrections, kernels: Kernels,
-): void {
+): boolean {
   const { name, lr, momentum: mu, beta1, beta2, eps, l1, l2 } = config;
   let scale = 1 / B; // the mean over the batch is folded into the update loop
   if (l1 !== 0 || l2 !== 0) {
@@ -187,9 +190,9 @@ export function updateRange(
   const p = whole ? params : params.subarray(from, to);
   const g = whole ? grad : grad.subarray(from, to);
   const { m, v } = vectors;
-  if (name === 'sgd') kernels.sgdStep(p, g, scale, lr);
-  else if (name === 'adam') kernels.adamStep(p, g, stripeOf(m, whole, from, to), stripeOf(v, whole, from, to), scale, lr, beta1, beta2, eps, c.c1, c.c2);
-  else kernels.momentumStep(p, g, stripeOf(v, whole, from, to), scale, lr, mu, name === 'nesterov');
+  if (name === 'sgd') return kernels.sgdStep(p, g, scale, lr);
+  if (name === 'adam') return kernels.adamStep(p, g, stripeOf(m, whole, from, to), stripeOf(v, whole, from, to), scale, lr, beta1, beta2, eps, c.c1, c.c2);
+  return kernels.momentumStep(p, g, stripeOf(v, whole, from, to), scale, lr, mu, name === 'nesterov');
 }
 
 function stripeOf(x: Floats, whole: boolean, from: number, to: number): Floats {

@@ -271,8 +271,7 @@ export class Trainer {
           stats = isPromise(r) ? await r : r;
           this.checkFinite(stats.loss, engine.grad, st.epoch + 1, st.step + 1);
           backup.set(net.params);
-          this.optimizer.step(net.params, engine.grad, B, net.layers);
-          this.checkParams(backup, st.epoch + 1, st.step + 1);
+          if (!this.optimizer.step(net.params, engine.grad, B, net.layers)) this.overflowed(backup, st.epoch + 1, st.step + 1);
         }
         st.step++;
         st.batchInEpoch++;
@@ -352,11 +351,10 @@ export class Trainer {
     return Math.max(0, this.net.layers.findIndex(({ offset, size }) => i >= offset && i < offset + size));
   }
 
-  /** An update that overflowed is undone, so the weights are never left half-updated. */
-  private checkParams(backup: Floats, epoch: number, step: number): void {
+  /** An update whose new weights are not finite (the kernels said so) is undone, so the weights are never left half-updated. */
+  private overflowed(backup: Floats, epoch: number, step: number): never {
     const { params } = this.net;
-    const i = this.net.kernels.firstNonFinite(params, 0, params.length);
-    if (i < 0) return;
+    const i = Math.max(0, this.net.kernels.firstNonFinite(params, 0, params.length));
     const w = params[i];
     params.set(backup);
     throw overflowError(this.layerOf(i), w, epoch, step);

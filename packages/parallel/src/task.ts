@@ -246,9 +246,11 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
 }
 
 /**
- * Checks, logs and updates one stripe: a gradient that is not finite stops the step before this
- * stripe is touched; the stripe's weights and state go to the undo log before the update; new
- * weights that are not finite mark the step failed (the engine then copies every logged stripe back).
+ * Logs and updates one stripe: the stripe's weights and state go to the undo log before the
+ * update; new weights that are not finite (the update kernel checks them in its own pass) mark
+ * the step failed, and the engine then copies every logged stripe back. A gradient that is not
+ * finite needs no scan of its own: it makes its weights not finite (w − η·NaN, w − η·∞, and
+ * Adam's m/√v of ∞/∞ are NaN or ±∞), and the failure message reads the raw sums again.
  */
 function updateStripe(st: WorkerState, u: SharedUpdate, k: number, B: number, gen: number, host: WorkerHost): void {
   const { net, bg, init } = st;
@@ -256,15 +258,10 @@ function updateStripe(st: WorkerState, u: SharedUpdate, k: number, B: number, ge
   const ctl = init.ctl;
   const kernels = net.kernels;
   const params = net.params;
-  if (kernels.firstNonFinite(bg.grad, from, to) >= 0) {
-    Atomics.store(ctl, NUMERIC, 1);
-    return;
-  }
   u.undo.params.set(params.subarray(from, to), from);
   for (const key in u.vectors) u.undo.vectors[key].set(u.vectors[key].subarray(from, to), from);
   Atomics.store(u.logged, k, gen); // after the copy: a stripe marked logged has a complete copy
-  updateRange(u.config, u.vectors, params, bg.grad, B, net.layers, from, to, { c1: u.corrections[0], c2: u.corrections[1] }, kernels);
-  if (kernels.firstNonFinite(params, from, to) >= 0) Atomics.store(ctl, NUMERIC, 1);
+  if (!updateRange(u.config, u.vectors, params, bg.grad, B, net.layers, from, to, { c1: u.corrections[0], c2: u.corrections[1] }, kernels)) Atomics.store(ctl, NUMERIC, 1);
   if (init.fault !== null && init.fault.phase === 'update') injectFault(ctl, init.fault, k, init.lane, host);
 }
 

@@ -107,31 +107,42 @@ function activationBackward(name: ActivationName, delta: Floats, g: Floats, net:
 
 // The optimizer updates are elementwise over the views they are given: a stripe [from, to) of the
 // parameters is updated by passing subarray views of params, grad and state (the same bits).
+// Each returns whether every new weight is finite: Σ (w − w) over the stored weights is 0 for
+// finite ones and NaN once any is ±Infinity or NaN (read back: an f32 store can overflow).
 
 /** SGD on the flat vector: g = scale·grad (written back to grad); w ← w − η g. */
-function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): void {
+function sgdStep(params: Floats, grad: Floats, scale: number, lr: number): boolean {
   const P = params.length;
+  let bad = 0;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale; // stored, then read back: the mean gradient in the parameters' precision
     params[i] -= lr * grad[i];
+    const w = params[i];
+    bad += w - w;
   }
+  return bad === 0;
 }
 
 /** g = scale·grad; v ← μv + g; w ← w − η v  (nesterov: w ← w − η (g + μv)). */
-function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): void {
+function momentumStep(params: Floats, grad: Floats, v: Floats, scale: number, lr: number, mu: number, nesterov: boolean): boolean {
   const P = params.length;
+  let bad = 0;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale;
     const g = grad[i];
     const vi = mu * v[i] + g;
     v[i] = vi;
     params[i] -= lr * (nesterov ? g + mu * vi : vi);
+    const w = params[i];
+    bad += w - w;
   }
+  return bad === 0;
 }
 
 /** g = scale·grad; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − η m̂/(√v̂ + ε), m̂ = m·c1, v̂ = v·c2. */
-function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void {
+function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean {
   const P = params.length;
+  let bad = 0;
   for (let i = 0; i < P; i++) {
     grad[i] *= scale;
     const g = grad[i];
@@ -140,7 +151,10 @@ function adamStep(params: Floats, grad: Floats, m: Floats, v: Floats, scale: num
     m[i] = mi;
     v[i] = vi;
     params[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
+    const w = params[i];
+    bad += w - w;
   }
+  return bad === 0;
 }
 
 /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), summed in shard order s = 0, 1, … (DESIGN.md §4). */

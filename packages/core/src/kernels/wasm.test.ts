@@ -187,6 +187,47 @@ describe('WASM SIMD kernels equal the JS reference', () => {
     for (const [name, step] of steps) expect(run(true, step), name).toEqual(run(false, step));
   });
 
+  it('the update kernels say whether every new weight is finite: false for one NaN, +∞ or −∞ (from the gradient, or an f32 overflow) at any place of the SIMD body or the scalar tail (WASM, JS f32 and f64)', () => {
+    type Step = (kk: typeof k, p: Float32Array | Float64Array, g: Float32Array | Float64Array, m: Float32Array | Float64Array, v: Float32Array | Float64Array) => boolean;
+    const steps: [string, Step][] = [
+      ['sgd', (kk, p, g) => kk.sgdStep(p, g, 0.25, 0.05)],
+      ['momentum', (kk, p, g, _m, v) => kk.momentumStep(p, g, v, 0.25, 0.05, 0.9, false)],
+      ['nesterov', (kk, p, g, _m, v) => kk.momentumStep(p, g, v, 0.25, 0.05, 0.9, true)],
+      ['adam', (kk, p, g, m, v) => kk.adamStep(p, g, m, v, 0.25, 0.01, 0.9, 0.999, 1e-8, 1 / (1 - 0.9 ** 3), 1 / (1 - 0.999 ** 3))],
+    ];
+    const families: [string, typeof k, (n: number) => Float32Array | Float64Array][] = [
+      ['wasm', k, (n) => wasm.arena(4 * n + 64).f32(n)],
+      ['js f32', jsKernels, (n) => new Float32Array(n)],
+      ['js f64', jsKernels, (n) => new Float64Array(n)],
+    ];
+    const rng = new Rng(12);
+    for (const [family, kk, alloc] of families) {
+      for (const [name, step] of steps) {
+        for (const n of [1, 3, 4, 7, 9, 16]) {
+          // bad: [index, the gradient there, the weight there]
+          const cases: [number, number, number][] = [];
+          for (let i = 0; i < n; i++) cases.push([i, NaN, 0.5], [i, i % 2 ? Infinity : -Infinity, 0.5]);
+          // a finite gradient whose step passes float32's largest 3.4028e38 (Adam's step is bounded by η: no overflow there)
+          if (family !== 'js f64' && name !== 'adam') cases.push([n - 1, -1e38, 3.4e38]);
+          const make = (bad: [number, number, number] | null) => {
+            const [p, g, m, v] = [alloc(n), alloc(n), alloc(n), alloc(n)];
+            for (let i = 0; i < n; i++) {
+              p[i] = rng.next() * 2 - 1;
+              g[i] = rng.next() * 2 - 1;
+            }
+            if (bad) {
+              g[bad[0]] = bad[1];
+              p[bad[0]] = bad[2];
+            }
+            return step(kk, p, g, m, v) ? 'finite' : 'not finite';
+          };
+          expect(make(null), `${family} ${name} n=${n}, all finite`).toBe('finite');
+          for (const c of cases) expect(make(c), `${family} ${name} n=${n}, g[${c[0]}] = ${c[1]}`).toBe('not finite');
+        }
+      }
+    }
+  });
+
   it.each(ACTIVATIONS)('a = φ(net) and δ = J_φᵀ g for %s, in place and not', (name: ActivationName) => {
     const rng = new Rng(name.length);
     for (const [B, n] of [[1, 1], [3, 7], [16, 10], [5, 33]]) {

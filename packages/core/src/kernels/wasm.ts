@@ -62,9 +62,9 @@ interface KernelExports {
   softplusForward(a: number, net: number, len: number): void;
   softplusBackward(delta: number, g: number, net: number, len: number): void;
   softmaxForward(a: number, net: number, B: number, n: number): void;
-  sgdStep(params: number, grad: number, P: number, scale: number, lr: number): void;
-  momentumStep(params: number, grad: number, v: number, P: number, scale: number, lr: number, mu: number, nesterov: number): void;
-  adamStep(params: number, grad: number, m: number, v: number, P: number, scale: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number): void;
+  sgdStep(params: number, grad: number, P: number, scale: number, lr: number): number; // 1: every new weight finite
+  momentumStep(params: number, grad: number, v: number, P: number, scale: number, lr: number, mu: number, nesterov: number): number;
+  adamStep(params: number, grad: number, m: number, v: number, P: number, scale: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number): number;
   reduceSlots(grad: number, slots: number, nShards: number, P: number, from: number, to: number): void;
   firstNonFinite(x: number, from: number, to: number): number;
 }
@@ -347,14 +347,14 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       if (!addressable(params, grad)) return jsKernels.sgdStep(params, grad, scale, lr);
       const P = params.length;
       need(grad, P, 'grad');
-      ex.sgdStep(params.byteOffset, grad.byteOffset, P, scale, lr);
+      return ex.sgdStep(params.byteOffset, grad.byteOffset, P, scale, lr) !== 0;
     },
     momentumStep(params, grad, v, scale, lr, mu, nesterov) {
       if (!addressable(params, grad, v)) return jsKernels.momentumStep(params, grad, v, scale, lr, mu, nesterov);
       const P = params.length;
       need(grad, P, 'grad');
       need(v, P, 'v');
-      ex.momentumStep(params.byteOffset, grad.byteOffset, v.byteOffset, P, scale, lr, mu, nesterov ? 1 : 0);
+      return ex.momentumStep(params.byteOffset, grad.byteOffset, v.byteOffset, P, scale, lr, mu, nesterov ? 1 : 0) !== 0;
     },
     adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, c1, c2) {
       if (!addressable(params, grad, m, v)) return jsKernels.adamStep(params, grad, m, v, scale, lr, beta1, beta2, eps, c1, c2);
@@ -362,7 +362,7 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(grad, P, 'grad');
       need(m, P, 'm');
       need(v, P, 'v');
-      ex.adamStep(params.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, P, scale, lr, beta1, beta2, c1, c2, eps);
+      return ex.adamStep(params.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, P, scale, lr, beta1, beta2, c1, c2, eps) !== 0;
     },
     reduceSlots(grad, slots, nShards, P, from, to) {
       if (!addressable(grad, slots)) return jsKernels.reduceSlots(grad, slots, nShards, P, from, to);
