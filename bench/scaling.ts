@@ -12,11 +12,16 @@
  * processes, beside a bare worker thread's. All variants of a case train the same rows from the
  * same seed and must end with the same weights bit for bit.
  *
+ * For the MNIST net it also measures what the machine allows: N one-thread trainings in N
+ * processes at once (nothing shared, no barrier) against one alone. On a virtual machine whose
+ * vCPUs share the host's cores that is well under N×, and N workers can at best reach it.
+ *
  *   cd bench && npx tsx --conditions=@backprop/source scaling.ts [--quick] [--rounds R] [--seconds S] [--spin µs]
  *   pnpm --filter @backprop/bench bench:scaling [-- --quick]
  * --quick: MNIST net at batch 256 and 32, the wide net at 256 only, one round: a minute or two.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +106,64 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   return { ...m, sum: checksum(net.params) };
 }
 
+/** The command line that runs this script again in a child process (packages from dist when built, as installed). */
+function childCommand(args: string[]): { argv: string[]; built: boolean } {
+  const self = fileURLToPath(import.meta.url);
+  const built = existsSync(fileURLToPath(new URL('../packages/parallel/dist/node/worker.js', import.meta.url))) && existsSync(fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url)));
+  const execArgv = built ? process.execArgv.filter((a) => !a.includes('@backprop/source')) : process.execArgv;
+  return { argv: [...execArgv, self, ...args], built };
+}
+
+/**
+ * Child process of `ceilingRound`: one-thread training of `sizes` at batch B, fit after fit of `rows`
+ * rows; after "go" on stdin it counts the samples trained in the next `ms` milliseconds.
+ */
+async function soloChild(sizes: number[], B: number, shardSize: number, rows: number, ms: number): Promise<void> {
+  const data = rows60k();
+  const backend = await createWasmBackend({ module: await loadKernels() });
+  const fit = async (n: number, onBatch?: () => boolean): Promise<void> => {
+    const net = Network.create({ sizes, activation: 'relu', output: 'softmax' }, { seed: 1, backend });
+    const stop = { aborted: false };
+    await new Trainer(net, { epochs: 1, batchSize: B, shardSize, seed: 2, validationSplit: 0, optimizer: { name: 'sgd', lr: 0.05 } })
+      .fit(prefix(data, n), { signal: stop, onBatch: onBatch && (() => { stop.aborted = !onBatch(); }) });
+  };
+  await fit(4 * B); // warm the JIT on this shape
+  console.log('ready');
+  await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+  const t0 = now();
+  let samples = 0;
+  while (now() - t0 < ms) {
+    await fit(rows, () => {
+      if (now() - t0 >= ms) return false;
+      samples += B;
+      return true;
+    });
+  }
+  console.log(JSON.stringify({ rate: (samples * 1000) / ms }));
+}
+
+/** Samples/s of `k` one-thread trainings in `k` processes started together (each its own rate). */
+async function together(k: number, sizes: number[], B: number, shardSize: number, rows: number, ms: number): Promise<number[]> {
+  const { argv } = childCommand(['--solo', sizes.join('-'), String(B), String(shardSize), String(rows), String(ms)]);
+  const children = Array.from({ length: k }, () => spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = children.map((c) => createInterface({ input: c.stdout }));
+  const next = (i: number) => new Promise<string>((resolve, reject) => {
+    lines[i].once('line', resolve);
+    children[i].once('exit', (code) => reject(new Error(`a --solo child exited (${code}) before it reported`)));
+  });
+  await Promise.all(children.map((_, i) => next(i))); // every child loaded and warm: 'ready'
+  const results = children.map((_, i) => next(i));
+  for (const c of children) c.stdin.write('go\n');
+  return (await Promise.all(results)).map((line) => (JSON.parse(line) as { rate: number }).rate);
+}
+
+/** The machine's ceiling for N lanes, one round: N one-thread trainings in N processes at once, and one alone. */
+async function ceilingRound(sizes: number[], B: number, shardSize: number, rows: number): Promise<{ alone: number; each: number[] }> {
+  const ms = Math.max(1000, SECONDS * 2000);
+  const alone = (await together(1, sizes, B, shardSize, rows, ms))[0];
+  return { alone, each: await together(CORES, sizes, B, shardSize, rows, ms) };
+}
+
 async function throughput(module: WasmModule, data: Dataset): Promise<void> {
   const counts = [...Array.from({ length: CORES }, (_, i) => i + 1), 2 * CORES];
   const pools = new Map(counts.map((n) => [n, new NodePool({ workers: n })]));
@@ -121,11 +184,19 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, sum: 0 }));
     const sums = new Set<number>();
     for (const [, pool] of variants) await measure(data, sizes, B, shardSize, 4 * B, backend, pool); // warm every pool's JIT on this shape
+    // the machine's ceiling (MNIST only: a few seconds a round), in the same rounds: the best alone, the best together
+    const ceiling = { alone: 0, each: [] as number[] };
+    const total = (a: number[]) => a.reduce((x, y) => x + y, 0);
     for (let r = 0; r < ROUNDS; r++) {
       for (let v = 0; v < variants.length; v++) {
         const m = await measure(data, sizes, B, shardSize, rows, backend, variants[v][1]);
         sums.add(m.sum);
         if (m.rate > best[v].rate) best[v] = m;
+      }
+      if (name === 'MNIST' && CORES > 1) {
+        const c = await ceilingRound(sizes, B, shardSize, rows);
+        ceiling.alone = Math.max(ceiling.alone, c.alone);
+        if (total(c.each) > total(ceiling.each)) ceiling.each = c.each;
       }
     }
     if (sums.size !== 1) throw new Error(`${name} batch ${B}: the variants' weights differ: determinism is broken`);
@@ -146,7 +217,13 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const sN = Math.max(0, wN.stepUs - wN.busyUs / CORES);
     const project = (n: number) => one.stepUs / (s + p / Math.min(n, shards));
     console.log(`  serial part s = ${s.toFixed(1)} µs of a ${w1.stepUs.toFixed(0)} µs step on 1 worker (parallel part ${p.toFixed(0)} µs); on ${CORES} workers ${sN.toFixed(1)} µs of ${wN.stepUs.toFixed(0)} outside the mean worker's compute; tiny-net step ${overhead.get(CORES)!.toFixed(1)} µs`);
-    console.log(`  Amdahl projection vs 1 thread: ${[4, 8, 16, 32].map((n) => `${n} cores ${project(n).toFixed(1)}×`).join(', ')}${shards < 32 ? ` (at most ${shards} shards run at once)` : ''}\n`);
+    console.log(`  Amdahl projection vs 1 thread: ${[4, 8, 16, 32].map((n) => `${n} cores ${project(n).toFixed(1)}×`).join(', ')}${shards < 32 ? ` (at most ${shards} shards run at once)` : ''}`);
+    if (ceiling.alone > 0) {
+      // what N lanes could reach here at best: N trainings that share nothing, at once
+      const ratio = total(ceiling.each) / ceiling.alone;
+      console.log(`  the machine's ceiling: ${CORES} one-thread trainings in ${CORES} processes at once ${ratio.toFixed(2)}× one alone (${ceiling.each.map((r) => Math.round(r)).join(' + ')} against ${Math.round(ceiling.alone)} samples/s); ${CORES} workers reach ${(wN.rate / one.rate / ratio).toFixed(2)} of it`);
+    }
+    console.log('');
   }
   for (const pool of pools.values()) await pool.destroy();
 }
@@ -155,6 +232,7 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
 async function rssChild(mode: string, k: number): Promise<void> {
   const data = rows60k();
   const backend = await createWasmBackend({ module: await loadKernels() });
+  (globalThis as { gc?: () => void }).gc?.(); // the data's parse garbage gone before the baseline
   const base = process.memoryUsage().rss;
   let rss = base;
   if (mode === 'bare') {
@@ -181,20 +259,25 @@ async function rssChild(mode: string, k: number): Promise<void> {
 }
 
 function memory(): void {
-  const self = fileURLToPath(import.meta.url);
   // the installed form: packages from dist (plain JS workers) when built, else from source (each worker then also loads tsx)
-  const built = existsSync(fileURLToPath(new URL('../packages/parallel/dist/node/worker.js', import.meta.url))) && existsSync(fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url)));
-  const execArgv = built ? process.execArgv.filter((a) => !a.includes('@backprop/source')) : process.execArgv;
-  const run = (mode: string, k: number) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', ...execArgv, self, '--rss', mode, String(k)], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { rss: number; base: number; data: number };
+  const { built } = childCommand([]);
+  // RSS above the child's own baseline (its data loaded, garbage collected): what one process
+  // keeps of its data's parse garbage moves by tens of MB from run to run, the growth over it does
+  // not; the median of three children per point (one with --quick)
+  const once = (mode: string, k: number) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', ...childCommand(['--rss', mode, String(k)]).argv], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { rss: number; base: number; data: number };
+  const run = (mode: string, k: number) => {
+    const runs = Array.from({ length: QUICK ? 1 : 3 }, () => once(mode, k)).map((r) => ({ grown: r.rss - r.base, data: r.data }));
+    return runs.sort((a, b) => a.grown - b.grown)[runs.length >> 1];
+  };
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
   const ks = QUICK ? [1, 2] : [1, 2, 4];
   const bareKs = [0, 4]; // idle threads vary little: the widest spread gives the steadiest per-thread figure
   const bare = bareKs.map((k) => run('bare', k));
   const eng = ks.map((k) => run('engine', k));
-  const perBare = (bare[1].rss - bare[0].rss) / (bareKs[1] - bareKs[0]);
-  const perWorker = (eng.at(-1)!.rss - eng[0].rss) / (ks.at(-1)! - ks[0]);
+  const perBare = (bare[1].grown - bare[0].grown) / (bareKs[1] - bareKs[0]);
+  const perWorker = (eng.at(-1)!.grown - eng[0].grown) / (ks.at(-1)! - ks[0]);
   const scratch = 256 * 1024; // a lane's own: its GEMM packing panels (the batch's workspace is shared by every lane, once)
-  console.log(`memory (${built ? 'packages from dist' : 'packages from source: build them (pnpm build) for the installed form'}): wide net, 60,000 rows = ${mb(eng[0].data)} MB shared once; ${ks.map((k, i) => `${k} worker(s) RSS ${mb(eng[i].rss)} MB`).join(', ')}`);
+  console.log(`memory (${built ? 'packages from dist' : 'packages from source: build them (pnpm build) for the installed form'}): wide net, 60,000 rows = ${mb(eng[0].data)} MB shared once; ${ks.map((k, i) => `${k} worker(s) RSS ${eng[i].grown >= 0 ? '+' : ''}${mb(eng[i].grown)} MB`).join(', ')} over the process with its data loaded${QUICK ? '' : ' (medians of 3 processes)'}`);
   console.log(`  per added worker ${mb(perWorker)} MB; a bare worker thread ${mb(perBare)} MB; a worker's own scratch ≈ ${mb(scratch)} MB (GEMM panels; the batch's workspace, ${mb(Workspace.bytes(Network.create({ sizes: WIDE }).spec, 256))} MB, is shared)`);
   console.log(`  beyond the bare thread and its scratch: ${mb(perWorker - perBare - scratch)} MB per worker (the data is shared, not copied: a copy would be ${mb(eng[0].data)} MB)`);
 }
@@ -202,6 +285,8 @@ function memory(): void {
 async function main(): Promise<void> {
   const r = argv.indexOf('--rss');
   if (r > 0) return rssChild(argv[r + 1], Number(argv[r + 2]));
+  const solo = argv.indexOf('--solo');
+  if (solo > 0) return soloChild(argv[solo + 1].split('-').map(Number), ...(argv.slice(solo + 2, solo + 6).map(Number) as [number, number, number, number]));
   const module = await loadKernels();
   const data = rows60k();
   console.log(`scaling bench: WASM SIMD kernels, f32, SGD, relu/softmax+CCE; ${ROWS} rows (mnist digits repeated) in shared memory once; ${CORES} cores here (shared with other work)${QUICK ? '; --quick' : ''}${SPIN !== undefined ? `; spin ${SPIN} µs` : ''}\n`);
