@@ -14,7 +14,8 @@
  *
  * For the MNIST net it also measures what the machine allows: N one-thread trainings in N
  * processes at once (nothing shared, no barrier) against one alone. On a virtual machine whose
- * vCPUs share the host's cores that is well under N×, and N workers can at best reach it.
+ * vCPUs share the host's cores that is well under N×, and N workers can at best reach it. First
+ * it prints how much of its core a busy thread really gets (`stalls`).
  *
  *   cd bench && npx tsx --conditions=@backprop/source scaling.ts [--quick] [--rounds R] [--seconds S] [--spin µs]
  *   pnpm --filter @backprop/bench bench:scaling [-- --quick]
@@ -282,6 +283,30 @@ function memory(): void {
   console.log(`  beyond the bare thread and its scratch: ${mb(perWorker - perBare - scratch)} MB per worker (the data is shared, not copied: a copy would be ${mb(eng[0].data)} MB)`);
 }
 
+/**
+ * How much of a core this thread really gets: a loop that only reads the clock for `ms`, and
+ * the share of that time lost in gaps over 0.1 ms (the thread was not running: interrupts, other
+ * work, or a virtual machine's host running something else on the vCPU). A barrier-synchronised
+ * step pays every lane's gaps; N independent processes pay only their own.
+ */
+function stalls(ms: number): { lost: number; gaps: number; longest: number } {
+  let last = now();
+  const end = last + ms;
+  let lost = 0;
+  let gaps = 0;
+  let longest = 0;
+  for (let t = last; t < end; last = t) {
+    t = now();
+    const d = t - last;
+    if (d > 0.1) {
+      lost += d;
+      gaps++;
+      longest = Math.max(longest, d);
+    }
+  }
+  return { lost: lost / ms, gaps, longest };
+}
+
 async function main(): Promise<void> {
   const r = argv.indexOf('--rss');
   if (r > 0) return rssChild(argv[r + 1], Number(argv[r + 2]));
@@ -290,6 +315,8 @@ async function main(): Promise<void> {
   const module = await loadKernels();
   const data = rows60k();
   console.log(`scaling bench: WASM SIMD kernels, f32, SGD, relu/softmax+CCE; ${ROWS} rows (mnist digits repeated) in shared memory once; ${CORES} cores here (shared with other work)${QUICK ? '; --quick' : ''}${SPIN !== undefined ? `; spin ${SPIN} µs` : ''}\n`);
+  const st = stalls(2000);
+  console.log(`this thread's core: a clock-reading loop lost ${(100 * st.lost).toFixed(1)}% of 2 s in ${st.gaps} gaps over 0.1 ms (the longest ${st.longest.toFixed(1)} ms)\n`);
   if (!argv.includes('--memory-only')) await throughput(module, data);
   memory();
 }
