@@ -1,7 +1,7 @@
 /** The `backprop` command end to end, spawned as a user runs it, on small synthetic data and tiny CSVs. */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHORT_HASH, loadModel, weightsHash } from '@backprop/core';
@@ -307,6 +307,15 @@ describe('bad input: one or two lines, exit 2, no stack trace', () => {
     expectUsage(cli('train', '--data', 'iris', '--normalize', 'l2'), /Allowed choices are zscore, minmax, none/);
     expectUsage(cli('train', '--data', 'circle', '--noise', '2'), /from 0 to 1/);
     expectUsage(cli('train', '--data', 'iris', '--test-split', '2.5'), /fraction in \[0, 1\) or a whole row count/);
+  });
+  it('more workers than cores: a note says they share cores and that fewer would be faster', () => {
+    const cores = availableParallelism();
+    const over = cli('train', '--data', 'xor', '--samples', '100', '--hidden', '4', '--epochs', '1', '--workers', String(cores + 1), '-o', 'over.bpnn');
+    expect(over.code, over.stderr).toBe(0);
+    expect(over.stderr).toContain(`note: ${cores + 1} workers on ${cores} core${cores === 1 ? '' : 's'}: workers that share a core wait for each other at every step, so this likely trains slower than --workers ${cores}`);
+    const fits = cli('train', '--data', 'xor', '--samples', '100', '--hidden', '4', '--epochs', '1', '--workers', String(cores), '-o', 'fits.bpnn');
+    expect(fits.code, fits.stderr).toBe(0);
+    expect(fits.stderr).not.toMatch(/workers that share a core/);
   });
   it('the default output model.bpnn is overwritten by the next run, unless it is not a model', () => {
     const args = ['--data', 'xor', '--samples', '100', '--hidden', '4', '--epochs', '1', '--workers', '1'];

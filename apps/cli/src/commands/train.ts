@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { checkTabularFlags, evaluateOn, loadTraining, regressionOn, widthsOf } from '../datasets.js';
 import type { MissingFlag } from '../options.js';
-import { trainDefaults } from '../defaults.js';
+import { defaultWorkers, trainDefaults } from '../defaults.js';
 import { engineFor } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { checkWritable, modelFromBytes, readModel, removeStaleTemps, writeAtomic, type ReadModel } from '../files.js';
@@ -322,6 +322,11 @@ export async function train(f: TrainFlags): Promise<number> {
   const run = f.resume ? await resumedRun(f, f.resume) : await freshRun(f);
   const { net, trainer, pre, meta, train, test } = run;
   const checkpoint = checkpointPath(f, meta);
+  const cores = defaultWorkers();
+  if (f.workers > cores) {
+    // oversubscribed: lanes that share a core wait for each other at every step's barrier (bench/scaling.ts, 2N)
+    run.notes.push(`${f.workers} workers on ${cores} core${cores === 1 ? '' : 's'}: workers that share a core wait for each other at every step, so this likely trains slower than --workers ${cores}`);
+  }
   for (const n of run.notes) say(mode, ce.yellow(`note: ${n}`));
   const engine = engineFor(f.workers);
   const cfg = trainer.config;
