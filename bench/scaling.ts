@@ -9,7 +9,8 @@
  * workers' event-loop utilisation beside it), the serial µs per step (a step's wall time less
  * the workers' measured compute, ParallelEngine.busy) and the step overhead on a tiny net, and an Amdahl projection to
  * 4, 8, 16 and 32 cores (capped by the shards of a batch). Last, RSS per added worker in fresh
- * processes, beside a bare worker thread's. All variants of a case train the same rows from the
+ * processes (each one's growth over its own baseline, the median of three), beside a bare worker
+ * thread's. All variants of a case train the same rows from the
  * same seed and must end with the same weights bit for bit.
  *
  * For the MNIST net it also measures what the machine allows: N one-thread trainings in N
@@ -22,9 +23,9 @@
  * --quick: MNIST net at batch 256 and 32, the wide net at 256 only, one round: a minute or two.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Network, Trainer, jsBackend, type Backend, type Dataset, type Floats } from '@backprop/core';
