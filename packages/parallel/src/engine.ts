@@ -390,8 +390,8 @@ export class ParallelEngine implements GradientEngine {
           Atomics.store(ctl, BUSY + this.callerLane, IDLE);
           callerFault = { lane: this.callerLane, error };
         }
+        await macrotask(); // after its lane, while the last worker finishes
       }
-      if (own) await macrotask();
       // then a blocking wait (a futex wake-up is cheaper than a promise), after a short spin when
       // this thread computed: the last worker is then usually a few µs from done
       if (callerFault === null) blockFor(ctl, gen, own ? this.spin : 0);
