@@ -129,7 +129,7 @@ async function soloChild(sizes: number[], B: number, shardSize: number, rows: nu
     await new Trainer(net, { epochs: 1, batchSize: B, shardSize, seed: 2, validationSplit: 0, optimizer: { name: 'sgd', lr: 0.05 } })
       .fit(prefix(data, n), { signal: stop, onBatch: onBatch && (() => { stop.aborted = !onBatch(); }) });
   };
-  await fit(4 * B); // warm the JIT on this shape
+  await fit(rows); // warm the JIT on this shape, as long as a timed run (as the variants are)
   console.log('ready');
   await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
   const t0 = now();
@@ -185,7 +185,10 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const rows = Math.min(ROWS, Math.max(6, Math.round((warm.rate * SECONDS) / B)) * B); // ≈ SECONDS on one thread
     const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, sum: 0 }));
     const sums = new Set<number>();
-    for (const [, pool] of variants) await measure(data, sizes, B, shardSize, 4 * B, backend, pool); // warm every pool's JIT on this shape
+    // warm every variant on this shape as long as one timed run: V8 tiers the per-step code of the
+    // workers and of this thread up over the first thousand or so steps (2 workers at batch 32 ran
+    // at 0.6× of their later rate for the first 500 steps, 0.85× over the next 1000: 2026-12-07)
+    for (const [, pool] of variants) await measure(data, sizes, B, shardSize, rows, backend, pool);
     // the machine's ceiling (MNIST only: a few seconds a round), in the same rounds: the best alone, the best together
     const ceiling = { alone: 0, each: [] as number[] };
     const total = (a: number[]) => a.reduce((x, y) => x + y, 0);

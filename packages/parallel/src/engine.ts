@@ -63,8 +63,10 @@ export interface ParallelOptions {
   stepTimeout?: number;
   /**
    * Parameters per stripe of the weight gradient and update, in whole output rows (a multiple
-   * of 4 rows when 4 or more fit; default: a quarter of each lane's share, P / (4 · lanes), at
-   * least 4096). Lanes claim stripes one by one; each re-reads its layer's input rows once.
+   * of 4 rows when 4 or more fit; default: half of each lane's share, P / (2 · lanes), at least
+   * 4096). Lanes claim stripes one by one; each re-packs its layer's input rows once per shard,
+   * so fewer, larger stripes pay (bench/README.md, 2026-12-07), while two per lane leave a core
+   * that finishes early some to take.
    */
   stripe?: number;
   /**
@@ -253,7 +255,7 @@ export class ParallelEngine implements GradientEngine {
     this.backend = net.backend.describe();
     this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
     this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
-    const stripe = intAtLeast(options.stripe ?? Math.max(4096, Math.ceil(net.P / (4 * this.workers))), 1, 'stripe');
+    const stripe = intAtLeast(options.stripe ?? Math.max(4096, Math.ceil(net.P / (2 * this.workers))), 1, 'stripe');
     // in the backend's memory (WASM: addressable by every worker's kernels)
     this.bg = BatchGradient.allocate(net, opts.maxBatch, opts.shardSize, stripe);
     this.grad = this.bg.grad;
