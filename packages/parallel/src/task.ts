@@ -33,7 +33,8 @@ export interface FaultInjection {
   phase?: 'shard' | 'update';
   /**
    * Fire only on this lane, at the first shard it computes from batch call `step` on (`shard`
-   * is then ignored): the way to end a pool thread while the calling thread computes beside it.
+   * is then ignored), or, in a step where the other lanes took every shard before it came, when it
+   * finds none left: the way to end a pool thread while the calling thread computes beside it.
    * Never the calling thread's lane with 'exit' or 'hang'.
    */
   lane?: number;
@@ -189,7 +190,12 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
   for (;;) {
     if (Atomics.load(ctl, FAILED) !== 0) break;
     const first = Atomics.add(ctl, NEXT_SHARD, g);
-    if (first >= nShards) break;
+    if (first >= nShards) {
+      // TEST ONLY: a lane's fault fires even when the other lanes left it no shard (a thread that
+      // starts its step late may find every shard taken, step after step)
+      if (fault !== null && fault.lane === lane && fault.phase !== 'update') injectFault(ctl, fault, -1, lane, host);
+      break;
+    }
     const n = Math.min(g, nShards - first);
     if (fault !== null && fault.phase !== 'update') {
       for (let s = first; s < first + n; s++) {
