@@ -283,6 +283,52 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
 }
 
+/**
+ * dW (rows, nIn+1) = the weight gradient of B rows cut into shards of S rows (S ≤ BC), summed
+ * shard by shard in order, each shard's sum from 0: the first shard's stored (`mode` STORE) or
+ * added (ADD_SUM), every later one's added. Those are the bits of one call per shard (STORE or
+ * ADD_SUM, then ADD_SUM), in one pass: each block of whole shards packs Δ and X once (not once
+ * per shard), and a tile of dW meets every shard of the block in turn while it is in L1 (not one
+ * sweep of the block's dW through L2 per shard). Every shard's tiles run as in those calls.
+ */
+export function denseBackwardWeightsShards(dW: usize, delta: usize, X: usize, B: i32, S: i32, nIn: i32, nOut: i32, pack: usize, mode: i32, rows: i32): void {
+  const cols = nIn + 1;
+  if (B <= 0) {
+    if (mode == STORE) memory.fill(dW, 0, <usize>(rows * cols) << 2); // no rows: the sum is 0
+    return;
+  }
+  const add0 = mode == ADD_SUM; // the first shard adds too
+  for (let s0 = 0; s0 < B; s0 += S) biasGradient(dW, delta + ((<usize>s0 * nOut) << 2), min(S, B - s0), nOut, rows, cols, s0 == 0 && !add0);
+  const per = (BC / S) * S; // rows per block: whole shards
+  const xPanel = pack;
+  const dPanel = pack + (<usize>(BC * 8) << 2);
+  for (let b0 = 0; b0 < B; b0 += per) {
+    const bc = min(per, B - b0);
+    for (let k0 = 0; k0 < rows; k0 += KB) {
+      const kEnd = min(rows, k0 + KB);
+      const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
+      packDelta(dPanel, delta, b0, bc, nOut, k0, k4);
+      let j0 = 0;
+      for (; j0 + 8 <= nIn; j0 += 8) {
+        packX(xPanel, X, b0, bc, nIn, j0);
+        for (let k = k0; k < k4; k += 4) {
+          const dp = dPanel + (<usize>((k - k0) * bc) << 2);
+          for (let r = 0; r < bc; r += S) weightTile4(dW, dp + (<usize>r << 4), xPanel + (<usize>r << 5), min(S, bc - r), cols, k, j0, true, add0 || b0 + r > 0);
+        }
+        for (let k = k4; k < kEnd; k++) {
+          for (let r = 0; r < bc; r += S) weightTile1(dW, delta, X, b0 + r, min(S, bc - r), nIn, nOut, cols, k, j0, 8, true, add0 || b0 + r > 0);
+        }
+      }
+      if (j0 < nIn) {
+        const w = nIn - j0;
+        for (let k = k0; k < kEnd; k++) {
+          for (let r = 0; r < bc; r += S) weightTile1(dW, delta, X, b0 + r, min(S, bc - r), nIn, nOut, cols, k, j0, w, true, add0 || b0 + r > 0);
+        }
+      }
+    }
+  }
+}
+
 /** dPanel[t][b][r] = Δ[b0+b, k0+4t+r] for the full 4-tiles of outputs in [k0, k4). */
 @inline function packDelta(dPanel: usize, delta: usize, b0: i32, bc: i32, nOut: i32, k0: i32, k4: i32): void {
   const ds = <usize>nOut << 2;

@@ -70,11 +70,17 @@ export class GradientSlots {
   private readonly views: Floats[][] = [];
   /** grad per layer. */
   private readonly gradW: Floats[];
-  /** Shard index of the group `computeShards` runs (read by the weight writers below). */
+  /** Shard index, rows and shard size of the group `computeShards` runs (read by the weight writers below). */
   private first = 0;
+  private groupRows = 0;
+  private shardSize = 0;
   /** Shard first+i's sums stored in its slot. */
   private readonly toSlots: ShardWeights;
-  /** Shard first+i's sums folded into grad in shard order: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
+  /**
+   * The group's shards' sums folded into grad in shard order: shard 0 stores, every later one adds
+   * its own sum (the bits of `reduce`), all in one kernel call at the group's first shard (the
+   * group's rows start there); the calls for its other shards have nothing left to do.
+   */
   private readonly toFold: ShardWeights;
 
   private constructor(
@@ -92,7 +98,9 @@ export class GradientSlots {
     this.gradW = net.gradViews(this.grad);
     const k = net.kernels;
     this.toSlots = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.first + i][l], delta, x, n, nIn, nOut, 'store');
-    this.toFold = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.gradW[l], delta, x, n, nIn, nOut, this.first + i === 0 ? 'store' : 'addSum');
+    this.toFold = (l, x, delta, _n, nIn, nOut, i) => {
+      if (i === 0) k.denseBackwardWeightsShards(this.gradW[l], delta, x, this.groupRows, this.shardSize, nIn, nOut, this.first === 0 ? 'store' : 'addSum');
+    };
     for (let s = 0; s < shared.slots.length / P; s++) {
       this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
     }
@@ -149,6 +157,8 @@ export class GradientSlots {
     const views = shardSize >= B ? null : ws.shardViews(shardSize); // one shard: the buffers themselves
     for (let r0 = 0, s = first, i = 0; r0 < B; r0 += shardSize, s++, i++) shardStats(net, this.stats, s, views ? views[i] : ws, Math.min(shardSize, B - r0));
     this.first = first;
+    this.groupRows = B;
+    this.shardSize = shardSize;
     net.backwardShards(ws, B, shardSize, weights);
   }
 
@@ -322,11 +332,15 @@ export class BatchGradient {
     const views = this.ws.shardViews(this.shardSize);
     const g = this.stripeGrad[k];
     const deltas = this.stripeDelta[k];
+    if (!this.sum) {
+      // every shard in one call (the shards' rows lie end to end from shard 0's)
+      kernels.denseBackwardWeightsShards(g, deltas[0], l > 0 ? views[0].a[l - 1] : views[0].X, B, this.shardSize, nIn, nOut, 'store', rows);
+      return;
+    }
     for (let s = 0, r0 = 0; r0 < B; s++, r0 += this.shardSize) {
       const n = Math.min(this.shardSize, B - r0);
       const x = l > 0 ? views[s].a[l - 1] : views[s].X;
       if (s === 0) kernels.denseBackwardWeights(g, deltas[s], x, n, nIn, nOut, 'store', rows);
-      else if (!this.sum) kernels.denseBackwardWeights(g, deltas[s], x, n, nIn, nOut, 'addSum', rows);
       else {
         // past SUM_ROWS rows: the shard's sum on its own, then one add per weight (the bits of a slot reduced into grad)
         const t = this.sum.v;

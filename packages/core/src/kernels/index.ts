@@ -8,9 +8,9 @@
 import type { ActivationName } from '../activations.js';
 import type { Arena, DType, Floats, FloatsOf } from '../arena.js';
 import { ConfigError } from '../errors.js';
-import { jsBackend, type WeightGradMode } from './js.js';
+import { jsBackend, type ShardsMode, type WeightGradMode } from './js.js';
 
-export { SUM_ROWS, type WeightGradMode } from './js.js';
+export { SUM_ROWS, type ShardsMode, type WeightGradMode } from './js.js';
 import { instantiateWasmBackend, type WasmBackend, type WasmMemory, type WasmModule } from './wasm.js';
 
 /** Every loop of training: kernels return void (or an index) and write into their arguments. */
@@ -23,6 +23,12 @@ export interface Kernels {
    * for the first `rows` outputs (default nOut; a block k0… passes dW and Δ from there, Δ in rows of nOut)
    */
   denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode?: WeightGradMode, rows?: number): void;
+  /**
+   * dW = Σ over shards of S rows (S ≤ SUM_ROWS), in order, of Δ_sᵀ·[1|X_s]: the first shard's sum
+   * stored or added (`mode`, default 'store'), each later one's added; the bits of one
+   * `denseBackwardWeights` call per shard ('store' or 'addSum', then 'addSum'), for the first `rows` outputs
+   */
+  denseBackwardWeightsShards(dW: Floats, delta: Floats, X: Floats, B: number, S: number, nIn: number, nOut: number, mode?: ShardsMode, rows?: number): void;
   /** da = Δ·W[:,1:] */
   denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void;
   /** a = φ(net) */

@@ -80,6 +80,28 @@ export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: nu
   }
 }
 
+/** How the first shard of `denseBackwardWeightsShards` meets dW; every later shard's sum is added. */
+export type ShardsMode = 'store' | 'addSum';
+
+/**
+ * dW = the weight gradient of B rows in shards of S rows (S ≤ SUM_ROWS), shard by shard in
+ * order: the first shard's sum stored or added (`mode`), each later one's added; those calls
+ * ('store' or 'addSum', then 'addSum' per shard) and their bits, for the first `rows` outputs
+ * as `denseBackwardWeights` takes them.
+ */
+export function denseBackwardWeightsShards(dW: Floats, delta: Floats, X: Floats, B: number, S: number, nIn: number, nOut: number, mode: ShardsMode = 'store', rows = nOut): void {
+  checkShardRows(S);
+  if (B <= 0) denseBackwardWeights(dW, delta, X, 0, nIn, nOut, mode, rows);
+  for (let s0 = 0; s0 < B; s0 += S) {
+    denseBackwardWeights(dW, delta.subarray(s0 * nOut), X.subarray(s0 * nIn), Math.min(S, B - s0), nIn, nOut, s0 === 0 ? mode : 'addSum', rows);
+  }
+}
+
+/** Shards of the fused weight gradient: 1 … SUM_ROWS rows. */
+export function checkShardRows(S: number): void {
+  if (!Number.isInteger(S) || S < 1 || S > SUM_ROWS) throw new ShapeError(`shards of ${S} rows for the weight gradient; pass 1 to ${SUM_ROWS}`);
+}
+
 /** da = Δ·W[:,1:] (overwritten): ∂L/∂x = Wᵀδ with element 0 (the bias input) dropped.   da: (B, nIn). */
 export function denseBackwardInput(da: Floats, delta: Floats, W: Floats, B: number, nIn: number, nOut: number): void {
   const cols = nIn + 1;
@@ -176,6 +198,7 @@ export const jsKernels: Kernels = {
   name: 'js',
   denseForward,
   denseBackwardWeights,
+  denseBackwardWeightsShards,
   denseBackwardInput,
   activationForward,
   activationBackward,

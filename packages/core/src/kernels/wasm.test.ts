@@ -129,6 +129,44 @@ describe('WASM SIMD kernels equal the JS reference', () => {
     }
   });
 
+  it('dW of shards in one call: the bits of a store (or an addSum) for the first shard and an addSum per later one, for blocks of outputs too (WASM and JS)', () => {
+    const rng = new Rng(10);
+    for (const [B, S, nIn, nOut] of [[32, 8, 784, 128], [37, 8, 33, 13], [600, 100, 20, 9], [300, 256, 17, 5], [5, 1, 9, 7], [1, 8, 3, 2], [0, 4, 6, 5]]) {
+      const cols = nIn + 1;
+      const ar = wasm.arena(4 * (13 * nOut * cols + B * (nIn + nOut)) + 1024); // 3 dW-sized vectors per family and mode, and the start
+      const X = rand(ar, B * nIn, rng);
+      const delta = rand(ar, B * nOut, rng);
+      for (let i = 0; i < delta.length; i += 3) delta[i] = 0;
+      const start = rand(ar, nOut * cols, rng); // what dW held: stored over, or added to
+      for (const fam of [k, jsKernels]) {
+        for (const mode of ['store', 'addSum'] as const) {
+          const calls = ar.f32(nOut * cols);
+          calls.set(start);
+          if (B === 0) fam.denseBackwardWeights(calls, delta, X, 0, nIn, nOut, mode);
+          for (let s0 = 0; s0 < B; s0 += S) fam.denseBackwardWeights(calls, delta.subarray(s0 * nOut), X.subarray(s0 * nIn), Math.min(S, B - s0), nIn, nOut, s0 === 0 ? mode : 'addSum');
+          const fused = ar.f32(nOut * cols);
+          fused.set(start);
+          fam.denseBackwardWeightsShards(fused, delta, X, B, S, nIn, nOut, mode);
+          expect(bits32(fused), `${fam.name} ${mode} ${B} rows in shards of ${S}, ${nIn}→${nOut}`).toEqual(bits32(calls));
+          if (mode === 'store' && B > 0) expect(bits32(fused)).not.toEqual(bits32(start));
+          const blocks = ar.f32(nOut * cols);
+          blocks.set(start);
+          for (let k0 = 0, w = 3; k0 < nOut; k0 += w, w += 2) {
+            const rows = Math.min(w, nOut - k0);
+            fam.denseBackwardWeightsShards(blocks.subarray(k0 * cols), delta.subarray(k0), X, B, S, nIn, nOut, mode, rows);
+          }
+          expect(bits32(blocks), `${fam.name} ${mode} blocks of outputs`).toEqual(bits32(calls));
+        }
+      }
+    }
+    for (const fam of [k, jsKernels]) {
+      const ar = wasm.arena(4096);
+      const v = ar.f32(64);
+      expect(() => fam.denseBackwardWeightsShards(v, v, v, 2, 257, 3, 2)).toThrow('shards of 257 rows for the weight gradient; pass 1 to 256');
+      expect(() => fam.denseBackwardWeightsShards(v, v, v, 2, 0, 3, 2)).toThrow('shards of 0 rows for the weight gradient; pass 1 to 256');
+    }
+  });
+
   it('dW of a block of output rows k0 … k0+rows−1 (dW and Δ passed from k0) has the bits of those rows of the whole layer, in every mode (WASM and JS)', () => {
     const rng = new Rng(8);
     for (const [B, nIn, nOut] of [[8, 784, 128], [32, 9, 13], [3, 5, 7], [257, 33, 70], [1, 1, 1]]) {

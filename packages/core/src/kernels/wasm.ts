@@ -8,7 +8,7 @@ import { LEAKY_SLOPE, type ActivationName } from '../activations.js';
 import { Arena, align, bytesOf, type DType, type Floats, type FloatsOf } from '../arena.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Backend, Kernels } from './index.js';
-import { checkRows, checkSumRows, jsKernels, SUM_ROWS, type WeightGradMode } from './js.js';
+import { checkRows, checkShardRows, checkSumRows, jsKernels, SUM_ROWS, type WeightGradMode } from './js.js';
 
 /** The kernel's codes of the weight-gradient modes (assembly/kernels.ts ACCUMULATE, STORE, ADD_SUM). */
 const WEIGHT_GRAD_MODE: Record<WeightGradMode, number> = { accumulate: 0, store: 1, addSum: 2 };
@@ -49,6 +49,7 @@ interface KernelExports {
   packBytes(): number;
   denseForward(net: number, W: number, X: number, B: number, nIn: number, nOut: number, pack: number): void;
   denseBackwardWeights(dW: number, delta: number, X: number, B: number, nIn: number, nOut: number, pack: number, mode: number, rows: number): void;
+  denseBackwardWeightsShards(dW: number, delta: number, X: number, B: number, S: number, nIn: number, nOut: number, pack: number, mode: number, rows: number): void;
   sumRows(): number;
   denseBackwardInput(da: number, delta: number, W: number, B: number, nIn: number, nOut: number, pack: number): void;
   reluForward(a: number, net: number, len: number): void;
@@ -319,6 +320,15 @@ function wasmBackend(module: WasmModule, memory: WasmMemory, instance: WasmInsta
       need(delta, B > 0 ? (B - 1) * nOut + rows : 0, 'delta');
       need(X, B * nIn, 'X');
       ex.denseBackwardWeights(dW.byteOffset, delta.byteOffset, X.byteOffset, B, nIn, nOut, packStart(), WEIGHT_GRAD_MODE[mode], rows);
+    },
+    denseBackwardWeightsShards(dW, delta, X, B, S, nIn, nOut, mode = 'store', rows = nOut) {
+      if (!addressable(dW, delta, X)) return jsKernels.denseBackwardWeightsShards(dW, delta, X, B, S, nIn, nOut, mode, rows);
+      checkShardRows(S);
+      checkRows(rows, nOut);
+      need(dW, rows * (nIn + 1), 'dW');
+      need(delta, B > 0 ? (B - 1) * nOut + rows : 0, 'delta');
+      need(X, B * nIn, 'X');
+      ex.denseBackwardWeightsShards(dW.byteOffset, delta.byteOffset, X.byteOffset, B, S, nIn, nOut, packStart(), WEIGHT_GRAD_MODE[mode], rows);
     },
     denseBackwardInput(da, delta, W, B, nIn, nOut) {
       if (!addressable(da, delta, W)) return jsKernels.denseBackwardInput(da, delta, W, B, nIn, nOut);
