@@ -260,26 +260,9 @@ export function denseBackwardWeights(dW: usize, delta: usize, X: usize, B: i32, 
   }
   biasGradient(dW, delta, B, nOut, rows, cols, mode == STORE);
   const addBack = mode == ADD_SUM;
-  const xPanel = pack;
-  const dPanel = pack + (<usize>(BC * 8) << 2);
   for (let b0 = 0; b0 < B; b0 += BC) {
-    const bc = min(BC, B - b0);
-    const fresh = addBack || (mode == STORE && b0 == 0); // later blocks of STORE add to what the first one stored
-    for (let k0 = 0; k0 < rows; k0 += KB) {
-      const kEnd = min(rows, k0 + KB);
-      const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
-      packDelta(dPanel, delta, b0, bc, nOut, k0, k4);
-      let j0 = 0;
-      for (; j0 + 8 <= nIn; j0 += 8) {
-        packX(xPanel, X, b0, bc, nIn, j0);
-        for (let k = k0; k < k4; k += 4) weightTile4(dW, dPanel + (<usize>((k - k0) * bc) << 2), xPanel, bc, cols, k, j0, fresh, addBack);
-        for (let k = k4; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, 8, fresh, addBack);
-      }
-      if (j0 < nIn) {
-        const w = nIn - j0;
-        for (let k = k0; k < kEnd; k++) weightTile1(dW, delta, X, b0, bc, nIn, nOut, cols, k, j0, w, fresh, addBack);
-      }
-    }
+    // later blocks of STORE add to what the first one stored
+    weightBlock(dW, delta, X, b0, min(BC, B - b0), BC, nIn, nOut, rows, pack, addBack || (mode == STORE && b0 == 0), addBack);
   }
 }
 
@@ -300,30 +283,37 @@ export function denseBackwardWeightsShards(dW: usize, delta: usize, X: usize, B:
   const add0 = mode == ADD_SUM; // the first shard adds too
   for (let s0 = 0; s0 < B; s0 += S) biasGradient(dW, delta + ((<usize>s0 * nOut) << 2), min(S, B - s0), nOut, rows, cols, s0 == 0 && !add0);
   const per = (BC / S) * S; // rows per block: whole shards
+  for (let b0 = 0; b0 < B; b0 += per) weightBlock(dW, delta, X, b0, min(per, B - b0), S, nIn, nOut, rows, pack, true, add0 || b0 > 0);
+}
+
+/**
+ * Columns 1… of dW over rows [b0, b0+bc) (bc ≤ BC), cut into runs of S rows: Δ and X packed once,
+ * then each tile sums each run from 0 (or from dW: `fresh` false, first run only) and stores it,
+ * or adds it to dW (`add` for the first run; always for later ones).
+ */
+@inline function weightBlock(dW: usize, delta: usize, X: usize, b0: i32, bc: i32, S: i32, nIn: i32, nOut: i32, rows: i32, pack: usize, fresh: bool, add: bool): void {
+  const cols = nIn + 1;
   const xPanel = pack;
   const dPanel = pack + (<usize>(BC * 8) << 2);
-  for (let b0 = 0; b0 < B; b0 += per) {
-    const bc = min(per, B - b0);
-    for (let k0 = 0; k0 < rows; k0 += KB) {
-      const kEnd = min(rows, k0 + KB);
-      const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
-      packDelta(dPanel, delta, b0, bc, nOut, k0, k4);
-      let j0 = 0;
-      for (; j0 + 8 <= nIn; j0 += 8) {
-        packX(xPanel, X, b0, bc, nIn, j0);
-        for (let k = k0; k < k4; k += 4) {
-          const dp = dPanel + (<usize>((k - k0) * bc) << 2);
-          for (let r = 0; r < bc; r += S) weightTile4(dW, dp + (<usize>r << 4), xPanel + (<usize>r << 5), min(S, bc - r), cols, k, j0, true, add0 || b0 + r > 0);
-        }
-        for (let k = k4; k < kEnd; k++) {
-          for (let r = 0; r < bc; r += S) weightTile1(dW, delta, X, b0 + r, min(S, bc - r), nIn, nOut, cols, k, j0, 8, true, add0 || b0 + r > 0);
-        }
+  for (let k0 = 0; k0 < rows; k0 += KB) {
+    const kEnd = min(rows, k0 + KB);
+    const k4 = k0 + ((kEnd - k0) & ~3); // end of the full 4-tiles
+    packDelta(dPanel, delta, b0, bc, nOut, k0, k4);
+    let j0 = 0;
+    for (; j0 + 8 <= nIn; j0 += 8) {
+      packX(xPanel, X, b0, bc, nIn, j0);
+      for (let k = k0; k < k4; k += 4) {
+        const dp = dPanel + (<usize>((k - k0) * bc) << 2);
+        for (let r = 0; r < bc; r += S) weightTile4(dW, dp + (<usize>r << 4), xPanel + (<usize>r << 5), min(S, bc - r), cols, k, j0, fresh || r > 0, add || r > 0);
       }
-      if (j0 < nIn) {
-        const w = nIn - j0;
-        for (let k = k0; k < kEnd; k++) {
-          for (let r = 0; r < bc; r += S) weightTile1(dW, delta, X, b0 + r, min(S, bc - r), nIn, nOut, cols, k, j0, w, true, add0 || b0 + r > 0);
-        }
+      for (let k = k4; k < kEnd; k++) {
+        for (let r = 0; r < bc; r += S) weightTile1(dW, delta, X, b0 + r, min(S, bc - r), nIn, nOut, cols, k, j0, 8, fresh || r > 0, add || r > 0);
+      }
+    }
+    if (j0 < nIn) {
+      const w = nIn - j0;
+      for (let k = k0; k < kEnd; k++) {
+        for (let r = 0; r < bc; r += S) weightTile1(dW, delta, X, b0 + r, min(S, bc - r), nIn, nOut, cols, k, j0, w, fresh || r > 0, add || r > 0);
       }
     }
   }

@@ -10,7 +10,7 @@ import type { Arena, DType, Floats, FloatsOf } from '../arena.js';
 import { ConfigError } from '../errors.js';
 import { jsBackend, type ShardsMode, type WeightGradMode } from './js.js';
 
-export { SUM_ROWS, type ShardsMode, type WeightGradMode } from './js.js';
+export { SUM_ROWS, type WeightGradMode } from './js.js';
 import { instantiateWasmBackend, type WasmBackend, type WasmMemory, type WasmModule } from './wasm.js';
 
 /** Every loop of training: kernels return void (or an index) and write into their arguments. */

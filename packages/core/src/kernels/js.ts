@@ -89,7 +89,7 @@ export type ShardsMode = 'store' | 'addSum';
  * ('store' or 'addSum', then 'addSum' per shard) and their bits, for the first `rows` outputs
  * as `denseBackwardWeights` takes them.
  */
-export function denseBackwardWeightsShards(dW: Floats, delta: Floats, X: Floats, B: number, S: number, nIn: number, nOut: number, mode: ShardsMode = 'store', rows = nOut): void {
+function denseBackwardWeightsShards(dW: Floats, delta: Floats, X: Floats, B: number, S: number, nIn: number, nOut: number, mode: ShardsMode = 'store', rows = nOut): void {
   checkShardRows(S);
   if (B <= 0) denseBackwardWeights(dW, delta, X, 0, nIn, nOut, mode, rows);
   for (let s0 = 0; s0 < B; s0 += S) {
