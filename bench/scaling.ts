@@ -7,7 +7,8 @@
  *
  * For each it prints busy core-seconds per sample (process.cpuUsage over all threads; the
  * workers' event-loop utilisation beside it), the serial µs per step (a step's wall time less
- * the workers' measured compute, ParallelEngine.busy) and the step overhead on a tiny net, and an Amdahl projection to
+ * the workers' measured compute, ParallelEngine.busy), each lane's step by phase on 1 and N
+ * workers (ParallelEngine.phases) and the step overhead on a tiny net, and an Amdahl projection to
  * 4, 8, 16 and 32 cores (capped by the shards of a batch). Last, RSS per added worker in fresh
  * processes (each one's growth over its own baseline, the median of three), beside a bare worker
  * thread's. All variants of a case train the same rows from the
@@ -70,6 +71,7 @@ interface Measure {
   cpuPerSample: number; // busy core-µs per sample, every thread of the process
   eluActive: number; // the workers' event-loop active ms per sample (0 on one thread)
   busyUs: number; // µs per step the workers spent computing shards and stripes, all lanes summed (0 on one thread)
+  phases: number[]; // µs per step of each lane in ParallelEngine.phases: [forward and δ, dW, update] per lane
   sum: number;
 }
 
@@ -80,11 +82,13 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   let t0 = 0;
   let cpu0 = process.cpuUsage();
   let elu0 = { active: 0, idle: 0 };
-  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0 };
+  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, phases: [] };
   let engine: ParallelEngine | null = null;
   const factory = pool ? nodeEngine({ pool, spin: SPIN }) : null;
   const busy = () => (engine ? engine.busy.reduce((a, b) => a + b, 0) : 0);
   let busy0 = 0;
+  let phases0: number[] = [];
+  const phases = () => (engine ? Array.from(engine.phases) : []);
   await trainer.fit(prefix(data, rows), {
     engine: factory ? async (...a) => (engine = (await factory(...a)) as ParallelEngine) : undefined,
     onBatch: (e) => {
@@ -93,6 +97,7 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
         cpu0 = process.cpuUsage();
         elu0 = pool?.eventLoopUtilization() ?? elu0;
         busy0 = busy();
+        phases0 = phases();
       } else if (e.batch === e.batches) {
         const ms = now() - t0;
         const cpu = process.cpuUsage(cpu0);
@@ -101,6 +106,7 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
         m = {
           rate: (samples * 1000) / ms, stepUs: (ms * 1000) / (e.batches - 1), cpuPerSample: (cpu.user + cpu.system) / samples,
           eluActive: elu ? (elu.active - elu0.active) / samples : 0, busyUs: ((busy() - busy0) * 1000) / (e.batches - 1),
+          phases: phases().map((v, i) => ((v - phases0[i]) * 1000) / (e.batches - 1)),
         };
       }
     },
@@ -183,7 +189,7 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const variants: [string, NodePool | null][] = [['1 thread', null], ...counts.map((n): [string, NodePool] => [`${n} worker${n > 1 ? 's' : ''}${n > CORES ? ' (2N)' : ''}`, pools.get(n)!])];
     const warm = await measure(data, sizes, B, shardSize, 6 * B, backend, null);
     const rows = Math.min(ROWS, Math.max(6, Math.round((warm.rate * SECONDS) / B)) * B); // ≈ SECONDS on one thread
-    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, sum: 0 }));
+    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, phases: [], sum: 0 }));
     const sums = new Set<number>();
     // warm every variant on this shape as long as one timed run: V8 tiers the per-step code of the
     // workers and of this thread up over the first thousand or so steps (2 workers at batch 32 ran
@@ -222,6 +228,9 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const sN = Math.max(0, wN.stepUs - wN.busyUs / CORES);
     const project = (n: number) => one.stepUs / (s + p / Math.min(n, shards));
     console.log(`  serial part s = ${s.toFixed(1)} µs of a ${w1.stepUs.toFixed(0)} µs step on 1 worker (parallel part ${p.toFixed(0)} µs); on ${CORES} workers ${sN.toFixed(1)} µs of ${wN.stepUs.toFixed(0)} outside the mean worker's compute; tiny-net step ${overhead.get(CORES)!.toFixed(1)} µs`);
+    // each lane's step by phase (ParallelEngine.phases): what N lanes side by side cost against one alone
+    const lanes = (ph: number[]) => Array.from({ length: ph.length / 3 }, (_, l) => ph.slice(3 * l, 3 * l + 3).map((v) => v.toFixed(0)).join('/')).join(', ');
+    console.log(`  per lane, µs per step in forward and δ / dW / update: 1 worker ${lanes(w1.phases)}; ${CORES} workers ${lanes(wN.phases)}`);
     console.log(`  Amdahl projection vs 1 thread: ${[4, 8, 16, 32].map((n) => `${n} cores ${project(n).toFixed(1)}×`).join(', ')}${shards < 32 ? ` (at most ${shards} shards run at once)` : ''}`);
     if (ceiling.alone > 0) {
       // what N lanes could reach here at best: N trainings that share nothing, at once

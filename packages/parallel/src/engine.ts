@@ -13,7 +13,7 @@ import {
   ATTACHED, BUSY, CMD, CMD_STEP, CMD_STOP, DONE, FAIL_BUMP, FAILED, FAILED_SHARD, GEN, IDLE, IN_STRIPES, LEFT, NEXT_SHARD, NEXT_STRIPE, NUMERIC, ROWS, SHARDS,
   SHARDS_DONE, START, STEP, UPDATE, controlBlock, threadSlot,
 } from './control.js';
-import { attach, detach, failStep, runStep, waitWhile, type FaultInjection, type SharedUpdate, type WorkerHost, type WorkerInit, type WorkerState } from './task.js';
+import { PHASES, attach, detach, failStep, runStep, waitWhile, type FaultInjection, type SharedUpdate, type WorkerHost, type WorkerInit, type WorkerState } from './task.js';
 
 /** Threads that run `serve` (task.ts); one adapter per platform (src/node, src/browser). */
 export interface WorkerPool {
@@ -214,6 +214,12 @@ export class ParallelEngine implements GradientEngine {
    * step of this engine: the parallel part of a step, next to its wall time (bench/scaling.ts).
    */
   readonly busy: Float64Array;
+  /**
+   * phases[3·lane + p]: ms of that lane in runs of shards (p = 0: forward, statistics, δ, the
+   * claims around them), in its stripes' dW (1) and in their undo log, update and check (2),
+   * over every step: where `busy` goes (bench/scaling.ts prints it per lane).
+   */
+  readonly phases: Float64Array;
   private readonly ctl: Int32Array;
   private readonly bg: BatchGradient;
   private readonly data: Dataset;
@@ -262,6 +268,7 @@ export class ParallelEngine implements GradientEngine {
     this.data = shareDataset(data);
     this.ctl = controlBlock(this.workers);
     this.busy = new Float64Array(new SharedArrayBuffer(8 * this.workers));
+    this.phases = new Float64Array(new SharedArrayBuffer(8 * PHASES * this.workers));
     this.ownOrder = jsBackend.arena(opts.maxBatch * 4).i32(opts.maxBatch);
     this.fault = options.faultInjection ?? null;
     this.optimizer = opts.optimizer ?? null;
@@ -481,7 +488,7 @@ export class ParallelEngine implements GradientEngine {
       const init: WorkerInit = {
         lane, workers: this.workers, spec: this.net.spec, backend: this.backend,
         params: this.net.params, data: this.data, order, batch: this.bg.share(),
-        ctl, busy: this.busy,
+        ctl, busy: this.busy, phases: this.phases,
         seenGen, fault: this.fault, update: this.update, spin: this.spin,
       };
       if (lane === this.callerLane) {

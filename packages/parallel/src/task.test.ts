@@ -23,7 +23,7 @@ function setup(data: Dataset, B: number, shardSize: number, stripe: number, back
   for (let i = 0; i < data.N; i++) order[i] = (i * 7) % data.N;
   const lane = (l: number): WorkerInit => ({
     lane: l, workers: 2, spec: net.spec, backend: backend.describe(), params: net.params, data: shared, order,
-    batch: bg.share(), ctl, busy: new Float64Array(2), seenGen: 0, fault: null, update: null, spin: 50,
+    batch: bg.share(), ctl, busy: new Float64Array(2), phases: new Float64Array(6), seenGen: 0, fault: null, update: null, spin: 50,
   });
   ctl[START] = 5;
   ctl[ROWS] = B;
@@ -47,6 +47,11 @@ describe('task (one thread playing two workers)', () => {
     expect(ctl[DONE]).toBe(0); // not published until every lane has left the step
     runStep(lanes[1], 1, host); // claims nothing, leaves last
     expect(ctl[DONE]).toBe(1);
+    const [rows, dW, update] = lanes[0].init.phases; // lane 0's time by phase: the runs, the stripes' dW, no update (not asked)
+    expect(rows).toBeGreaterThan(0);
+    expect(dW).toBeGreaterThan(0);
+    expect(update).toBe(0);
+    expect(rows + dW).toBeLessThanOrEqual(lanes[0].init.busy[0]);
 
     const local = new LocalEngine(net, data, { shardSize: 8, maxBatch: 37 });
     const want = local.batch(order, 5, 37);

@@ -66,6 +66,8 @@ export interface WorkerInit {
   ctl: Int32Array; // the control block (control.ts)
   /** busy[lane]: ms this lane spent computing shards and stripes (not waiting), summed over steps. */
   busy: Float64Array;
+  /** phases[PHASES·lane + p]: ms of this lane in phase p (`PHASES`), summed over steps. */
+  phases: Float64Array;
   /** GEN when this serve call was issued: a larger GEN is a step to run. */
   seenGen: number;
   fault: FaultInjection | null;
@@ -74,6 +76,12 @@ export interface WorkerInit {
   /** µs of wall time a lane spins on a control word before it sleeps (ParallelOptions.spin). */
   spin: number;
 }
+
+/** Phases a lane's time is summed by (WorkerInit.phases, ParallelEngine.phases): runs of shards (forward, statistics, δ), stripes' dW, their undo log, update and check. */
+export const PHASES = 3;
+export const PHASE_ROWS = 0;
+export const PHASE_DW = 1;
+export const PHASE_UPDATE = 2;
 
 /** What differs between platforms inside a worker. */
 export interface WorkerHost {
@@ -211,6 +219,8 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
     Atomics.store(ctl, BUSY + lane, IDLE);
     if (Atomics.add(ctl, SHARDS_DONE, n) + n === nShards) Atomics.notify(ctl, SHARDS_DONE);
   }
+  const phase = PHASES * lane;
+  init.phases[phase + PHASE_ROWS] += now() - t0;
   // 2. wait until every shard's δ is in (or the step failed)
   //    (the calling thread waits at most maxWaitMs, then leaves the stripes to the workers: a
   //    worker that died would otherwise block it for good, and with it the watchdog)
@@ -238,8 +248,14 @@ export function runStep(st: WorkerState, gen: number, host: WorkerHost, maxWaitM
       if (Atomics.load(ctl, FAILED) !== 0 || (update && Atomics.load(ctl, NUMERIC) !== 0)) break; // checked before a claim: a claimed stripe is finished
       const k = Atomics.add(ctl, NEXT_STRIPE, 1);
       if (k >= bg.stripes.length) break;
+      const q0 = now();
       bg.computeStripe(k, B); // every family: the one-thread engine's sums, in shard order
-      if (update) updateStripe(st, update, k, B, gen, host);
+      const q1 = now();
+      init.phases[phase + PHASE_DW] += q1 - q0;
+      if (update) {
+        updateStripe(st, update, k, B, gen, host);
+        init.phases[phase + PHASE_UPDATE] += now() - q1;
+      }
     }
     Atomics.store(ctl, BUSY + lane, IDLE);
   }
