@@ -79,9 +79,9 @@ export interface WorkerInit {
 
 /** Phases a lane's time is summed by (WorkerInit.phases, ParallelEngine.phases): runs of shards (forward, statistics, δ), stripes' dW, their undo log, update and check. */
 export const PHASES = 3;
-export const PHASE_ROWS = 0;
-export const PHASE_DW = 1;
-export const PHASE_UPDATE = 2;
+const PHASE_ROWS = 0;
+const PHASE_DW = 1;
+const PHASE_UPDATE = 2;
 
 /** What differs between platforms inside a worker. */
 export interface WorkerHost {
