@@ -119,8 +119,8 @@ function layerViews(flat: Floats, layers: LayerInfo[]): Floats[] {
   return layers.map((L) => flat.subarray(L.offset, L.offset + L.size));
 }
 
-/** Writes the weight gradient of layer l (0-based) for shard i of a `backwardShards` call: x and δ are that shard's n rows. */
-export type ShardWeights = (l: number, x: Floats, delta: Floats, n: number, nIn: number, nOut: number, i: number) => void;
+/** Writes the weight gradient of layer l (0-based) in a `backwardRows` call: x and δ are its B rows (a writer may cut them into shards). */
+export type LayerWeights = (l: number, x: Floats, delta: Floats, B: number, nIn: number, nOut: number) => void;
 
 /** Views of some rows of a workspace: X, Y and each layer's net, a, δ. */
 export interface RowViews {
@@ -377,32 +377,24 @@ export class Network {
    */
   backward(ws: Workspace, B: number, dW: Floats[], mode: WeightGradMode = 'accumulate'): void {
     const k = this.kernels;
-    this.backwardShards(ws, B, Math.max(1, B), (l, x, delta, n, nIn, nOut) => k.denseBackwardWeights(dW[l], delta, x, n, nIn, nOut, mode));
+    this.backwardRows(ws, B, (l, x, delta, n, nIn, nOut) => k.denseBackwardWeights(dW[l], delta, x, n, nIn, nOut, mode));
   }
 
   /**
-   * `backward` over B rows cut into consecutive shards of `rows` rows (the last may be shorter):
-   * δ and ∂L/∂a run once over all B rows (each output row of those kernels has the same
-   * operations whatever the row count and position), and `weights(l, x, δ, n, …, i)` is called
-   * for layer l of shard i on views of its n rows, to write that shard's gradient sums. With
-   * `weights` null only the δ of every layer are computed (`ws` may then be some rows' views):
-   * the weight gradient is left to someone else (the parallel engine's stripes, core BatchGradient).
+   * `backward` over B rows of `ws` (a workspace or some rows' views): δ and ∂L/∂a run once over
+   * all B rows (each output row of those kernels has the same operations whatever the row count
+   * and position), and `weights(l, x, δ, B, …)` writes layer l's gradient sums from them, once
+   * δ^[l] is in (a writer may cut the rows into shards). With `weights` null only the δ of every
+   * layer are computed: the weight gradient is left to someone else (the parallel engine's
+   * stripes, core BatchGradient).
    */
-  backwardShards(ws: Workspace | RowViews, B: number, rows: number, weights: ShardWeights | null): void {
+  backwardRows(ws: Workspace | RowViews, B: number, weights: LayerWeights | null): void {
     const k = this.kernels;
     const top = this.L - 1;
     outputDelta(k, this.spec.loss, this.output, ws.delta[top], ws.net[top], ws.a[top], ws.Y, B, this.nOut);
-    const whole = rows >= B || !weights; // one shard: the buffers themselves, no views
-    const shards = whole ? null : (ws as Workspace).shardViews(rows);
     for (let l = top; l >= 0; l--) {
       const { nIn, nOut } = this.layers[l];
-      const x = l > 0 ? ws.a[l - 1] : ws.X;
-      if (shards && weights) {
-        for (let r0 = 0, i = 0; r0 < B; r0 += rows, i++) {
-          const v = shards[i];
-          weights(l, l > 0 ? v.a[l - 1] : v.X, v.delta[l], Math.min(rows, B - r0), nIn, nOut, i);
-        }
-      } else weights?.(l, x, ws.delta[l], B, nIn, nOut, 0);
+      weights?.(l, l > 0 ? ws.a[l - 1] : ws.X, ws.delta[l], B, nIn, nOut);
       if (l > 0) {
         const below = this.layers[l - 1];
         k.denseBackwardInput(ws.delta[l - 1], ws.delta[l], this.W[l], B, nIn, nOut); // ∂L/∂a^[l-1]

@@ -9,7 +9,7 @@ import { Arena, bytesOf, type Floats } from './arena.js';
 import { gatherRows, type Dataset } from './dataset.js';
 import { SUM_ROWS } from './kernels/index.js';
 import { countCorrect } from './metrics.js';
-import { Workspace, type LayerInfo, type Network, type RowViews, type ShardWeights } from './network.js';
+import { Workspace, type LayerInfo, type LayerWeights, type Network, type RowViews } from './network.js';
 
 /** Shards a batch of B rows is cut into. */
 export function shardCount(B: number, shardSize: number): number {
@@ -70,18 +70,14 @@ export class GradientSlots {
   private readonly views: Floats[][] = [];
   /** grad per layer. */
   private readonly gradW: Floats[];
-  /** Shard index, rows and shard size of the group `computeShards` runs (read by the weight writers below). */
+  /** The group `computeShards` runs (read by the weight writers below): its first shard, shard size, and its shards' views (null: one shard, the buffers themselves). */
   private first = 0;
-  private groupRows = 0;
   private shardSize = 0;
-  /** Shard first+i's sums stored in its slot. */
-  private readonly toSlots: ShardWeights;
-  /**
-   * The group's shards' sums folded into grad in shard order: shard 0 stores, every later one adds
-   * its own sum (the bits of `reduce`), all in one kernel call at the group's first shard (the
-   * group's rows start there); the calls for its other shards have nothing left to do.
-   */
-  private readonly toFold: ShardWeights;
+  private shards: RowViews[] | null = null;
+  /** Each shard's sums stored in its slot, shard first+i in slot first+i. */
+  private readonly toSlots: LayerWeights;
+  /** The group's shards' sums folded into grad in shard order, in one kernel call: shard 0 stores, every later one adds its own sum (the bits of `reduce`). */
+  private readonly toFold: LayerWeights;
 
   private constructor(
     private readonly net: Network,
@@ -97,10 +93,14 @@ export class GradientSlots {
     this.stats = shared.stats;
     this.gradW = net.gradViews(this.grad);
     const k = net.kernels;
-    this.toSlots = (l, x, delta, n, nIn, nOut, i) => k.denseBackwardWeights(this.views[this.first + i][l], delta, x, n, nIn, nOut, 'store');
-    this.toFold = (l, x, delta, _n, nIn, nOut, i) => {
-      if (i === 0) k.denseBackwardWeightsShards(this.gradW[l], delta, x, this.groupRows, this.shardSize, nIn, nOut, this.first === 0 ? 'store' : 'addSum');
+    this.toSlots = (l, x, delta, B, nIn, nOut) => {
+      const S = this.shardSize;
+      for (let r0 = 0, i = 0; r0 < B; r0 += S, i++) {
+        const v = this.shards?.[i];
+        k.denseBackwardWeights(this.views[this.first + i][l], v ? v.delta[l] : delta, v ? (l > 0 ? v.a[l - 1] : v.X) : x, Math.min(S, B - r0), nIn, nOut, 'store');
+      }
     };
+    this.toFold = (l, x, delta, B, nIn, nOut) => k.denseBackwardWeightsShards(this.gradW[l], delta, x, B, this.shardSize, nIn, nOut, this.first === 0 ? 'store' : 'addSum');
     for (let s = 0; s < shared.slots.length / P; s++) {
       this.views.push(net.gradViews(this.slots.subarray(s * P, (s + 1) * P)));
     }
@@ -150,16 +150,16 @@ export class GradientSlots {
     this.run(first, ws, data, order, start, B, shardSize, intoGrad ? this.toFold : this.toSlots);
   }
 
-  private run(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, weights: ShardWeights): void {
+  private run(first: number, ws: Workspace, data: Dataset, order: Int32Array, start: number, B: number, shardSize: number, weights: LayerWeights): void {
     const net = this.net;
     gatherRows(ws.X, ws.Y, data, order, start, B);
     net.forward(ws, B);
     const views = shardSize >= B ? null : ws.shardViews(shardSize); // one shard: the buffers themselves
     for (let r0 = 0, s = first, i = 0; r0 < B; r0 += shardSize, s++, i++) shardStats(net, this.stats, s, views ? views[i] : ws, Math.min(shardSize, B - r0));
     this.first = first;
-    this.groupRows = B;
     this.shardSize = shardSize;
-    net.backwardShards(ws, B, shardSize, weights);
+    this.shards = views;
+    net.backwardRows(ws, B, weights);
   }
 
   /** grad[i] = Σ_s slots[s·P + i] for i in [from, to), shards in order. */
@@ -321,7 +321,7 @@ export class BatchGradient {
     gatherRows(v.X, v.Y, data, order, start, B);
     net.forward(v, B);
     for (let r0 = 0, s = first; r0 < B; r0 += this.shardSize, s++) shardStats(net, this.stats, s, views[s], Math.min(this.shardSize, B - r0));
-    net.backwardShards(v, B, this.shardSize, null);
+    net.backwardRows(v, B, null);
   }
 
   /** Stripe k of the gradient of a batch of B rows: Σ over its shards in shard order, into grad (every shard's δ must be in). */

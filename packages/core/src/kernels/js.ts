@@ -60,16 +60,21 @@ function sumScratch(like: Floats, n: number): Floats {
  * from there (Δ keeps its rows of nOut). Each output's sums are the same for any block.
  */
 export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: number, nIn: number, nOut: number, mode: WeightGradMode = 'accumulate', rows = nOut): void {
-  const cols = nIn + 1;
   checkSumRows(mode, B);
   checkRows(rows, nOut);
+  weightRows(dW, delta, X, 0, B, nIn, nOut, mode, rows);
+}
+
+/** `denseBackwardWeights` over rows b0 … b0+B−1 of Δ and X (read in place: no views made per shard). */
+function weightRows(dW: Floats, delta: Floats, X: Floats, b0: number, B: number, nIn: number, nOut: number, mode: WeightGradMode, rows: number): void {
+  const cols = nIn + 1;
   const own = mode === 'addSum';
   const acc = own ? sumScratch(dW, cols) : dW; // the row's sums: in dW itself, or on their own
   for (let k = 0; k < rows; k++) {
     const wRow = k * cols;
     const o = own ? 0 : wRow;
     if (mode !== 'accumulate') acc.fill(0, o, o + cols); // zeroed while the row is in cache, not in a pass of its own
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b0 + B; b++) {
       const d = delta[b * nOut + k];
       if (d === 0) continue; // ReLU zeros are common; skipping them changes no sum
       const xRow = b * nIn;
@@ -81,7 +86,7 @@ export function denseBackwardWeights(dW: Floats, delta: Floats, X: Floats, B: nu
 }
 
 /** How the first shard of `denseBackwardWeightsShards` meets dW; every later shard's sum is added. */
-export type ShardsMode = 'store' | 'addSum';
+export type ShardsMode = Exclude<WeightGradMode, 'accumulate'>;
 
 /**
  * dW = the weight gradient of B rows in shards of S rows (S ≤ SUM_ROWS), shard by shard in
@@ -91,10 +96,9 @@ export type ShardsMode = 'store' | 'addSum';
  */
 function denseBackwardWeightsShards(dW: Floats, delta: Floats, X: Floats, B: number, S: number, nIn: number, nOut: number, mode: ShardsMode = 'store', rows = nOut): void {
   checkShardRows(S);
-  if (B <= 0) denseBackwardWeights(dW, delta, X, 0, nIn, nOut, mode, rows);
-  for (let s0 = 0; s0 < B; s0 += S) {
-    denseBackwardWeights(dW, delta.subarray(s0 * nOut), X.subarray(s0 * nIn), Math.min(S, B - s0), nIn, nOut, s0 === 0 ? mode : 'addSum', rows);
-  }
+  checkRows(rows, nOut);
+  if (B <= 0) weightRows(dW, delta, X, 0, 0, nIn, nOut, mode, rows);
+  for (let s0 = 0; s0 < B; s0 += S) weightRows(dW, delta, X, s0, Math.min(S, B - s0), nIn, nOut, s0 === 0 ? mode : 'addSum', rows);
 }
 
 /** Shards of the fused weight gradient: 1 … SUM_ROWS rows. */
