@@ -38,5 +38,5 @@ export { Rng, checkSeed, mixSeed, permutation } from './rng.js';
 export type { RngState } from './rng.js';
 export { BatchGradient, GradientSlots, claimShards, gradStripes, shardCount } from './shard.js';
 export { isBatchStream } from './stream.js';
-export type { BatchStats, GradStripe, SharedBatch, SharedSlots } from './shard.js';
+export type { BatchStats, GradStripe, SharedBatch, SharedSlots, StripePart } from './shard.js';
 export type { EarlyStopping, ResolvedTrainConfig, TrainerState } from './trainer.js';

@@ -7,7 +7,7 @@ import type { DType } from './arena.js';
 import { dataset, gatherRows } from './dataset.js';
 import { Network, type NetworkConfig } from './network.js';
 import { Rng } from './rng.js';
-import { BatchGradient, GradientSlots, claimShards, gradStripes, groupRows, shardCount } from './shard.js';
+import { BatchGradient, GradientSlots, claimShards, gradStripes, groupRows, shardCount, type GradStripe } from './shard.js';
 import { backends } from './test-utils/backends.js';
 
 /** N seeded rows of nIn inputs in [-1, 1) and one-hot (or real, for regression) targets. */
@@ -104,14 +104,25 @@ describe('computeShards: a group of shards gives the bits of its shards one by o
     expect(claimShards(1, 8, 4)).toBe(1);
   });
 
-  it('gradient stripes are whole output rows, a multiple of 4 rows when 4 fit, tiling every layer', () => {
-    const net = Network.create({ sizes: [784, 128, 64, 10] });
-    const t = gradStripes(net.layers, 27_300); // 34 rows of 785 → 32
-    expect(t.map((x) => [x.l, x.k0, x.rows])).toEqual([[0, 0, 32], [0, 32, 32], [0, 64, 32], [0, 96, 32], [1, 0, 64], [2, 0, 10]]);
-    expect(t[1]).toMatchObject({ from: 32 * 785, to: 64 * 785 });
-    expect(t.at(-1)!.to).toBe(net.P);
-    for (let k = 1; k < t.length; k++) expect(t[k].from).toBe(t[k - 1].to);
-    expect(gradStripes(net.layers, 1).map((x) => x.rows)).toEqual(new Array(202).fill(1)); // one row each, whatever its width
+  it('gradient stripes: about equal shares of the parameters cut at whole output rows, a multiple of 4 rows when 4 fit, spanning layers', () => {
+    const net = Network.create({ sizes: [784, 128, 64, 10] }); // P = 100480 + 8256 + 650
+    const parts = (t: GradStripe[]) => t.map((x) => x.parts.map((p) => [p.l, p.k0, p.rows]));
+    // two lanes' shares of 54693: the cut nearest is 68 rows of 785 (69.7 → a multiple of 4); the
+    // second stripe ends layer 1 and holds layers 2 and 3 whole
+    const two = gradStripes(net.layers, Math.ceil(net.P / 2));
+    expect(parts(two)).toEqual([[[0, 0, 68]], [[0, 68, 60], [1, 0, 64], [2, 0, 10]]]);
+    expect(two.map((x) => [x.from, x.to])).toEqual([[0, 68 * 785], [68 * 785, net.P]]);
+    // 27300 asked: ⌈P / 27300⌉ = 5 shares of 21877, 27.9 rows → 28
+    const five = gradStripes(net.layers, 27_300);
+    expect(parts(five)).toEqual([[[0, 0, 28]], [[0, 28, 28]], [[0, 56, 28]], [[0, 84, 28]], [[0, 112, 16], [1, 0, 64], [2, 0, 10]]]);
+    for (const t of [two, five]) {
+      expect(t[0].from).toBe(0);
+      expect(t.at(-1)!.to).toBe(net.P);
+      for (let k = 1; k < t.length; k++) expect(t[k].from).toBe(t[k - 1].to);
+    }
+    // shares under 4 rows: cuts at any row; shares under one row: one row each, whatever its width
+    expect(parts(gradStripes(net.layers, 1))).toEqual([...Array.from({ length: 128 }, (_, k) => [[0, k, 1]]), ...Array.from({ length: 64 }, (_, k) => [[1, k, 1]]), ...Array.from({ length: 10 }, (_, k) => [[2, k, 1]])]);
+    expect(gradStripes(net.layers, 1e9)).toEqual([{ from: 0, to: net.P, parts: [{ l: 0, k0: 0, rows: 128 }, { l: 1, k0: 0, rows: 64 }, { l: 2, k0: 0, rows: 10 }] }]);
   });
 
   it("shards past 256 rows: each stripe adds a shard's own sum (the bits of its slot reduced into grad)", () => {

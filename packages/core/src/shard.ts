@@ -195,32 +195,64 @@ function sumStats(stats: Float64Array, nShards: number): BatchStats {
   return { loss, correct };
 }
 
-/** A stripe of the weight gradient: output rows k0 … k0+rows−1 of layer l, the parameters [from, to). */
-export interface GradStripe {
+/** Output rows k0 … k0+rows−1 of layer l: one weight-gradient kernel call of a stripe. */
+export interface StripePart {
   l: number;
   k0: number;
   rows: number;
-  from: number;
-  to: number;
 }
 
 /**
- * Stripes of whole output rows of about `params` parameters each (a multiple of 4 rows, the
- * kernels' tile, when a stripe holds 4 or more; at least one row), layer after layer.
+ * A stripe of the weight gradient and its update: the parameters [from, to), whole output rows of
+ * one layer or of consecutive ones (layers lie end to end in the parameters), one part per layer.
+ */
+export interface GradStripe {
+  from: number;
+  to: number;
+  parts: StripePart[];
+}
+
+/**
+ * ⌈P / params⌉ stripes of about equal size, so that as many lanes as stripes finish together: each
+ * cut is the row boundary nearest its share, a multiple of 4 rows (the kernels' tile) into its
+ * layer when a share holds 4 of that layer's rows or more. A cut may fall inside any layer, so a
+ * stripe can end one layer and begin the next; a small last layer never makes a stripe of its own.
  */
 export function gradStripes(layers: LayerInfo[], params: number): GradStripe[] {
+  const last = layers[layers.length - 1];
+  const P = last.offset + last.nOut * (last.nIn + 1);
+  const count = Math.max(1, Math.ceil(P / Math.max(1, params)));
+  const cuts = [0];
+  for (let i = 1; i <= count; i++) {
+    const cut = i === count ? P : rowBoundary(layers, (i * P) / count, P / count);
+    if (cut > cuts[cuts.length - 1]) cuts.push(cut); // two shares may round to the same row
+  }
   const stripes: GradStripe[] = [];
-  for (let l = 0; l < layers.length; l++) {
-    const { nIn, nOut, offset } = layers[l];
-    const cols = nIn + 1;
-    let per = Math.max(1, Math.floor(params / cols));
-    if (per >= 4) per -= per % 4;
-    for (let k0 = 0; k0 < nOut; k0 += per) {
-      const rows = Math.min(per, nOut - k0);
-      stripes.push({ l, k0, rows, from: offset + k0 * cols, to: offset + (k0 + rows) * cols });
+  for (let i = 1; i < cuts.length; i++) {
+    const from = cuts[i - 1];
+    const to = cuts[i];
+    const parts: StripePart[] = [];
+    for (let l = 0; l < layers.length; l++) {
+      const { nIn, nOut, offset } = layers[l];
+      const cols = nIn + 1;
+      const k0 = Math.max(0, (from - offset) / cols);
+      const k1 = Math.min(nOut, (to - offset) / cols);
+      if (k1 > k0) parts.push({ l, k0, rows: k1 - k0 });
     }
+    stripes.push({ from, to, parts });
   }
   return stripes;
+}
+
+/** The row boundary nearest parameter `at`: a multiple of 4 rows into its layer when a share of `size` holds 4 of its rows, else any row. */
+function rowBoundary(layers: LayerInfo[], at: number, size: number): number {
+  for (const { nIn, nOut, offset } of layers) {
+    const cols = nIn + 1;
+    if (at >= offset + nOut * cols) continue;
+    const q = size >= 4 * cols ? 4 : 1;
+    return offset + Math.min(nOut, Math.round((at - offset) / cols / q) * q) * cols;
+  }
+  return at;
 }
 
 /** The views of a BatchGradient that cross to workers (structured-cloneable: shared memory, no copy). */
@@ -253,10 +285,10 @@ export class BatchGradient {
   readonly shardSize: number;
   /** Parameters per stripe asked for (`gradStripes`). */
   private readonly stripe: number;
-  /** Per stripe, its rows of grad. */
-  private readonly stripeGrad: Floats[];
-  /** Per stripe and shard, the shard's δ from the stripe's first output (rows of nOut). */
-  private readonly stripeDelta: Floats[][];
+  /** Per stripe and part, the part's rows of grad. */
+  private readonly stripeGrad: Floats[][];
+  /** Per stripe, part and shard, the shard's δ from the part's first output (rows of nOut). */
+  private readonly stripeDelta: Floats[][][];
   /** This thread's scratch for a shard's sum past SUM_ROWS rows (added into grad after), or null. */
   private readonly sum: { arena: Arena; v: Floats } | null;
 
@@ -273,9 +305,11 @@ export class BatchGradient {
     this.ws = new Workspace(net.spec, shared.maxBatch, new Arena(shared.ws.buffer, shared.ws.base, shared.ws.end));
     this.stripes = gradStripes(net.layers, shared.stripe);
     const views = this.ws.shardViews(this.shardSize);
-    this.stripeGrad = this.stripes.map((t) => this.grad.subarray(t.from, t.to));
-    this.stripeDelta = this.stripes.map((t) => views.map((v) => v.delta[t.l].subarray(t.k0)));
-    const widest = Math.max(...this.stripes.map((t) => t.to - t.from));
+    const cols = (l: number) => net.layers[l].nIn + 1;
+    const partFrom = (p: StripePart) => net.layers[p.l].offset + p.k0 * cols(p.l);
+    this.stripeGrad = this.stripes.map((t) => t.parts.map((p) => this.grad.subarray(partFrom(p), partFrom(p) + p.rows * cols(p.l))));
+    this.stripeDelta = this.stripes.map((t) => t.parts.map((p) => views.map((v) => v.delta[p.l].subarray(p.k0))));
+    const widest = Math.max(...this.stripes.flatMap((t) => t.parts.map((p) => p.rows * cols(p.l))));
     const e = bytesOf(net.spec.dtype);
     const own = this.shardSize > SUM_ROWS ? net.backend.arena(widest * e + 64) : null;
     this.sum = own && { arena: own, v: own.floats(net.spec.dtype, widest) };
@@ -326,12 +360,16 @@ export class BatchGradient {
 
   /** Stripe k of the gradient of a batch of B rows: Σ over its shards in shard order, into grad (every shard's δ must be in). */
   computeStripe(k: number, B: number): void {
-    const { l, rows } = this.stripes[k];
+    const parts = this.stripes[k].parts;
+    for (let i = 0; i < parts.length; i++) this.computePart(parts[i], this.stripeGrad[k][i], this.stripeDelta[k][i], B);
+  }
+
+  /** One layer's rows of a stripe: `g` its rows of grad, `deltas` each shard's δ from the part's first row. */
+  private computePart(part: StripePart, g: Floats, deltas: Floats[], B: number): void {
+    const { l, rows } = part;
     const { nIn, nOut } = this.net.layers[l];
     const kernels = this.net.kernels;
     const views = this.ws.shardViews(this.shardSize);
-    const g = this.stripeGrad[k];
-    const deltas = this.stripeDelta[k];
     if (!this.sum) {
       // every shard in one call (the shards' rows lie end to end from shard 0's)
       kernels.denseBackwardWeightsShards(g, deltas[0], l > 0 ? views[0].a[l - 1] : views[0].X, B, this.shardSize, nIn, nOut, 'store', rows);

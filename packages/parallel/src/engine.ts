@@ -62,11 +62,12 @@ export interface ParallelOptions {
    */
   stepTimeout?: number;
   /**
-   * Parameters per stripe of the weight gradient and update, in whole output rows (a multiple
-   * of 4 rows when 4 or more fit; default: half of each lane's share, P / (2 · lanes), at least
-   * 4096). Lanes claim stripes one by one; each re-packs its layer's input rows once per shard,
-   * so fewer, larger stripes pay (bench/README.md, 2026-12-07), while two per lane leave a core
-   * that finishes early some to take.
+   * About how many parameters a stripe of the weight gradient and update holds (default: each
+   * lane's share, P / lanes, at least 4096). The parameters are cut into ⌈P / stripe⌉ stripes of
+   * about equal size at whole output rows (core `gradStripes`), and lanes claim them one by one
+   * after the step's δ are in. Every lane leaves that wait at the same moment, so one stripe per
+   * lane is an even split; each stripe re-packs its layers' input rows, so more, smaller stripes
+   * cost more than they balance on the machines measured (bench/README.md, 2026-12-08).
    */
   stripe?: number;
   /**
@@ -261,7 +262,7 @@ export class ParallelEngine implements GradientEngine {
     this.backend = net.backend.describe();
     this.callerLane = pool.caller === true && pool.canBlock === true && !threadFault(options) ? pool.size : -1;
     this.workers = pool.size + (this.callerLane >= 0 ? 1 : 0);
-    const stripe = intAtLeast(options.stripe ?? Math.max(4096, Math.ceil(net.P / (2 * this.workers))), 1, 'stripe');
+    const stripe = intAtLeast(options.stripe ?? Math.max(4096, Math.ceil(net.P / this.workers)), 1, 'stripe');
     // in the backend's memory (WASM: addressable by every worker's kernels)
     this.bg = BatchGradient.allocate(net, opts.maxBatch, opts.shardSize, stripe);
     this.grad = this.bg.grad;

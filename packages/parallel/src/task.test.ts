@@ -37,10 +37,11 @@ describe('task (one thread playing two workers)', () => {
   const data = makeData(64, 'f32');
 
   it('a lane that is first takes every shard; the result equals the single-thread engine', () => {
-    // B = 37 rows in shards of 8: 5 shards, the last of 5 rows; stripes of about 50 of the P = 215
-    // parameters: 7 of layer 1's rows of 7 (4 a stripe), of layer 2's rows of 13 (3), of layer 3's rows of 9 (4: all 3 of them)
+    // B = 37 rows in shards of 8: 5 shards, the last of 5 rows; 5 stripes of about 43 of the P = 215
+    // parameters (asked for 50): layer 1's rows of 7 cut at multiples of 4 rows, layer 2's rows of 13
+    // at any row, and the last stripe ends layer 2 and holds all of layer 3
     const { net, order, grad, bg, ctl, lanes } = setup(data, 37, 8, 50);
-    expect(bg.stripes.map((t) => [t.l, t.k0, t.rows])).toEqual([[0, 0, 4], [0, 4, 4], [0, 8, 4], [1, 0, 3], [1, 3, 3], [1, 6, 2], [2, 0, 3]]);
+    expect(bg.stripes.map((t) => t.parts.map((p) => [p.l, p.k0, p.rows]))).toEqual([[[0, 0, 8]], [[0, 8, 4]], [[1, 0, 3]], [[1, 3, 4]], [[1, 7, 1], [2, 0, 3]]]);
     runStep(lanes[0], 1, host); // lane 1 is "slow": lane 0 claims all 5 shards and every stripe
     expect(ctl[SHARDS_DONE]).toBe(5);
     expect(ctl[LEFT]).toBe(1);
