@@ -8,7 +8,9 @@
  * For each it prints busy core-seconds per sample (process.cpuUsage over all threads; the
  * workers' event-loop utilisation beside it), the serial µs per step (a step's wall time less
  * the workers' measured compute, ParallelEngine.busy), each lane's step by phase on 1 and N
- * workers (ParallelEngine.phases) and the step overhead on a tiny net, and an Amdahl projection to
+ * workers (ParallelEngine.phases), the spread of step times (the median step, and the share of
+ * time in steps over 1.5× it: a lane that stalls holds up every lane at the step's barriers) and
+ * the step overhead on a tiny net, and an Amdahl projection to
  * 4, 8, 16 and 32 cores (capped by the shards of a batch). Last, RSS per added worker in fresh
  * processes (each one's growth over its own baseline, the median of three), beside a bare worker
  * thread's. All variants of a case train the same rows from the
@@ -72,7 +74,22 @@ interface Measure {
   eluActive: number; // the workers' event-loop active ms per sample (0 on one thread)
   busyUs: number; // µs per step the workers spent computing shards and stripes, all lanes summed (0 on one thread)
   phases: number[]; // µs per step of each lane in ParallelEngine.phases: [forward and δ, dW, update] per lane
+  medianUs: number; // the median step's µs
+  slowShare: number; // share of the run's time in steps that took over 1.5× the median
   sum: number;
+}
+
+/** The median of step times and the share of their total in steps over 1.5× it. */
+function stepSpread(steps: Float64Array): { medianUs: number; slowShare: number } {
+  const sorted = Float64Array.from(steps).sort();
+  const medianUs = sorted[sorted.length >> 1];
+  let all = 0;
+  let slow = 0;
+  for (const t of steps) {
+    all += t;
+    if (t > 1.5 * medianUs) slow += t;
+  }
+  return { medianUs, slowShare: all > 0 ? slow / all : 0 };
 }
 
 /** Trains `rows` rows (an epoch of whole batches) and measures from the end of the first step to the end of the last. */
@@ -82,7 +99,9 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   let t0 = 0;
   let cpu0 = process.cpuUsage();
   let elu0 = { active: 0, idle: 0 };
-  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, phases: [] };
+  let m: Omit<Measure, 'sum'> = { rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, phases: [], medianUs: 0, slowShare: 0 };
+  let steps = new Float64Array(0); // µs of each step after the first (allocated once, at the first)
+  let last = 0;
   let engine: ParallelEngine | null = null;
   const factory = pool ? nodeEngine({ pool, spin: SPIN }) : null;
   const busy = () => (engine ? engine.busy.reduce((a, b) => a + b, 0) : 0);
@@ -92,7 +111,11 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
   await trainer.fit(prefix(data, rows), {
     engine: factory ? async (...a) => (engine = (await factory(...a)) as ParallelEngine) : undefined,
     onBatch: (e) => {
+      const t = now();
+      if (e.batch > 1) steps[e.batch - 2] = (t - last) * 1000;
+      last = t;
       if (e.batch === 1) {
+        steps = new Float64Array(e.batches - 1);
         t0 = now();
         cpu0 = process.cpuUsage();
         elu0 = pool?.eventLoopUtilization() ?? elu0;
@@ -107,6 +130,7 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
           rate: (samples * 1000) / ms, stepUs: (ms * 1000) / (e.batches - 1), cpuPerSample: (cpu.user + cpu.system) / samples,
           eluActive: elu ? (elu.active - elu0.active) / samples : 0, busyUs: ((busy() - busy0) * 1000) / (e.batches - 1),
           phases: phases().map((v, i) => ((v - phases0[i]) * 1000) / (e.batches - 1)),
+          ...stepSpread(steps),
         };
       }
     },
@@ -189,7 +213,7 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     const variants: [string, NodePool | null][] = [['1 thread', null], ...counts.map((n): [string, NodePool] => [`${n} worker${n > 1 ? 's' : ''}${n > CORES ? ' (2N)' : ''}`, pools.get(n)!])];
     const warm = await measure(data, sizes, B, shardSize, 6 * B, backend, null);
     const rows = Math.min(ROWS, Math.max(6, Math.round((warm.rate * SECONDS) / B)) * B); // ≈ SECONDS on one thread
-    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, phases: [], sum: 0 }));
+    const best: Measure[] = variants.map(() => ({ rate: 0, stepUs: 0, cpuPerSample: 0, eluActive: 0, busyUs: 0, phases: [], medianUs: 0, slowShare: 0, sum: 0 }));
     const sums = new Set<number>();
     // warm every variant on this shape as long as one timed run: V8 tiers the per-step code of the
     // workers and of this thread up over the first thousand or so steps (2 workers at batch 32 ran
@@ -231,6 +255,10 @@ async function throughput(module: WasmModule, data: Dataset): Promise<void> {
     // each lane's step by phase (ParallelEngine.phases): what N lanes side by side cost against one alone
     const lanes = (ph: number[]) => Array.from({ length: ph.length / 3 }, (_, l) => ph.slice(3 * l, 3 * l + 3).map((v) => v.toFixed(0)).join('/')).join(', ');
     console.log(`  per lane, µs per step in forward and δ / dW / update: 1 worker ${lanes(w1.phases)}; ${CORES} workers ${lanes(wN.phases)}`);
+    // one thread's steps take about the same time each; N lanes wait at two barriers a step for the
+    // slowest lane, so a core that stalls for a while (here: the VM's host, 2026-12-08) stalls every lane
+    const spread = (m: Measure) => `median ${m.medianUs.toFixed(0)} µs, ${(m.slowShare * 100).toFixed(0)}% of the time in steps over 1.5× it`;
+    console.log(`  step times: 1 thread ${spread(one)}; ${CORES} workers ${spread(wN)}; at the median step ${CORES} workers are ${(one.medianUs / wN.medianUs).toFixed(2)}× one thread`);
     console.log(`  Amdahl projection vs 1 thread: ${[4, 8, 16, 32].map((n) => `${n} cores ${project(n).toFixed(1)}×`).join(', ')}${shards < 32 ? ` (at most ${shards} shards run at once)` : ''}`);
     if (ceiling.alone > 0) {
       // what N lanes could reach here at best: N trainings that share nothing, at once
