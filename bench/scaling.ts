@@ -116,13 +116,13 @@ async function measure(data: Dataset, sizes: number[], B: number, shardSize: num
       last = t;
       if (e.batch === 1) {
         steps = new Float64Array(e.batches - 1);
-        t0 = now();
+        t0 = t;
         cpu0 = process.cpuUsage();
         elu0 = pool?.eventLoopUtilization() ?? elu0;
         busy0 = busy();
         phases0 = phases();
       } else if (e.batch === e.batches) {
-        const ms = now() - t0;
+        const ms = t - t0;
         const cpu = process.cpuUsage(cpu0);
         const samples = (e.batches - 1) * B;
         const elu = pool?.eventLoopUtilization();

@@ -369,12 +369,12 @@ export class BatchGradient {
     const { l, rows } = part;
     const { nIn, nOut } = this.net.layers[l];
     const kernels = this.net.kernels;
-    const views = this.ws.shardViews(this.shardSize);
     if (!this.sum) {
-      // every shard in one call (the shards' rows lie end to end from shard 0's)
-      kernels.denseBackwardWeightsShards(g, deltas[0], l > 0 ? views[0].a[l - 1] : views[0].X, B, this.shardSize, nIn, nOut, 'store', rows);
+      // every shard in one call: the shards' rows lie end to end in the workspace
+      kernels.denseBackwardWeightsShards(g, deltas[0], l > 0 ? this.ws.a[l - 1] : this.ws.X, B, this.shardSize, nIn, nOut, 'store', rows);
       return;
     }
+    const views = this.ws.shardViews(this.shardSize);
     for (let s = 0, r0 = 0; r0 < B; s++, r0 += this.shardSize) {
       const n = Math.min(this.shardSize, B - r0);
       const x = l > 0 ? views[s].a[l - 1] : views[s].X;
